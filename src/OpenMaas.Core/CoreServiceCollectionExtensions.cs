@@ -1,0 +1,20 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenMaas.Core.Catalog;
+using OpenMaas.Core.Hosting;
+using OpenMaas.Core.Storage;
+
+namespace OpenMaas.Core;
+
+public static class CoreServiceCollectionExtensions
+{
+    /// <summary>Registers options, storage, the catalog and the clock shared by the CLI and the server.</summary>
+    public static IServiceCollection AddOpenMaasCore(this IServiceCollection services)
+    {
+        services.AddOptions<DataOptions>().BindConfiguration(DataOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOpenMaasStorage();
+        services.TryAddSingleton<IModelCatalog, ModelCatalog>();
+        return services;
+    }
+}

@@ -1,0 +1,15 @@
+using Microsoft.EntityFrameworkCore;
+using OpenMaas.Core.Catalog;
+
+namespace OpenMaas.Core.Storage;
+
+/// <summary>The relational state of OpenMaaS (SQLite in the embedded default).</summary>
+public sealed class OpenMaasDbContext(DbContextOptions<OpenMaasDbContext> options) : DbContext(options)
+{
+    public DbSet<ModelRecord> Models => Set<ModelRecord>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(OpenMaasDbContext).Assembly);
+    }
+}

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpenMaas.Core;
+
+namespace OpenMaas.Server.Cli;
+
+/// <summary>The services a CLI verb needs, configured like the server (same appsettings, same data folder).</summary>
+internal static class CliServices
+{
+    public static ServiceProvider Create(string dataPath)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddEnvironmentVariables("OPENMAAS_")
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Data:Path"] = dataPath })
+            .Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging(b => b.AddConfiguration(configuration.GetSection("Logging")).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
+        services.AddOpenMaasCore();
+        services.AddSingleton<ModelRegistrar>();
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+    }
+}

@@ -1,0 +1,77 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using OpenMaas.Core.Catalog;
+
+namespace OpenMaas.Server.Cli;
+
+/// <summary><c>openmaas model add|list|remove</c>.</summary>
+internal static class ModelCommands
+{
+    public static Command Create() => new("model", "Manage the models in the library")
+    {
+        Add(),
+        List(),
+        Remove(),
+    };
+
+    private static Command Add()
+    {
+        var path = new Argument<FileInfo>("PATH") { Description = "The model file (GGUF)" };
+        var id = new Option<string>("--id") { Description = "Model ID, OWNER/NAME", Required = true };
+        var task = new Option<string>("--task") { Description = "ModelScope task name", DefaultValueFactory = _ => ModelTasks.TextGeneration };
+        var link = new Option<bool>("--link") { Description = "Leave the file in place instead of copying it into the store" };
+        var command = new Command("add", "Register a model file under a ModelScope-style ID") { path, id, task, link };
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var services = CliServices.Create(parse.GetValue(CliOptions.Data)!);
+            var registrar = services.GetRequiredService<ModelRegistrar>();
+            var request = new ModelRegistrar.Request(parse.GetValue(path)!, parse.GetValue(id)!, parse.GetValue(task)!, parse.GetValue(link));
+            return await registrar.AddAsync(request, Console.Out, Console.Error, ct);
+        });
+        return command;
+    }
+
+    private static Command List()
+    {
+        var command = new Command("list", "List the registered models");
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var services = CliServices.Create(parse.GetValue(CliOptions.Data)!);
+            var models = await services.GetRequiredService<IModelCatalog>().ListAsync(ct);
+            if (models.Count == 0)
+            {
+                await Console.Error.WriteLineAsync("No models. Add one with: openmaas model add PATH --id OWNER/NAME");
+                return 0;
+            }
+
+            Console.WriteLine($"{"ID",-40} {"TASK",-18} {"FORMAT",-6} {"ARCH",-10} {"PARAMS",12} {"CTX",7} {"SIZE",12}");
+            foreach (var m in models)
+            {
+                Console.WriteLine($"{m.Id,-40} {m.Task,-18} {m.Format,-6} {m.Architecture ?? "-",-10} {m.ParameterCount?.ToString("N0") ?? "-",12} {m.ContextLength?.ToString() ?? "-",7} {m.SizeBytes,12:N0}");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Remove()
+    {
+        var id = new Argument<string>("OWNER/NAME") { Description = "Model ID" };
+        var command = new Command("remove", "Remove a model (and its copied file)") { id };
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var services = CliServices.Create(parse.GetValue(CliOptions.Data)!);
+            var removed = await services.GetRequiredService<ModelRegistrar>().RemoveAsync(parse.GetValue(id)!, ct);
+            if (removed is null)
+            {
+                await Console.Error.WriteLineAsync($"No model '{parse.GetValue(id)}'.");
+                return 1;
+            }
+
+            await Console.Error.WriteLineAsync($"Removed {removed.Id}.");
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,18 @@
+using System.CommandLine;
+
+namespace OpenMaas.Server.Cli;
+
+/// <summary>The <c>openmaas</c> command line: <c>serve</c> and the administration verbs.</summary>
+internal static class OpenMaasCli
+{
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("OpenMaaS: a self-hosted Model-as-a-Service platform (OpenAI-compatible API, quotas, model library).")
+        {
+            CliOptions.Data,
+            ServeCommand.Create(),
+            ModelCommands.Create(),
+        };
+        return root;
+    }
+}

@@ -1,0 +1,15 @@
+namespace OpenMaas.Server.Endpoints;
+
+internal static class EndpointsExtensions
+{
+    public static IServiceCollection AddOpenMaasEndpoints(this IServiceCollection services)
+    {
+        return services;
+    }
+
+    public static WebApplication MapOpenMaas(this WebApplication app)
+    {
+        app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
+        return app;
+    }
+}

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Options;
+using OpenMaas.Core;
+using OpenMaas.Server.Endpoints;
+
+namespace OpenMaas.Server.Hosting;
+
+/// <summary>Builds the web application; used by <c>openmaas serve</c> and by the functional tests.</summary>
+public static class ServerApp
+{
+    /// <param name="args">Configuration overrides in <c>--Key=Value</c> form.</param>
+    /// <param name="configureServices">Test hook: replace services (e.g. a fake <see cref="TimeProvider"/>).</param>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddEnvironmentVariables("OPENMAAS_");
+        builder.Configuration.AddCommandLine(args);
+
+        builder.AddOpenMaasServer();
+        configureServices?.Invoke(builder.Services);
+
+        var app = builder.Build();
+        app.MapOpenMaas();
+        return app;
+    }
+
+    private static void AddOpenMaasServer(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ServerOptions>().BindConfiguration(ServerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var server = builder.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
+        builder.WebHost.UseUrls(server.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = server.MaxRequestBodyBytes;
+            k.AddServerHeader = false;
+        });
+        builder.Services.AddOpenMaasCore();
+        builder.Services.AddOpenMaasEndpoints();
+    }
+}

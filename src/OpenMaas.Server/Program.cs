@@ -1,0 +1,3 @@
+using OpenMaas.Server.Cli;
+
+return await OpenMaasCli.Create().Parse(args).InvokeAsync();

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenMaas.Core.Catalog;
 using OpenMaas.Core.Hosting;
+using OpenMaas.Core.Quota;
 using OpenMaas.Core.Storage;
 
 namespace OpenMaas.Core;
@@ -15,6 +16,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOpenMaasStorage();
         services.TryAddSingleton<IModelCatalog, ModelCatalog>();
+        services.AddOpenMaasAccounts();
         return services;
     }
 }

@@ -1,5 +1,9 @@
 using Microsoft.EntityFrameworkCore;
+using OpenMaas.Core.Accounts;
 using OpenMaas.Core.Catalog;
+using OpenMaas.Core.Quota;
+using OpenMaas.Core.Tokens;
+using OpenMaas.Core.Usage;
 
 namespace OpenMaas.Core.Storage;
 
@@ -7,6 +11,14 @@ namespace OpenMaas.Core.Storage;
 public sealed class OpenMaasDbContext(DbContextOptions<OpenMaasDbContext> options) : DbContext(options)
 {
     public DbSet<ModelRecord> Models => Set<ModelRecord>();
+
+    public DbSet<UserAccount> Users => Set<UserAccount>();
+
+    public DbSet<AccessToken> Tokens => Set<AccessToken>();
+
+    public DbSet<QuotaLimit> QuotaLimits => Set<QuotaLimit>();
+
+    public DbSet<UsageRecord> Usage => Set<UsageRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -1,3 +1,7 @@
+using OpenMaas.Server.Auth;
+using OpenMaas.Server.Tokens;
+using OpenMaas.Server.Usage;
+
 namespace OpenMaas.Server.Endpoints;
 
 internal static class EndpointsExtensions
@@ -10,6 +14,9 @@ internal static class EndpointsExtensions
     public static WebApplication MapOpenMaas(this WebApplication app)
     {
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
+        app.MapAuth();
+        app.MapTokens();
+        app.MapUsage();
         return app;
     }
 }

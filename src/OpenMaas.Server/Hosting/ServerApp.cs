@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Options;
 using OpenMaas.Core;
+using OpenMaas.Core.Quota;
+using OpenMaas.Server.Auth;
 using OpenMaas.Server.Endpoints;
+using OpenMaas.Server.Usage;
 
 namespace OpenMaas.Server.Hosting;
 
@@ -38,6 +41,9 @@ public static class ServerApp
             k.AddServerHeader = false;
         });
         builder.Services.AddOpenMaasCore();
+        builder.AddOpenMaasAuth();
+        builder.Services.AddOpenMaasMetering();
+        builder.Services.AddSingleton<UsageReporter>();
         builder.Services.AddOpenMaasEndpoints();
     }
 }

@@ -1,15 +1,28 @@
+using OpenMaas.Server.Generation;
+
 namespace OpenMaas.Server.Endpoints;
 
 internal static class EndpointsExtensions
 {
     public static IServiceCollection AddOpenMaasEndpoints(this IServiceCollection services)
     {
+        services.AddSingleton<IModelResolver, ModelResolver>();
+        services.AddSingleton<CompletionRunner>();
+        services.AddSingleton<ModelResolutionFilter>();
         return services;
     }
 
     public static WebApplication MapOpenMaas(this WebApplication app)
     {
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/v1"), v1 => v1.UseMiddleware<OpenAIErrorMiddleware>());
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
+
+        var v1 = app.MapGroup("/v1");
+        v1.MapModels();
+
+        // Inference: validated body → model resolution (404) → [quota admission] → handler.
+        var inference = v1.MapGroup("").AddEndpointFilter<ModelResolutionFilter>();
+        inference.MapCompletions();
         return app;
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using OpenMaas.Core.Tokens;
 using OpenMaas.Server.Metering;
+using OpenMaas.Server.OpenAI;
 
 namespace OpenMaas.Server.Auth;
 
@@ -53,7 +54,7 @@ internal sealed partial class AccessTokenHandler(
         if (IsOpenAiPath())
         {
             var code = result.Failure is null ? "missing_api_key" : "invalid_api_key";
-            await new OpenAiErrorResult(StatusCodes.Status401Unauthorized, message, "invalid_request_error", code).ExecuteAsync(Context);
+            await new OpenAiErrorResult(StatusCodes.Status401Unauthorized, message, OpenAIErrorTypes.InvalidRequest, code).ExecuteAsync(Context);
             return;
         }
 
@@ -64,7 +65,7 @@ internal sealed partial class AccessTokenHandler(
     {
         const string Message = "This access token is not allowed to do this.";
         IResult result = IsOpenAiPath()
-            ? new OpenAiErrorResult(StatusCodes.Status403Forbidden, Message, "invalid_request_error", "permission_denied")
+            ? new OpenAiErrorResult(StatusCodes.Status403Forbidden, Message, OpenAIErrorTypes.Permission, "permission_denied")
             : TypedResults.Problem(Message, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
         await result.ExecuteAsync(Context);
     }

@@ -3,7 +3,7 @@ using OpenMaas.Core;
 using OpenMaas.Core.Quota;
 using OpenMaas.Server.Auth;
 using OpenMaas.Server.Endpoints;
-using OpenMaas.Server.Usage;
+using OpenMaas.Server.Metering;
 
 namespace OpenMaas.Server.Hosting;
 

@@ -1,10 +1,10 @@
 namespace OpenMaas.Server.Metering;
 
-/// <summary>A validated /v1 inference request body: it names the model it wants.</summary>
+/// <summary>A bound and validated /v1 inference request: it names the model it wants and its endpoint.</summary>
 public interface IInferenceRequest
 {
     string Model { get; }
 
-    /// <summary>The endpoint name recorded in the usage log.</summary>
-    static abstract string EndpointName { get; }
+    /// <summary>The endpoint name recorded in the usage log, e.g. <c>chat.completions</c>.</summary>
+    string Endpoint { get; }
 }

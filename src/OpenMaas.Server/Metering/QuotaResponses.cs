@@ -1,5 +1,6 @@
 using System.Globalization;
 using OpenMaas.Core.Quota;
+using OpenMaas.Server.OpenAI;
 
 namespace OpenMaas.Server.Metering;
 
@@ -28,7 +29,7 @@ internal static class QuotaResponses
         var (message, code) = verdict == QuotaVerdict.ModelLimitReached
             ? ($"Daily quota for model {modelId} exceeded: you have used all {limits.ModelDaily} calls allowed per day for this model. It resets at {day.ResetText}.", "model_daily_quota_exceeded")
             : ($"Daily API-Inference quota exceeded: you have used all {limits.Daily} calls allowed per day. It resets at {day.ResetText}.", "daily_quota_exceeded");
-        return new OpenAiErrorResult(StatusCodes.Status429TooManyRequests, message, "rate_limit_exceeded", code)
+        return new OpenAiErrorResult(StatusCodes.Status429TooManyRequests, message, OpenAIErrorTypes.RateLimit, code)
         {
             Headers = new Dictionary<string, string> { ["Retry-After"] = day.SecondsUntilReset(now).ToString(CultureInfo.InvariantCulture) },
         };

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace OpenMaas.Server.OpenAI;
+
+/// <summary>Reads a JSON request body into a wire record, turning every client mistake into a 400/413/415 envelope.</summary>
+public static class RequestReader
+{
+    public static async ValueTask<T> ReadAsync<T>(HttpContext context, JsonTypeInfo<T> typeInfo)
+        where T : class
+    {
+        var request = context.Request;
+        if (request.ContentType is { } ct && !ct.Contains("json", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new OpenAIException(StatusCodes.Status415UnsupportedMediaType,
+                $"Unsupported Content-Type '{ct}': send application/json.", OpenAIErrorTypes.InvalidRequest);
+        }
+
+        try
+        {
+            var value = await JsonSerializer.DeserializeAsync(request.Body, typeInfo, context.RequestAborted);
+            return value ?? throw OpenAIException.BadRequest("The request body must be a JSON object.");
+        }
+        catch (JsonException e)
+        {
+            throw OpenAIException.BadRequest(Describe(e), ParamOf(e.Path));
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw new OpenAIException(StatusCodes.Status413PayloadTooLarge,
+                "The request body is larger than the server accepts.", OpenAIErrorTypes.InvalidRequest, code: "request_too_large");
+        }
+    }
+
+    private static string Describe(JsonException e)
+    {
+        if (e.Path is null or "$")
+        {
+            return e.BytePositionInLine is null && e.LineNumber is null
+                ? "The request body is not valid JSON."
+                : $"The request body is not valid JSON (line {e.LineNumber + 1}, position {e.BytePositionInLine}).";
+        }
+
+        // System.Text.Json messages name the .NET type; keep the path and say what was wrong in wire terms.
+        var reason = e.Message.Contains("could not be converted", StringComparison.Ordinal)
+            ? "has the wrong type"
+            : e.InnerException?.Message ?? "is invalid";
+        if (e.Message.StartsWith("stop ", StringComparison.Ordinal) || e.Message.StartsWith("content ", StringComparison.Ordinal) ||
+            e.Message.StartsWith("each content", StringComparison.Ordinal))
+        {
+            reason = e.Message;
+        }
+
+        return $"Invalid value for '{ParamOf(e.Path)}': {reason}.";
+    }
+
+    /// <summary>"$.messages[0].role" → "messages[0].role".</summary>
+    private static string? ParamOf(string? path) => path is null or "$" ? null : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
+}

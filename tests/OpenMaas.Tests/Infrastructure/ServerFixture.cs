@@ -1,0 +1,105 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using OpenMaas.Core.Accounts;
+using OpenMaas.Core.Tokens;
+using OpenMaas.Server.Cli;
+using OpenMaas.Server.Hosting;
+
+namespace OpenMaas.Tests.Infrastructure;
+
+/// <summary>
+/// The real server on loopback (Kestrel, a random port) with its own temp data folder and stories260K registered as
+/// karpathy/stories260K. Subclass or pass settings to change configuration.
+/// </summary>
+public class ServerFixture : IAsyncLifetime
+{
+    private WebApplication? _app;
+
+    public string DataPath { get; } = Path.Combine(Path.GetTempPath(), "openmaas-tests", Guid.NewGuid().ToString("N"));
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public Uri V1 => new(BaseAddress, "/v1/");
+
+    public IServiceProvider Services => _app!.Services;
+
+    /// <summary>The bearer token tests call /v1 with: an access token of the account <c>tester</c>.</summary>
+    public string ApiKey { get; protected set; } = string.Empty;
+
+    /// <summary>Configuration overrides (<c>Key=Value</c>).</summary>
+    protected virtual IEnumerable<string> Settings => [];
+
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
+    public HttpClient CreateClient()
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ApiKey);
+        return client;
+    }
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(DataPath);
+        string[] args =
+        [
+            "--Server:Urls=http://127.0.0.1:0",
+            $"--Data:Path={DataPath}",
+            "--Logging:LogLevel:Default=Warning",
+            .. Settings.Select(s => "--" + s),
+        ];
+        _app = ServerApp.Build(args, ConfigureServices);
+        await _app.StartAsync();
+        var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        BaseAddress = new Uri(addresses.First());
+        ApiKey = (await CreateUserAsync("tester")).Token;
+        await RegisterModelAsync(TestAssets.StoriesGguf, TestAssets.StoriesId, link: true);
+    }
+
+    public async Task RegisterModelAsync(string path, string id, bool link)
+    {
+        var registrar = ActivatorUtilities.CreateInstance<ModelRegistrar>(Services);
+        var rc = await registrar.AddAsync(new ModelRegistrar.Request(new FileInfo(path), id, "text-generation", link), TextWriter.Null, TextWriter.Null, CancellationToken.None);
+        if (rc != 0)
+        {
+            throw new InvalidOperationException($"Registering {id} failed with {rc}.");
+        }
+    }
+
+    /// <summary>Creates an account (password = name + "-password") and an access token for it.</summary>
+    public async Task<(UserAccount User, string Token)> CreateUserAsync(string name, bool admin = false)
+    {
+        var user = await Services.GetRequiredService<IAccountService>().CreateAsync(name, name + "-password", admin)
+            ?? throw new InvalidOperationException($"User {name} exists.");
+        var token = await Services.GetRequiredService<ITokenService>().CreateAsync(user.Id, "tests", null);
+        return (user, token.Text);
+    }
+
+    public HttpClient CreateClient(string token)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(DataPath, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -9,22 +9,22 @@ internal sealed class UsageQueries(IDbContextFactory<OpenMaasDbContext> factory,
     {
         await initializer.EnsureInitializedAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
-        return await Counted(db, userId).Where(r => r.Day >= from)
+        var rows = await Counted(db, userId).Where(r => r.Day >= from)
             .GroupBy(r => new { r.Day, r.UserId })
-            .Select(g => new UsageTotals(g.Key.Day, g.Key.UserId, null, g.Count(), g.Sum(r => (long)r.PromptTokens), g.Sum(r => (long)r.CompletionTokens)))
-            .OrderBy(t => t.Day).ThenBy(t => t.UserId)
+            .Select(g => new { g.Key.Day, g.Key.UserId, Calls = g.Count(), Prompt = g.Sum(r => (long)r.PromptTokens), Completion = g.Sum(r => (long)r.CompletionTokens) })
             .ToListAsync(ct);
+        return [.. rows.OrderBy(t => t.Day).ThenBy(t => t.UserId).Select(t => new UsageTotals(t.Day, t.UserId, null, t.Calls, t.Prompt, t.Completion))];
     }
 
     public async Task<IReadOnlyList<UsageTotals>> PerModelAsync(long? userId, DateOnly day, CancellationToken ct = default)
     {
         await initializer.EnsureInitializedAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
-        return await Counted(db, userId).Where(r => r.Day == day)
+        var rows = await Counted(db, userId).Where(r => r.Day == day)
             .GroupBy(r => new { r.UserId, r.ModelId })
-            .Select(g => new UsageTotals(day, g.Key.UserId, g.Key.ModelId, g.Count(), g.Sum(r => (long)r.PromptTokens), g.Sum(r => (long)r.CompletionTokens)))
-            .OrderBy(t => t.UserId).ThenBy(t => t.ModelId)
+            .Select(g => new { g.Key.UserId, g.Key.ModelId, Calls = g.Count(), Prompt = g.Sum(r => (long)r.PromptTokens), Completion = g.Sum(r => (long)r.CompletionTokens) })
             .ToListAsync(ct);
+        return [.. rows.OrderBy(t => t.UserId).ThenBy(t => t.ModelId, StringComparer.Ordinal).Select(t => new UsageTotals(day, t.UserId, t.ModelId, t.Calls, t.Prompt, t.Completion))];
     }
 
     public async Task<IReadOnlyList<UsageRecord>> RecordsAsync(long userId, DateOnly day, CancellationToken ct = default)

@@ -41,6 +41,7 @@ public static class ServerApp
             k.AddServerHeader = false;
         });
         builder.Services.AddOpenMaasCore();
+        builder.Services.AddOpenMaasInference();
         builder.AddOpenMaasAuth();
         builder.Services.AddOpenMaasMetering();
         builder.Services.AddSingleton<UsageReporter>();

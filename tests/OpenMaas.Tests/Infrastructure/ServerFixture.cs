@@ -42,7 +42,7 @@ public class ServerFixture : IAsyncLifetime
         return client;
     }
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         Directory.CreateDirectory(DataPath);
         string[] args =

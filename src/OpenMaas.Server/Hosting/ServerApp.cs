@@ -39,5 +39,6 @@ public static class ServerApp
         });
         builder.Services.AddOpenMaasCore();
         builder.Services.AddOpenMaasEndpoints();
+        builder.Services.AddHostedService<StartupBanner>();
     }
 }

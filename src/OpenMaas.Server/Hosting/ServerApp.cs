@@ -38,6 +38,7 @@ public static class ServerApp
             k.AddServerHeader = false;
         });
         builder.Services.AddOpenMaasCore();
+        builder.Services.AddOpenMaasInference();
         builder.Services.AddOpenMaasEndpoints();
         builder.Services.AddHostedService<StartupBanner>();
     }

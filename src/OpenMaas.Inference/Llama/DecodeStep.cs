@@ -1,0 +1,201 @@
+using LLama;
+using LLama.Native;
+using Microsoft.Extensions.Logging;
+using OpenMaas.Inference.Abstractions;
+
+namespace OpenMaas.Inference.Llama;
+
+/// <summary>One decode step over all active sequences: one token for each generating sequence, then prompt chunks
+/// for prefilling sequences up to the batch size; one <c>llama_decode</c>; one sample per sequence that asked for
+/// logits. Runs on the decode thread only.</summary>
+internal sealed class DecodeStep
+{
+    private readonly LLamaContext _context;
+    private readonly SafeLLamaContextHandle _native;
+    private readonly SafeLlamaModelHandle.Vocabulary _vocab;
+    private readonly LLamaLogitBias[] _eogBans;
+    private readonly int _batchSize;
+    private readonly LLamaBatch _batch = new();
+    private readonly string _modelId;
+    private readonly ILogger _logger;
+
+    public DecodeStep(string modelId, LLamaContext context, int batchSize, ILogger logger)
+    {
+        _modelId = modelId;
+        _logger = logger;
+        _context = context;
+        _native = context.NativeHandle;
+        _vocab = context.Vocab;
+        _eogBans = SamplerFactory.EogBans(_vocab);
+        _batchSize = batchSize;
+    }
+
+    public void Activate(LlamaSequence sequence)
+    {
+        sequence.Sampler = SamplerFactory.Create(sequence.Options, _vocab.Count, _eogBans);
+        sequence.Decoder = new StreamingTokenDecoder(_context);
+        sequence.Prefilled = 0;
+        sequence.LogitIndex = -1;
+    }
+
+    public void Release(LlamaSequence sequence)
+    {
+        _native.MemorySequenceRemove(sequence.SeqId, -1, -1);
+        sequence.ReleaseNative();
+    }
+
+    /// <summary>Decodes one step; sequences that end (or fail) are marked <see cref="LlamaSequence.Finished"/>.</summary>
+    public void Run(List<LlamaSequence> active)
+    {
+        if (!BuildBatch(active))
+        {
+            return;
+        }
+
+        DecodeResult result;
+        Exception? error = null;
+        try
+        {
+            result = _native.Decode(_batch);
+        }
+        catch (Exception e)
+        {
+            result = DecodeResult.DecodeFailed;
+            error = e;
+        }
+
+        if (result != DecodeResult.Ok)
+        {
+            FailBatch(active, result, error);
+            return;
+        }
+
+        foreach (var sequence in active)
+        {
+            if (sequence.LogitIndex < 0 || sequence.Finished)
+            {
+                continue;
+            }
+
+            try
+            {
+                var token = sequence.Sampler!.Sample(_native, sequence.LogitIndex);
+                Accept(sequence, token);
+            }
+            catch (Exception e)
+            {
+                sequence.Fail(new InferenceException("Sampling failed.", e));
+                sequence.Finished = true;
+            }
+        }
+    }
+
+    private bool BuildBatch(List<LlamaSequence> active)
+    {
+        _batch.Clear();
+        foreach (var sequence in active)
+        {
+            sequence.LogitIndex = -1;
+            if (!sequence.IsPrefilling && !sequence.Finished)
+            {
+                sequence.LogitIndex = _batch.TokenCount;
+                _batch.Add(sequence.Pending, sequence.PendingPosition, sequence.SeqId, true);
+            }
+        }
+
+        // Prompts are prefilled in chunks with what is left of the batch, oldest first, so a long prompt never
+        // stalls the sequences that are already generating.
+        var budget = _batchSize - _batch.TokenCount;
+        foreach (var sequence in active)
+        {
+            if (budget <= 0)
+            {
+                break;
+            }
+
+            if (!sequence.IsPrefilling || sequence.Finished)
+            {
+                continue;
+            }
+
+            var prompt = sequence.Prompt;
+            var count = Math.Min(budget, prompt.Length - sequence.Prefilled);
+            for (var i = 0; i < count; i++)
+            {
+                var pos = sequence.Prefilled + i;
+                var last = pos == prompt.Length - 1;
+                if (last)
+                {
+                    sequence.LogitIndex = _batch.TokenCount;
+                }
+
+                _batch.Add(prompt[pos], pos, sequence.SeqId, last);
+            }
+
+            sequence.Prefilled += count;
+            budget -= count;
+        }
+
+        return _batch.TokenCount > 0;
+    }
+
+    private void Accept(LlamaSequence sequence, LLamaToken token)
+    {
+        if (!sequence.Options.IgnoreEos && token.IsEndOfGeneration(_vocab))
+        {
+            sequence.Finish(FinishReason.Stop);
+            sequence.Finished = true;
+            return;
+        }
+
+        sequence.CountCompletionToken();
+        var decoder = sequence.Decoder!;
+        decoder.Add(token);
+        if (decoder.AvailableCharacters > 0)
+        {
+            var text = decoder.Read();
+            if (sequence.Stop is { } stop)
+            {
+                var (emit, stopped) = stop.Append(text);
+                sequence.Emit(emit);
+                if (stopped)
+                {
+                    sequence.Finish(FinishReason.Stop);
+                    sequence.Finished = true;
+                    return;
+                }
+            }
+            else
+            {
+                sequence.Emit(text);
+            }
+        }
+
+        if (sequence.Completion >= sequence.MaxCompletion)
+        {
+            sequence.Finish(FinishReason.Length);
+            sequence.Finished = true;
+            return;
+        }
+
+        sequence.Pending = token;
+    }
+
+    private void FailBatch(List<LlamaSequence> active, DecodeResult result, Exception? error)
+    {
+        var failure = new InferenceException($"llama_decode failed ({result}).", error);
+        var failed = 0;
+        foreach (var sequence in active)
+        {
+            // Every unfinished sequence had tokens in the failed batch or may hold a partial prompt in the cache.
+            if (!sequence.Finished && (sequence.LogitIndex >= 0 || sequence.Prefilled > 0))
+            {
+                sequence.Fail(failure);
+                sequence.Finished = true;
+                failed++;
+            }
+        }
+
+        Log.DecodeFailed(_logger, _modelId, failed, failure);
+    }
+}

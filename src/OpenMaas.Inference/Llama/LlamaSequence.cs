@@ -1,0 +1,140 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using LLama;
+using LLama.Native;
+using OpenMaas.Inference.Abstractions;
+
+namespace OpenMaas.Inference.Llama;
+
+internal enum SequenceState
+{
+    Queued,
+    Active,
+    Done,
+}
+
+/// <summary>One generation request: its prompt, its sampling state while it holds a slot, and the channel that
+/// hands its chunks from the decode thread to the consumer.</summary>
+internal sealed class LlamaSequence
+{
+    private static readonly UnboundedChannelOptions ChannelOptions = new()
+    {
+        SingleReader = true,
+        SingleWriter = true,
+        AllowSynchronousContinuations = false, // never run the consumer (HTTP writes) on the decode thread
+    };
+
+    private readonly Channel<GenerationChunk> _output = Channel.CreateUnbounded<GenerationChunk>(ChannelOptions);
+    private volatile bool _cancelRequested;
+
+    public LlamaSequence(LLamaToken[] prompt, SamplingOptions options, int maxCompletion, StopStringMatcher? stop)
+    {
+        Prompt = prompt;
+        Options = options;
+        MaxCompletion = maxCompletion;
+        Stop = stop;
+    }
+
+    public LLamaToken[] Prompt { get; }
+
+    public SamplingOptions Options { get; }
+
+    public int MaxCompletion { get; }
+
+    public StopStringMatcher? Stop { get; }
+
+    // Scheduler state: changed under the scheduler's lock.
+    public SequenceState State { get; set; }
+
+    public LinkedListNode<LlamaSequence>? QueueNode { get; set; }
+
+    public CancellationTokenRegistration Registration { get; set; }
+
+    // Decode-thread state.
+    public LLamaSeqId SeqId { get; set; }
+
+    public int Prefilled { get; set; }
+
+    public int Completion { get; private set; }
+
+    public LLamaToken Pending { get; set; }
+
+    /// <summary>Index of this sequence's logits in the current batch, or -1 when it awaits none.</summary>
+    public int LogitIndex { get; set; } = -1;
+
+    public SafeLLamaSamplerChainHandle? Sampler { get; set; }
+
+    public StreamingTokenDecoder? Decoder { get; set; }
+
+    /// <summary>Set by the decode thread when the sequence leaves its slot at the end of this step.</summary>
+    public bool Finished { get; set; }
+
+    public bool IsPrefilling => Prefilled < Prompt.Length;
+
+    /// <summary>Position of <see cref="Pending"/> in the sequence.</summary>
+    public int PendingPosition => Prompt.Length + Completion - 1;
+
+    public bool CancelRequested => _cancelRequested;
+
+    public Exception? Error { get; private set; }
+
+    public void MarkCancelRequested() => _cancelRequested = true;
+
+    public void CountCompletionToken() => Completion++;
+
+    public void Emit(string text)
+    {
+        if (text.Length > 0)
+        {
+            _output.Writer.TryWrite(new GenerationChunk(text, null, Prompt.Length, Completion));
+        }
+    }
+
+    public void Finish(FinishReason reason)
+    {
+        var tail = Stop?.Flush() ?? string.Empty;
+        _output.Writer.TryWrite(new GenerationChunk(tail, reason, Prompt.Length, Completion));
+        _output.Writer.TryComplete();
+    }
+
+    public void Fail(Exception error)
+    {
+        Error = error;
+        _output.Writer.TryComplete();
+    }
+
+    public void Abandon() => _output.Writer.TryComplete();
+
+    public void ReleaseNative()
+    {
+        Sampler?.Dispose();
+        Sampler = null;
+        Decoder = null;
+    }
+
+    public async IAsyncEnumerable<GenerationChunk> ReadAllAsync(Action<LlamaSequence> cancel, [EnumeratorCancellation] CancellationToken ct)
+    {
+        try
+        {
+            var reader = _output.Reader;
+            while (await reader.WaitToReadAsync(ct).ConfigureAwait(false))
+            {
+                while (reader.TryRead(out var chunk))
+                {
+                    yield return chunk;
+                }
+            }
+
+            ct.ThrowIfCancellationRequested();
+            if (Error is { } error)
+            {
+                throw error;
+            }
+        }
+        finally
+        {
+            Registration.Dispose();
+            cancel(this); // no-op when finished; frees the slot when the consumer stopped early
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using LLama.Native;
+using OpenMaas.Inference.Abstractions;
+
+namespace OpenMaas.Inference.Llama;
+
+/// <summary>Builds one native sampler chain per sequence, in llama-server's order: bias, penalties, top-k, top-p,
+/// temperature, distribution (or greedy when the temperature is 0).</summary>
+internal static class SamplerFactory
+{
+    private const int PenaltyWindow = 64; // llama-server's default repeat_last_n
+
+    public static SafeLLamaSamplerChainHandle Create(SamplingOptions options, int vocabSize, LLamaLogitBias[] eogBans)
+    {
+        var p = LLamaSamplerChainParams.Default();
+        p.NoPerf = true;
+        var chain = SafeLLamaSamplerChainHandle.Create(p);
+        try
+        {
+            if (options.IgnoreEos && eogBans.Length > 0)
+            {
+                chain.AddLogitBias(vocabSize, eogBans);
+            }
+
+            if (options.PresencePenalty != 0 || options.FrequencyPenalty != 0)
+            {
+                chain.AddPenalties(PenaltyWindow, 1f, options.FrequencyPenalty, options.PresencePenalty);
+            }
+
+            if (options.Temperature <= 0)
+            {
+                chain.AddGreedySampler();
+                return chain;
+            }
+
+            if (options.TopK > 0)
+            {
+                chain.AddTopK(options.TopK);
+            }
+
+            if (options.TopP is > 0 and < 1)
+            {
+                chain.AddTopP(options.TopP, 1);
+            }
+
+            chain.AddTemperature(options.Temperature);
+            chain.AddDistributionSampler(options.Seed ?? (uint)Random.Shared.Next());
+            return chain;
+        }
+        catch
+        {
+            chain.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Logit biases that make every end-of-generation token impossible (for <c>ignore_eos</c>).</summary>
+    public static LLamaLogitBias[] EogBans(SafeLlamaModelHandle.Vocabulary vocab)
+    {
+        var bans = new List<LLamaLogitBias>();
+        for (var i = 0; i < vocab.Count; i++)
+        {
+            if (((LLamaToken)i).IsEndOfGeneration(vocab))
+            {
+                bans.Add(new LLamaLogitBias { Token = i, Bias = float.NegativeInfinity });
+            }
+        }
+
+        return [.. bans];
+    }
+}

@@ -40,5 +40,6 @@ public static class ServerApp
         builder.Services.AddOpenMaasCore();
         builder.Services.AddOpenMaasInference();
         builder.Services.AddOpenMaasEndpoints();
+        builder.Services.AddHostedService<StartupBanner>();
     }
 }

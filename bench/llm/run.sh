@@ -2,11 +2,12 @@
 # LLM serving benchmark, stories260K: OpenMaaS over HTTP/SSE (1 and 8 concurrent streams) vs node-llama-cpp 3.21.1 vs
 # the raw in-process LLamaSharp decode loop, all greedy, 200 tokens, prompt "Once upon a time", 1 llama.cpp thread.
 #
-#   bench/llm/run.sh                      # prints a JSON summary and a markdown table; REPS=5 by default
+#   bench/llm/run.sh        # prints a JSON summary and a markdown table; ROUNDS=5 rounds of REPS=3 runs of each part
 #
 # Needs: the .NET 10 SDK, Node.js 20+, npm (first run only: installs node-llama-cpp into bench/llm/peer/node_modules),
 # and the test assets in ${OPENMAAS_SHARED:-../shared} (models/stories260K.gguf, peers/llamacpp-bench.mjs).
-# The parts run one after another (never two at once), so each gets the machine's 2 cores to itself.
+# The parts run one after another (never two at once), so each gets the machine's 2 cores to itself; the server idles
+# while the peer and the raw loop run.
 # Everything it starts is stopped on exit; it writes only to a temp folder (and the build outputs).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -15,7 +16,7 @@ cd "$root"
 shared="$(cd "${OPENMAAS_SHARED:-../shared}" && pwd)"
 model_file="$shared/models/stories260K.gguf"
 peer_src="$shared/peers/llamacpp-bench.mjs"
-reps="${REPS:-5}" tokens=200 threads=1 parallel=8 ctx=256 model_id=karpathy/stories260K
+rounds="${ROUNDS:-5}" reps="${REPS:-3}" quiet_wait_s="${QUIET_WAIT_S:-120}" tokens=200 threads=1 parallel=8 ctx=256 model_id=karpathy/stories260K
 prompt='Once upon a time'
 for f in "$model_file" "$peer_src"; do [ -f "$f" ] || { echo "run.sh: missing $f (set OPENMAAS_SHARED)" >&2; exit 1; }; done
 
@@ -49,14 +50,9 @@ fi
 mkdir -p "$tmp/peer"
 cp "$peer_src" "$tmp/peer/llamacpp-bench.mjs"
 ln -s "$here/peer/node_modules" "$tmp/peer/node_modules"
-step "node-llama-cpp: $reps runs"
-timeout 300 node "$tmp/peer/llamacpp-bench.mjs" "$model_file" "$reps" "$tokens" "$threads" "$ctx" | tee "$tmp/peer.txt" >&2
-
-# --- raw in-process LLamaSharp decode loop (the engine branch's console app) -----------------------------------------
+raw_dll=""
 if [ -f "$raw_proj" ]; then
-  step "raw LLamaSharp loop"
   raw_dll="$(find bench/OpenMaas.Bench.RawLoop/bin/Release -name OpenMaas.Bench.RawLoop.dll -print -quit)"
-  timeout 300 dotnet "$raw_dll" "$model_file" --runs "$reps" --tokens "$tokens" --threads "$threads" --ctx "$ctx" --json "$tmp/raw.json" >&2
 else
   step "raw loop: $raw_proj not found (merge the engine branch); skipped"
 fi
@@ -67,9 +63,9 @@ url="http://127.0.0.1:$port"
 data="$tmp/data"
 dotnet "$server_dll" model add "$model_file" --id "$model_id" --link --data "$data" >/dev/null
 step "OpenMaaS serve on $url (Threads=$threads, ParallelSequences=$parallel, ContextSize=$ctx)"
-dotnet "$server_dll" serve --urls "$url" --data "$data" --Inference:Threads="$threads" \
-  --Inference:ParallelSequences="$parallel" --Inference:ContextSize="$ctx" --Logging:LogLevel:Default=Warning \
-  >"$tmp/server.log" 2>&1 &
+# Settings as OPENMAAS_Section__Key variables (the documented alternative to --Section:Key=value after serve).
+OPENMAAS_Inference__Threads="$threads" OPENMAAS_Inference__ParallelSequences="$parallel" OPENMAAS_Inference__ContextSize="$ctx" \
+  OPENMAAS_Logging__LogLevel__Default=Warning dotnet "$server_dll" serve --urls "$url" --data "$data" >"$tmp/server.log" 2>&1 &
 server_pid=$!
 for i in $(seq 150); do
   curl -fsS "$url/v1/models" >/dev/null 2>&1 && break
@@ -80,17 +76,44 @@ done
 rss_kib() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$server_pid/status"; }
 rss_idle="$(rss_kib VmRSS)"
 
+# This VM is shared (other builds and tests may run on it): before each round, wait (at most $quiet_wait_s s) until
+# the cores are at least 85% idle over one second; the busy share seen is recorded and reported.
+busy_pct() {
+  local a b
+  a=($(head -1 /proc/stat)); sleep 1; b=($(head -1 /proc/stat))
+  local idle=$(( (b[4] + b[5]) - (a[4] + a[5]) )) total=0 i
+  for i in 1 2 3 4 5 6 7 8; do total=$(( total + b[i] - a[i] )); done
+  echo $(( total > 0 ? 100 * (total - idle) / total : 0 ))
+}
+wait_quiet() {
+  local busy waited=0
+  while busy="$(busy_pct)"; [ "$busy" -gt 15 ] && [ "$waited" -lt "$quiet_wait_s" ]; do waited=$((waited + 1)); done
+  echo "$busy" >>"$tmp/busy.txt"
+  [ "$busy" -le 15 ] || step "machine still ${busy}% busy after ${quiet_wait_s} s: measuring anyway (reported)"
+}
+
 client() { timeout 300 node "$here/sse-client.mjs" --url "$url" --model "$model_id" --tokens "$tokens" --prompt "$prompt" "$@"; }
-step "warm-up (loads the model, JITs the paths)"
-client --clients 1 --reps 3 >/dev/null
-client --clients "$parallel" --reps 2 >/dev/null
+step "warm-up: loads the model, and enough traffic for .NET's tiered JIT to settle"
+client --clients 1 --reps 20 >/dev/null
+client --clients "$parallel" --reps 3 >/dev/null
 rss_loaded="$(rss_kib VmRSS)"
 
-step "HTTP streaming, 1 client, $reps reps"
-client --clients 1 --reps "$reps" | tee "$tmp/http1.json" >&2
-step "HTTP streaming, $parallel concurrent clients, $reps reps"
-client --clients "$parallel" --reps "$reps" | tee "$tmp/http8.json" >&2
+# --- measured rounds: the parts take turns, so that drift in this shared VM's speed hits them all alike --------------
+for round in $(seq "$rounds"); do
+  wait_quiet
+  step "round $round/$rounds: node-llama-cpp ($reps runs)"
+  timeout 120 node "$tmp/peer/llamacpp-bench.mjs" "$model_file" "$reps" "$tokens" "$threads" "$ctx" | tee -a "$tmp/peer.txt" >&2
+  if [ -n "$raw_dll" ]; then
+    step "round $round/$rounds: raw LLamaSharp loop, then the scheduler without HTTP (1 and $parallel sequences)"
+    timeout 120 dotnet "$raw_dll" raw --model "$model_file" --tokens "$tokens" --runs "$reps" | tee -a "$tmp/raw.jsonl" >&2
+    timeout 120 dotnet "$raw_dll" model 1 "$parallel" --model "$model_file" --tokens "$tokens" --runs "$reps" | tee -a "$tmp/sched.jsonl" >&2 \
+      || step "scheduler-without-HTTP run failed (a diagnostic only; ignored)"
+  fi
+  step "round $round/$rounds: OpenMaaS HTTP/SSE, 1 client then $parallel concurrent clients ($reps reps each)"
+  client --clients 1 --reps "$reps" | tee -a "$tmp/http1.jsonl" >&2
+  client --clients "$parallel" --reps "$reps" | tee -a "$tmp/http8.jsonl" >&2
+done
 rss_after="$(rss_kib VmRSS)" rss_peak="$(rss_kib VmHWM)"
 
-node "$here/summarize.mjs" --peer "$tmp/peer.txt" --raw "$tmp/raw.json" --http1 "$tmp/http1.json" --http8 "$tmp/http8.json" \
-  --rss "$rss_idle,$rss_loaded,$rss_after,$rss_peak" --reps "$reps" --tokens "$tokens" --threads "$threads" --clients "$parallel"
+node "$here/summarize.mjs" --dir "$tmp" --rss "$rss_idle,$rss_loaded,$rss_after,$rss_peak" \
+  --rounds "$rounds" --reps "$reps" --tokens "$tokens" --threads "$threads" --clients "$parallel"

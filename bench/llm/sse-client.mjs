@@ -87,7 +87,8 @@ for (let r = 0; r < REPS; r++) {
   const streams = await Promise.all(Array.from({ length: CLIENTS }, stream));
   const start = Math.min(...streams.map((s) => s.t0)), end = Math.max(...streams.map((s) => s.tEnd));
   const tokens = streams.reduce((sum, s) => sum + s.n, 0);
-  reps.push({ aggregateTps: tokens / ((end - start) / 1000), perStreamDecodeTps: med(streams.map((s) => s.decodeTps)), tokens, wallMs: end - start });
+  reps.push({ aggregateTps: tokens / ((end - start) / 1000), perStreamDecodeTps: med(streams.map((s) => s.decodeTps)),
+    ttftMs: streams.map((s) => r2(s.ttftMs)) });
   allStreams.push(...streams);
 }
 const cpu = process.cpuUsage(cpu0), wall = performance.now() - wall0;
@@ -100,7 +101,7 @@ console.log(JSON.stringify({
   aggregateTps: r1(med(reps.map((r) => r.aggregateTps))),
   perStreamDecodeTps: r1(med(reps.map((r) => r.perStreamDecodeTps))),
   ttftP50Ms: r2(med(allStreams.map((s) => s.ttftMs))),
-  aggregateTpsRuns: reps.map((r) => r1(r.aggregateTps)),
+  runs: reps.map((r) => ({ aggregateTps: r1(r.aggregateTps), perStreamDecodeTps: r1(r.perStreamDecodeTps), ttftMs: r.ttftMs })),
   clientCpuPct: r1(100 * (cpu.user + cpu.system) / 1000 / wall),
   sameTextAllStreams: allStreams.every((s) => s.text === first.text),
   textStart: first.text.slice(0, 80),

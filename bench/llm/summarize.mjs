@@ -1,57 +1,84 @@
-// Combines the parts of bench/llm/run.sh into one JSON object and a markdown table with the ratios vs the targets.
+// Combines the parts of bench/llm/run.sh (files in --dir) into one JSON object and a markdown table with the ratios
+// vs the targets. Every figure is the median over all runs of all rounds.
+//   peer.txt     node-llama-cpp's llamacpp-bench.mjs output, "run i: ... ttft=X ms decode=Y tok/s ..." lines
+//   raw.jsonl    the raw LLamaSharp loop (bench/OpenMaas.Bench.RawLoop raw): { all_tok_s: [...] } per round
+//   sched.jsonl  the scheduler without HTTP (... model 1 8): { sequences, all_tok_s: [...] } per round and size
+//   http1.jsonl, http8.jsonl  sse-client.mjs: { runs: [{ aggregateTps, perStreamDecodeTps, ttftMs: [...] }] } per round
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const { values: a } = parseArgs({
-  options: Object.fromEntries(['peer', 'raw', 'http1', 'http8', 'rss', 'reps', 'tokens', 'threads', 'clients'].map((k) => [k, { type: 'string' }])),
+  options: Object.fromEntries(['dir', 'rss', 'rounds', 'reps', 'tokens', 'threads', 'clients'].map((k) => [k, { type: 'string' }])),
 });
-const read = (p) => (p && existsSync(p) ? readFileSync(p, 'utf8') : null);
-const num = (text, re) => { const m = text?.match(re); return m ? Number(m[1]) : null; };
+const read = (name) => { const p = join(a.dir, name); return existsSync(p) ? readFileSync(p, 'utf8') : ''; };
+const jsonl = (name) => read(name).split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+const med = (xs) => { const s = xs.filter(Number.isFinite).sort((x, y) => x - y); const m = s.length >> 1; return s.length === 0 ? null : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const range = (xs) => (xs.length ? [Math.min(...xs), Math.max(...xs)] : null);
+const r1 = (x) => (x == null ? null : Math.round(x * 10) / 10);
 
-// node-llama-cpp's own summary line: "MEDIAN decode=X tok/s e2e=Y tok/s ttft=Z ms (runs=N)"
-const peerText = read(a.peer);
-const peer = { decodeTps: num(peerText, /MEDIAN decode=([\d.]+)/), ttftMs: num(peerText, /MEDIAN .* ttft=([\d.]+) ms/) };
-// The raw loop writes its medians as JSON (decodeTps, ttftMs).
-const rawText = read(a.raw);
-const raw = rawText ? JSON.parse(rawText) : null;
-const h1 = JSON.parse(read(a.http1)), h8 = JSON.parse(read(a.http8));
+const peerRuns = [...read('peer.txt').matchAll(/^run \d+: .*ttft=([\d.]+) ms decode=([\d.]+) tok\/s/gm)].map((m) => ({ ttft: Number(m[1]), tps: Number(m[2]) }));
+const rawRuns = jsonl('raw.jsonl').flatMap((r) => r.all_tok_s);
+const sched = jsonl('sched.jsonl');
+const schedRuns = (n) => sched.filter((r) => r.sequences === n).flatMap((r) => r.all_tok_s);
+const http = (name) => {
+  const runs = jsonl(name).flatMap((r) => r.runs);
+  const agg = runs.map((r) => r.aggregateTps), dec = runs.map((r) => r.perStreamDecodeTps);
+  const cpu = jsonl(name).map((r) => r.clientCpuPct);
+  return { runs: runs.length, aggregateTps: r1(med(agg)), aggregateTpsRange: range(agg), perStreamDecodeTps: r1(med(dec)),
+    perStreamDecodeTpsRange: range(dec), ttftP50Ms: med(runs.flatMap((r) => r.ttftMs)), clientCpuPct: r1(med(cpu)) };
+};
+const h1 = http('http1.jsonl'), h8 = http('http8.jsonl');
+const peer = { runs: peerRuns.length, decodeTps: r1(med(peerRuns.map((r) => r.tps))), decodeTpsRange: range(peerRuns.map((r) => r.tps)), ttftP50Ms: med(peerRuns.map((r) => r.ttft)) };
+const raw = { runs: rawRuns.length, decodeTps: med(rawRuns), decodeTpsRange: range(rawRuns) };
+const scheduler = { single: { runs: schedRuns(1).length, tps: med(schedRuns(1)) }, concurrent: { runs: schedRuns(Number(a.clients)).length, tps: med(schedRuns(Number(a.clients))) } };
+const busy = read('busy.txt').split('\n').filter(Boolean).map(Number);
 const [rssIdle, rssLoaded, rssAfter, rssPeak] = a.rss.split(',').map((k) => Math.round(Number(k) / 1024));
 
 const ratio = (x, y) => (x && y ? Math.round((x / y) * 100) / 100 : null);
+const target = (value, min) => ({ value, target: min, met: value == null ? null : value >= min });
 const ratios = {
-  singleVsNodeLlamaCpp: { value: ratio(h1.perStreamDecodeTps, peer.decodeTps), target: 1.5 },
-  singleVsRawLoop: { value: ratio(h1.perStreamDecodeTps, raw?.decodeTps), target: 0.8 },
-  aggregate8VsSingle: { value: ratio(h8.aggregateTps, h1.aggregateTps), target: 2.5 },
+  singleVsNodeLlamaCpp: target(ratio(h1.perStreamDecodeTps, peer.decodeTps), 1.5),
+  singleVsRawLoop: target(ratio(h1.perStreamDecodeTps, raw.decodeTps), 0.8),
+  aggregate8VsSingle: target(ratio(h8.aggregateTps, h1.aggregateTps), 2.5),
+  // Diagnostics without a target: what HTTP costs over the scheduler, and what the scheduler alone gains from batching.
+  singleVsSchedulerNoHttp: ratio(h1.aggregateTps, scheduler.single.tps),
+  schedulerNoHttp8VsSingle: ratio(scheduler.concurrent.tps, scheduler.single.tps),
 };
-for (const r of Object.values(ratios)) r.met = r.value == null ? null : r.value >= r.target;
 
 const summary = {
-  date: new Date().toISOString(), reps: Number(a.reps), tokens: Number(a.tokens), threads: Number(a.threads),
-  openmaas: { single: h1, concurrent: h8 },
-  nodeLlamaCpp: peer, rawLoop: raw,
+  date: new Date().toISOString(), rounds: Number(a.rounds), repsPerRound: Number(a.reps), tokens: Number(a.tokens), threads: Number(a.threads),
+  openmaas: { single: h1, concurrent: h8 }, nodeLlamaCpp: peer, rawLoop: raw, schedulerNoHttp: scheduler,
+  machineBusyPctBeforeRounds: busy,
   serverRssMiB: { beforeModelLoad: rssIdle, modelLoaded: rssLoaded, afterLoad: rssAfter, peak: rssPeak },
   ratios,
 };
 console.log(JSON.stringify(summary, null, 2));
 
 const f = (x, d = 0) => (x == null || Number.isNaN(x) ? 'n/a' : x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }));
+const rg = (r) => (r ? `${f(r[0])}–${f(r[1])}` : 'n/a');
 const mark = (r) => (r.met == null ? 'n/a' : r.met ? 'met' : 'missed');
+const n = a.clients;
 console.log(`
-| measure (stories260K, ${a.threads} thread, greedy, ${a.tokens} tokens, median of ${a.reps}) | value |
-|---|---:|
-| OpenMaaS HTTP/SSE, 1 client: decode tok/s | ${f(h1.perStreamDecodeTps, 1)} |
-| OpenMaaS HTTP/SSE, 1 client: aggregate tok/s (incl. TTFT) | ${f(h1.aggregateTps, 1)} |
-| OpenMaaS HTTP/SSE, ${a.clients} clients: aggregate tok/s | ${f(h8.aggregateTps, 1)} |
-| OpenMaaS HTTP/SSE, ${a.clients} clients: per-stream decode tok/s | ${f(h8.perStreamDecodeTps, 1)} |
-| OpenMaaS TTFT p50, 1 client / ${a.clients} clients (ms) | ${f(h1.ttftP50Ms, 2)} / ${f(h8.ttftP50Ms, 2)} |
-| node-llama-cpp 3.21.1 (in-process JS loop): decode tok/s | ${f(peer.decodeTps, 1)} |
-| node-llama-cpp TTFT (ms) | ${f(peer.ttftMs, 2)} |
-| raw LLamaSharp loop (in-process): decode tok/s | ${f(raw?.decodeTps, 1)} |
-| server RSS (MiB): before load / model loaded / after the load test / peak | ${rssIdle} / ${rssLoaded} / ${rssAfter} / ${rssPeak} |
-| load client CPU, 1 client / ${a.clients} clients (% of one core) | ${f(h1.clientCpuPct, 1)} / ${f(h8.clientCpuPct, 1)} |
+| measure (stories260K, ${a.threads} thread, greedy, ${a.tokens} tokens; median of ${a.rounds} rounds × ${a.reps}) | median | range |
+|---|---:|---:|
+| OpenMaaS HTTP/SSE, 1 client: decode tok/s | ${f(h1.perStreamDecodeTps, 1)} | ${rg(h1.perStreamDecodeTpsRange)} |
+| OpenMaaS HTTP/SSE, 1 client: end-to-end tok/s (incl. TTFT) | ${f(h1.aggregateTps, 1)} | ${rg(h1.aggregateTpsRange)} |
+| OpenMaaS HTTP/SSE, ${n} clients: aggregate tok/s | ${f(h8.aggregateTps, 1)} | ${rg(h8.aggregateTpsRange)} |
+| OpenMaaS HTTP/SSE, ${n} clients: per-stream decode tok/s | ${f(h8.perStreamDecodeTps, 1)} | ${rg(h8.perStreamDecodeTpsRange)} |
+| OpenMaaS TTFT p50, 1 client / ${n} clients (ms) | ${f(h1.ttftP50Ms, 2)} / ${f(h8.ttftP50Ms, 2)} | |
+| node-llama-cpp 3.21.1 (in-process JS loop): decode tok/s | ${f(peer.decodeTps, 1)} | ${rg(peer.decodeTpsRange)} |
+| node-llama-cpp TTFT p50 (ms) | ${f(peer.ttftP50Ms, 2)} | |
+| raw LLamaSharp loop (in-process, 1 sequence): tok/s | ${f(raw.decodeTps, 0)} | ${rg(raw.decodeTpsRange)} |
+| OpenMaaS scheduler without HTTP, 1 / ${n} sequences: aggregate tok/s | ${f(scheduler.single.tps, 0)} / ${f(scheduler.concurrent.tps, 0)} | |
+| server RSS (MiB): before load / model loaded / after the load test / peak | ${rssIdle} / ${rssLoaded} / ${rssAfter} / ${rssPeak} | |
+| machine busy before each round (%, other work; 2 cores shared) | ${busy.join(', ')} | |
+| load client CPU, 1 client / ${n} clients (% of one core) | ${f(h1.clientCpuPct, 1)} / ${f(h8.clientCpuPct, 1)} | |
 
 | ratio | value | target | |
 |---|---:|---:|---|
 | single-stream OpenMaaS / node-llama-cpp | ${f(ratios.singleVsNodeLlamaCpp.value, 2)} | ≥ 1.5 | ${mark(ratios.singleVsNodeLlamaCpp)} |
 | single-stream OpenMaaS / raw loop | ${f(ratios.singleVsRawLoop.value, 2)} | ≥ 0.8 | ${mark(ratios.singleVsRawLoop)} |
-| aggregate ${a.clients}-client / 1-client | ${f(ratios.aggregate8VsSingle.value, 2)} | ≥ 2.5 | ${mark(ratios.aggregate8VsSingle)} |`);
+| aggregate ${n}-client / 1-client | ${f(ratios.aggregate8VsSingle.value, 2)} | ≥ 2.5 | ${mark(ratios.aggregate8VsSingle)} |
+| (diagnostic) 1 client end-to-end / scheduler without HTTP, 1 sequence | ${f(ratios.singleVsSchedulerNoHttp, 2)} | | |
+| (diagnostic) scheduler without HTTP, ${n} / 1 sequences | ${f(ratios.schedulerNoHttp8VsSingle, 2)} | | |`);

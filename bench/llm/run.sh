@@ -92,10 +92,14 @@ wait_quiet() {
   [ "$busy" -le 15 ] || step "machine still ${busy}% busy after ${quiet_wait_s} s: measuring anyway (reported)"
 }
 
-client() { timeout 300 node "$here/sse-client.mjs" --url "$url" --model "$model_id" --tokens "$tokens" --prompt "$prompt" "$@"; }
-step "warm-up: loads the model, and enough traffic for .NET's tiered JIT to settle"
+client() { timeout 300 node "$here/sse-client.mjs" --url "$url" --model "$model_id" --prompt "$prompt" --tokens "$tokens" "$@"; }
+# .NET's tiered JIT (tier 0, then instrumented, then tier 1) keeps recompiling the request path for the first few
+# thousand requests; until it settles, a request costs about 3 ms of server CPU instead of about 1 ms. So the warm-up
+# sends ~3,000 short streams (8 tokens, 4 at a time) and then full-length ones, before anything is measured.
+step "warm-up: loads the model, then ~3,000 short streams and some full ones so that the tiered JIT settles"
+client --clients 4 --reps 750 --tokens 8 >/dev/null
 client --clients 1 --reps 20 >/dev/null
-client --clients "$parallel" --reps 3 >/dev/null
+client --clients "$parallel" --reps 5 >/dev/null
 rss_loaded="$(rss_kib VmRSS)"
 
 # --- measured rounds: the parts take turns, so that drift in this shared VM's speed hits them all alike --------------

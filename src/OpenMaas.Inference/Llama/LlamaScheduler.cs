@@ -105,7 +105,7 @@ internal sealed class LlamaScheduler : IDisposable
                     _pending.Remove(sequence.QueueNode!);
                     sequence.QueueNode = null;
                     sequence.State = SequenceState.Done;
-                    sequence.Abandon();
+                    sequence.Complete();
                     OnLoadChangedLocked();
                     break;
                 case SequenceState.Active:
@@ -143,7 +143,8 @@ internal sealed class LlamaScheduler : IDisposable
             foreach (var queued in _pending)
             {
                 queued.State = SequenceState.Done;
-                queued.Fail(new InferenceException($"Model '{_modelId}' was unloaded."));
+                queued.End(new InferenceException($"Model '{_modelId}' was unloaded."));
+                queued.Complete();
             }
 
             _pending.Clear();
@@ -189,8 +190,7 @@ internal sealed class LlamaScheduler : IDisposable
                 Log.LoopCrashed(_logger, _modelId, e);
                 foreach (var sequence in _active)
                 {
-                    sequence.Fail(new InferenceException("The decode loop failed.", e));
-                    sequence.Finished = true;
+                    sequence.End(new InferenceException("The decode loop failed.", e));
                 }
 
                 ReleaseFinished();
@@ -199,8 +199,7 @@ internal sealed class LlamaScheduler : IDisposable
 
         foreach (var sequence in _active)
         {
-            sequence.Fail(new InferenceException($"Model '{_modelId}' was unloaded."));
-            sequence.Finished = true;
+            sequence.End(new InferenceException($"Model '{_modelId}' was unloaded."));
         }
 
         ReleaseFinished();
@@ -213,7 +212,6 @@ internal sealed class LlamaScheduler : IDisposable
         {
             if (sequence.CancelRequested)
             {
-                sequence.Abandon();
                 sequence.Finished = true;
             }
         }
@@ -244,7 +242,15 @@ internal sealed class LlamaScheduler : IDisposable
         {
             foreach (var sequence in admitted)
             {
-                _step.Activate(sequence);
+                try
+                {
+                    _step.Activate(sequence);
+                }
+                catch (Exception e)
+                {
+                    sequence.End(new InferenceException("Could not create the sampler.", e)); // released below
+                }
+
                 _active.Add(sequence);
             }
         }
@@ -273,6 +279,7 @@ internal sealed class LlamaScheduler : IDisposable
                 _activeCount--;
             }
 
+            sequence.Complete();
             removed = true;
         }
 

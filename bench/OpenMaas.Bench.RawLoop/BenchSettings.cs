@@ -1,6 +1,6 @@
 namespace OpenMaas.Bench.RawLoop;
 
-internal sealed record BenchSettings(string Mode, string ModelPath, int Tokens, int Runs, IReadOnlyList<int> Sequences)
+internal sealed record BenchSettings(string Mode, string ModelPath, int Tokens, int Runs, IReadOnlyList<int>? Sequences)
 {
     public const string Prompt = "Once upon a time";
     public const int ContextSize = 256;
@@ -24,7 +24,7 @@ internal sealed record BenchSettings(string Mode, string ModelPath, int Tokens, 
             }
         }
 
-        return new BenchSettings(mode, model ?? DefaultModel(), tokens, runs, sequences.Count > 0 ? sequences : [1, 8]);
+        return new BenchSettings(mode, model ?? DefaultModel(), tokens, runs, sequences.Count > 0 ? sequences : null);
     }
 
     public static double Median(List<double> values)

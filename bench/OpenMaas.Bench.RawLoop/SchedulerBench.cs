@@ -25,18 +25,21 @@ internal static class SchedulerBench
         var prompt = model.Prepare(new PromptInput.Raw(BenchSettings.Prompt));
         var sampling = new SamplingOptions { Temperature = 0, MaxTokens = s.Tokens, IgnoreEos = true };
         var rates = new List<double>();
+        var cpuRates = new List<double>();
         for (var run = 0; run <= s.Runs; run++)
         {
             var started = Stopwatch.GetTimestamp();
+            var cpu = CpuClock.Now();
             var counts = await Task.WhenAll(Enumerable.Range(0, sequences).Select(_ => Task.Run(() => ConsumeAsync(model, prompt, sampling))));
             var elapsed = Stopwatch.GetElapsedTime(started);
             if (run > 0)
             {
                 rates.Add(counts.Sum() / elapsed.TotalSeconds);
+                cpuRates.Add(counts.Sum() / (CpuClock.Now() - cpu).TotalSeconds);
             }
         }
 
-        return new { mode = "model", sequences, threads = BenchSettings.Threads, ctx = BenchSettings.ContextSize, tokens = s.Tokens, runs = s.Runs, median_tok_s = Math.Round(BenchSettings.Median(rates)), all_tok_s = rates.Select(r => Math.Round(r)).ToArray() };
+        return new { mode = "model", sequences, threads = BenchSettings.Threads, ctx = BenchSettings.ContextSize, tokens = s.Tokens, runs = s.Runs, median_tok_s = Math.Round(BenchSettings.Median(rates)), median_tok_per_cpu_s = Math.Round(BenchSettings.Median(cpuRates)), all_tok_s = rates.Select(r => Math.Round(r)).ToArray() };
     }
 
     private static async Task<int> ConsumeAsync(ITextGenerationModel model, PreparedPrompt prompt, SamplingOptions sampling)

@@ -47,31 +47,19 @@ internal sealed class LlamaScheduler : IDisposable
         _thread.Start();
     }
 
-    public int ActiveCount => Volatile.Read(ref _activeCount);
-
-    public int QueuedCount
+    /// <summary>Sequences holding a slot and sequences waiting for one, read together.</summary>
+    public (int Active, int Queued) Load
     {
         get
         {
             lock (_gate)
             {
-                return _pending.Count;
+                return (_activeCount, _pending.Count);
             }
         }
     }
 
     public DateTimeOffset LastUsed => new(Interlocked.Read(ref _lastUsedTicks), TimeSpan.Zero);
-
-    public bool IsBusy
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _activeCount + _pending.Count > 0;
-            }
-        }
-    }
 
     public void Touch() => Interlocked.Exchange(ref _lastUsedTicks, _time.GetUtcNow().UtcTicks);
 

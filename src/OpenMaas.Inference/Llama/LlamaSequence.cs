@@ -129,15 +129,21 @@ internal sealed class LlamaSequence
         try
         {
             var reader = _output.Reader;
+            var ended = false;
             while (await reader.WaitToReadAsync(ct).ConfigureAwait(false))
             {
                 while (reader.TryRead(out var chunk))
                 {
+                    ended |= chunk.Finish is not null;
                     yield return chunk;
                 }
             }
 
-            ct.ThrowIfCancellationRequested();
+            if (!ended)
+            {
+                ct.ThrowIfCancellationRequested(); // the stream closed because the consumer cancelled
+            }
+
             if (Error is { } error)
             {
                 throw error;

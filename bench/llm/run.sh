@@ -108,8 +108,8 @@ for round in $(seq "$rounds"); do
   step "round $round/$rounds: node-llama-cpp ($reps runs)"
   timeout 120 node "$tmp/peer/llamacpp-bench.mjs" "$model_file" "$reps" "$tokens" "$threads" "$ctx" | tee -a "$tmp/peer.txt" >&2
   if [ -n "$raw_dll" ]; then
-    step "round $round/$rounds: raw LLamaSharp loop, then the scheduler without HTTP (1 and $parallel sequences)"
-    timeout 120 dotnet "$raw_dll" raw --model "$model_file" --tokens "$tokens" --runs "$reps" | tee -a "$tmp/raw.jsonl" >&2
+    step "round $round/$rounds: raw LLamaSharp loop and the scheduler without HTTP (1 and $parallel sequences each)"
+    timeout 120 dotnet "$raw_dll" raw 1 "$parallel" --model "$model_file" --tokens "$tokens" --runs "$reps" | tee -a "$tmp/raw.jsonl" >&2
     timeout 120 dotnet "$raw_dll" model 1 "$parallel" --model "$model_file" --tokens "$tokens" --runs "$reps" | tee -a "$tmp/sched.jsonl" >&2 \
       || step "scheduler-without-HTTP run failed (a diagnostic only; ignored)"
   fi

@@ -18,9 +18,10 @@ const range = (xs) => (xs.length ? [Math.min(...xs), Math.max(...xs)] : null);
 const r1 = (x) => (x == null ? null : Math.round(x * 10) / 10);
 
 const peerRuns = [...read('peer.txt').matchAll(/^run \d+: .*ttft=([\d.]+) ms decode=([\d.]+) tok\/s/gm)].map((m) => ({ ttft: Number(m[1]), tps: Number(m[2]) }));
-const rawRuns = jsonl('raw.jsonl').flatMap((r) => r.all_tok_s);
-const sched = jsonl('sched.jsonl');
-const schedRuns = (n) => sched.filter((r) => r.sequences === n).flatMap((r) => r.all_tok_s);
+const bySequences = (rows, n) => rows.filter((r) => (r.sequences ?? 1) === n).flatMap((r) => r.all_tok_s);
+const raws = jsonl('raw.jsonl'), sched = jsonl('sched.jsonl');
+const rawRuns = bySequences(raws, 1), raw8Runs = bySequences(raws, Number(a.clients));
+const schedRuns = (n) => bySequences(sched, n);
 const http = (name) => {
   const runs = jsonl(name).flatMap((r) => r.runs);
   const agg = runs.map((r) => r.aggregateTps), dec = runs.map((r) => r.perStreamDecodeTps);
@@ -30,7 +31,8 @@ const http = (name) => {
 };
 const h1 = http('http1.jsonl'), h8 = http('http8.jsonl');
 const peer = { runs: peerRuns.length, decodeTps: r1(med(peerRuns.map((r) => r.tps))), decodeTpsRange: range(peerRuns.map((r) => r.tps)), ttftP50Ms: med(peerRuns.map((r) => r.ttft)) };
-const raw = { runs: rawRuns.length, decodeTps: med(rawRuns), decodeTpsRange: range(rawRuns) };
+const raw = { runs: rawRuns.length, decodeTps: med(rawRuns), decodeTpsRange: range(rawRuns),
+  concurrent: { sequences: Number(a.clients), runs: raw8Runs.length, tps: med(raw8Runs), tpsRange: range(raw8Runs) } };
 const scheduler = { single: { runs: schedRuns(1).length, tps: med(schedRuns(1)) }, concurrent: { runs: schedRuns(Number(a.clients)).length, tps: med(schedRuns(Number(a.clients))) } };
 const busy = read('busy.txt').split('\n').filter(Boolean).map(Number);
 const [rssIdle, rssLoaded, rssAfter, rssPeak] = a.rss.split(',').map((k) => Math.round(Number(k) / 1024));
@@ -44,6 +46,7 @@ const ratios = {
   // Diagnostics without a target: what HTTP costs over the scheduler, and what the scheduler alone gains from batching.
   singleVsSchedulerNoHttp: ratio(h1.aggregateTps, scheduler.single.tps),
   schedulerNoHttp8VsSingle: ratio(scheduler.concurrent.tps, scheduler.single.tps),
+  rawLoop8VsSingle: ratio(raw.concurrent.tps, raw.decodeTps),
 };
 
 const summary = {
@@ -70,6 +73,7 @@ console.log(`
 | node-llama-cpp 3.21.1 (in-process JS loop): decode tok/s | ${f(peer.decodeTps, 1)} | ${rg(peer.decodeTpsRange)} |
 | node-llama-cpp TTFT p50 (ms) | ${f(peer.ttftP50Ms, 2)} | |
 | raw LLamaSharp loop (in-process, 1 sequence): tok/s | ${f(raw.decodeTps, 0)} | ${rg(raw.decodeTpsRange)} |
+| raw LLamaSharp loop, ${n} sequences in one batch: aggregate tok/s | ${f(raw.concurrent.tps, 0)} | ${rg(raw.concurrent.tpsRange)} |
 | OpenMaaS scheduler without HTTP, 1 / ${n} sequences: aggregate tok/s | ${f(scheduler.single.tps, 0)} / ${f(scheduler.concurrent.tps, 0)} | |
 | server RSS (MiB): before load / model loaded / after the load test / peak | ${rssIdle} / ${rssLoaded} / ${rssAfter} / ${rssPeak} | |
 | machine busy before each round (%, other work; 2 cores shared) | ${busy.join(', ')} | |
@@ -81,4 +85,5 @@ console.log(`
 | single-stream OpenMaaS / raw loop | ${f(ratios.singleVsRawLoop.value, 2)} | ≥ 0.8 | ${mark(ratios.singleVsRawLoop)} |
 | aggregate ${n}-client / 1-client | ${f(ratios.aggregate8VsSingle.value, 2)} | ≥ 2.5 | ${mark(ratios.aggregate8VsSingle)} |
 | (diagnostic) 1 client end-to-end / scheduler without HTTP, 1 sequence | ${f(ratios.singleVsSchedulerNoHttp, 2)} | | |
-| (diagnostic) scheduler without HTTP, ${n} / 1 sequences | ${f(ratios.schedulerNoHttp8VsSingle, 2)} | | |`);
+| (diagnostic) scheduler without HTTP, ${n} / 1 sequences | ${f(ratios.schedulerNoHttp8VsSingle, 2)} | | |
+| (diagnostic) raw loop, ${n} sequences / 1 (the engine's batching ceiling) | ${f(ratios.rawLoop8VsSingle, 2)} | | |`);

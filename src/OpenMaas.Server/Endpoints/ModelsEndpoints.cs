@@ -9,7 +9,8 @@ internal static class ModelsEndpoints
     public static RouteGroupBuilder MapModels(this RouteGroupBuilder v1)
     {
         v1.MapGet("/models", ListModels).WithName("ListModels");
-        v1.MapGet("/models/{owner}/{name}", GetModel).WithName("GetModel");
+        // Catch-all: SDKs escape the slash of "owner/name" as %2F, which routing does not split on.
+        v1.MapGet("/models/{**id}", GetModel).WithName("GetModel");
         return v1;
     }
 
@@ -19,9 +20,9 @@ internal static class ModelsEndpoints
         return TypedResults.Json(new ModelList([.. models.Select(ToWire)]), OpenAIJson.Default.ModelList);
     }
 
-    internal static async Task<IResult> GetModel(string owner, string name, IModelCatalog catalog, CancellationToken ct)
+    internal static async Task<IResult> GetModel(string id, IModelCatalog catalog, CancellationToken ct)
     {
-        var id = $"{owner}/{name}";
+        id = Uri.UnescapeDataString(id);
         var model = await catalog.FindAsync(id, ct) ?? throw new OpenAIException(StatusCodes.Status404NotFound,
             $"The model '{id}' does not exist or you do not have access to it.", OpenAIErrorTypes.InvalidRequest, "model", "model_not_found");
         return TypedResults.Json(ToWire(model), OpenAIJson.Default.ModelObject);

@@ -16,6 +16,7 @@ internal sealed partial class OpenAIErrorMiddleware(RequestDelegate next, ILogge
         context.Response.Headers["X-Request-Id"] = context.TraceIdentifier;
         try
         {
+            RejectOversizedBody(context);
             await next(context);
             if (!context.Response.HasStarted && context.GetEndpoint() is null && context.Response.StatusCode is 404 or 405)
             {
@@ -43,6 +44,18 @@ internal sealed partial class OpenAIErrorMiddleware(RequestDelegate next, ILogge
         {
             Unhandled(logger, context.Request.Path, e);
             await WriteAsync(context, new OpenAIException(500, "The server had an error while processing the request.", OpenAIErrorTypes.Server, code: "internal_error"));
+        }
+    }
+
+    /// <summary>Answers 413 from Content-Length before reading anything, so a client sending Expect: 100-continue never
+    /// uploads the body and others are drained by Kestrel rather than cut off mid-upload.</summary>
+    private static void RejectOversizedBody(HttpContext context)
+    {
+        var limit = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
+        if (context.Request.ContentLength > limit)
+        {
+            throw new OpenAIException(413, $"The request body is {context.Request.ContentLength} bytes; the server accepts at most {limit}.",
+                OpenAIErrorTypes.InvalidRequest, code: "request_too_large");
         }
     }
 

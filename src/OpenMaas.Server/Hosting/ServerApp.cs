@@ -46,5 +46,6 @@ public static class ServerApp
         builder.Services.AddOpenMaasMetering();
         builder.Services.AddSingleton<UsageReporter>();
         builder.Services.AddOpenMaasEndpoints();
+        builder.Services.AddHostedService<StartupBanner>();
     }
 }

@@ -64,7 +64,12 @@ public sealed class BadInputTests(ServerFixture server) : IClassFixture<ServerFi
     {
         using var http = server.CreateClient();
         var big = new string('a', 5 * 1024 * 1024);
-        using var response = await http.PostAsync(Chat, new StringContent($$"""{"model":"{{Model}}","messages":[{"role":"user","content":"{{big}}"}]}""", Encoding.UTF8, "application/json"));
+        using var request = new HttpRequestMessage(HttpMethod.Post, Chat)
+        {
+            Content = new StringContent($$"""{"model":"{{Model}}","messages":[{"role":"user","content":"{{big}}"}]}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.ExpectContinue = true;
+        using var response = await http.SendAsync(request);
         await AssertEnvelopeAsync(response, 413, null, "request_too_large", "413");
     }
 

@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection;
 using OpenMaas.Core.Accounts;
 using OpenMaas.Core.Quota;
 using OpenMaas.Core.Usage;
-using OpenMaas.Server.Cli;
 using OpenMaas.Tests.Infrastructure;
 
 namespace OpenMaas.Tests.Quota;
@@ -20,9 +19,9 @@ public sealed class CrashRecoveryTests : IDisposable
     [Fact]
     public async Task Sigkill_UnderLoad_LosesNoCompletedCall()
     {
-        Assert.Equal(0, (await OpenMaasProcess.RunAsync("model", "add", TestAssets.StoriesGguf, "--id", TestAssets.StoriesId, "--link", "--data", _data)).ExitCode);
-        Assert.Equal(0, (await OpenMaasProcess.RunAsync("user", "add", "crash", "--data", _data)).ExitCode);
-        var token = (await OpenMaasProcess.RunAsync("token", "create", "--user", "crash", "--data", _data)).Stdout.Trim();
+        Assert.Equal(0, (await Cli.RunAsync(_data, null, "model", "add", TestAssets.StoriesGguf, "--id", TestAssets.StoriesId, "--link")).ExitCode);
+        Assert.Equal(0, (await Cli.RunAsync(_data, null, "user", "add", "crash")).ExitCode);
+        var token = (await Cli.RunAsync(_data, null, "token", "create", "--user", "crash")).Stdout.Trim();
 
         var completed = new ConcurrentBag<string>();
         using (var server = await StartAsync())
@@ -63,7 +62,7 @@ public sealed class CrashRecoveryTests : IDisposable
             var used = (await http.UsageAsync()).GetProperty("todayUsage").GetProperty("used").GetInt32();
             Assert.True(used >= completed.Count, $"counter shows {used} calls after restart, {completed.Count} had completed");
 
-            await using var services = CliServices.Create(_data);
+            await using var services = OpenMaas.Server.Cli.CliServices.Create(_data);
             var user = await services.GetRequiredService<IAccountService>().FindAsync("crash");
             var day = services.GetRequiredService<QuotaCalendar>().Today().Date;
             var records = await services.GetRequiredService<IUsageQueries>().RecordsAsync(user!.Id, day);
@@ -97,7 +96,7 @@ public sealed class CrashRecoveryTests : IDisposable
         probe.Start();
         var url = $"http://127.0.0.1:{((IPEndPoint)probe.LocalEndpoint).Port}";
         probe.Stop();
-        var start = OpenMaasProcess.StartInfo("serve", "--urls", url, "--data", _data);
+        var start = OpenMaasProcess.Serve(url, _data);
         start.Environment["OPENMAAS_Inference__ParallelSequences"] = "16";
         start.Environment["OPENMAAS_Inference__QueueLimit"] = "2000";
         var process = Process.Start(start)!;

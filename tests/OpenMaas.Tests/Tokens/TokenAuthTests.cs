@@ -47,8 +47,8 @@ public sealed class TokenAuthTests(ServerFixture server) : IClassFixture<ServerF
             Assert.Equal(HttpStatusCode.OK, (await http.ChatAsync()).StatusCode);
         }
 
-        Assert.Equal(0, (await OpenMaasProcess.RunAsync("token", "revoke", revoked[..11], "--data", server.DataPath)).ExitCode);
-        Assert.Equal(0, (await OpenMaasProcess.RunAsync("user", "disable", "cli-disable", "--data", server.DataPath)).ExitCode);
+        Assert.Equal(0, (await Cli.RunAsync(server.DataPath, null, "token", "revoke", revoked[..11])).ExitCode);
+        Assert.Equal(0, (await Cli.RunAsync(server.DataPath, null, "user", "disable", "cli-disable")).ExitCode);
         var factory = server.Services.GetRequiredService<IDbContextFactory<OpenMaasDbContext>>();
         await using (var db = await factory.CreateDbContextAsync())
         {
@@ -66,14 +66,14 @@ public sealed class TokenAuthTests(ServerFixture server) : IClassFixture<ServerF
     public async Task TokenCreatedByTheCli_WorksAtOnce_AndIsAloneOnStdout()
     {
         await server.CreateUserAsync("cli-user");
-        var (exit, stdout, stderr) = await OpenMaasProcess.RunAsync("token", "create", "--user", "cli-user", "--description", "script", "--data", server.DataPath);
+        var (exit, stdout, stderr) = await Cli.RunAsync(server.DataPath, null, "token", "create", "--user", "cli-user", "--description", "script");
         Assert.True(exit == 0, stderr);
         var token = stdout.TrimEnd('\n');
         Assert.Matches("^ms-[A-Za-z0-9_-]{32}$", token);
         using var http = server.CreateClient(token);
         Assert.Equal(HttpStatusCode.OK, (await http.ChatAsync()).StatusCode);
 
-        var list = await OpenMaasProcess.RunAsync("token", "list", "--user", "cli-user", "--data", server.DataPath);
+        var list = await Cli.RunAsync(server.DataPath, null, "token", "list", "--user", "cli-user");
         Assert.Contains(token[..11], list.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain(token, list.Stdout + list.Stderr, StringComparison.Ordinal);
     }

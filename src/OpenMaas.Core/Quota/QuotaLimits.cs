@@ -7,21 +7,33 @@ namespace OpenMaas.Core.Quota;
 internal sealed class QuotaLimits(
     IDbContextFactory<OpenMaasDbContext> factory,
     DatabaseInitializer initializer,
+    SqliteReads reads,
     IOptions<QuotaOptions> options,
     TimeProvider clock) : IQuotaLimits
 {
-    private static readonly Func<OpenMaasDbContext, long, string, IAsyncEnumerable<QuotaLimit>> ForCall = EF.CompileAsyncQuery(
-        (OpenMaasDbContext db, long userId, string modelId) => db.QuotaLimits.AsNoTracking()
-            .Where(l => (l.UserId == null || l.UserId == userId) && (l.ModelId == null || l.ModelId == modelId)));
+    // The hot path of every inference call: at most four rows (default, user, model, user+model).
+    private const string ForCall =
+        "SELECT UserId, ModelId, DailyCalls FROM quota_limits WHERE (UserId IS NULL OR UserId = $user) AND (ModelId IS NULL OR ModelId = $model)";
 
     public async Task<EffectiveLimits> ResolveAsync(long userId, string modelId, CancellationToken ct = default)
     {
-        await initializer.EnsureInitializedAsync(ct);
-        await using var db = await factory.CreateDbContextAsync(ct);
+        await using var connection = await reads.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = ForCall;
+        command.Parameters.AddWithValue("$user", userId);
+        command.Parameters.AddWithValue("$model", modelId);
         var rows = new List<QuotaLimit>(4);
-        await foreach (var row in ForCall(db, userId, modelId).WithCancellation(ct))
+        await using (var reader = await command.ExecuteReaderAsync(ct))
         {
-            rows.Add(row);
+            while (await reader.ReadAsync(ct))
+            {
+                rows.Add(new QuotaLimit
+                {
+                    UserId = reader.IsDBNull(0) ? null : reader.GetInt64(0),
+                    ModelId = reader.IsDBNull(1) ? null : reader.GetString(1),
+                    DailyCalls = reader.GetInt32(2),
+                });
+            }
         }
 
         int? modelCap = (rows.Find(r => r.UserId == userId && r.ModelId is not null) ?? rows.Find(r => r.UserId is null && r.ModelId is not null))?.DailyCalls;

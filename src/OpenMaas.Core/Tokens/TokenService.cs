@@ -3,16 +3,11 @@ using OpenMaas.Core.Storage;
 
 namespace OpenMaas.Core.Tokens;
 
-internal sealed class TokenService(IDbContextFactory<OpenMaasDbContext> factory, DatabaseInitializer initializer, TimeProvider clock) : ITokenService
+internal sealed class TokenService(IDbContextFactory<OpenMaasDbContext> factory, DatabaseInitializer initializer, SqliteReads reads, TimeProvider clock) : ITokenService
 {
-    private sealed record Row(long Id, long UserId, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, string UserName, string Role, bool Enabled);
-
-    // The hot path of every authenticated request: one indexed lookup, compiled once.
-    private static readonly Func<OpenMaasDbContext, byte[], CancellationToken, Task<Row?>> ByHash = EF.CompileAsyncQuery(
-        (OpenMaasDbContext db, byte[] hash, CancellationToken ct) => db.Tokens
-            .Where(t => t.Hash == hash)
-            .Select(t => new Row(t.Id, t.UserId, t.ExpiresAt, t.RevokedAt, t.User!.Name, t.User.Role, t.User.Enabled))
-            .FirstOrDefault());
+    // The hot path of every authenticated request: one lookup on the unique hash index.
+    private const string ByHash =
+        "SELECT t.Id, t.UserId, t.ExpiresAt, t.RevokedAt, u.Name, u.Role, u.Enabled FROM access_tokens t JOIN users u ON u.Id = t.UserId WHERE t.Hash = $hash";
 
     public async Task<CreatedToken> CreateAsync(long userId, string? description, int? expiresDays, CancellationToken ct = default)
     {
@@ -92,18 +87,26 @@ internal sealed class TokenService(IDbContextFactory<OpenMaasDbContext> factory,
             return new TokenCheck(TokenStatus.Malformed);
         }
 
-        await initializer.EnsureInitializedAsync(ct);
-        await using var db = await factory.CreateDbContextAsync(ct);
-        var row = await ByHash(db, TokenSecret.Hash(text), ct);
-        var status = row switch
+        await using var connection = await reads.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = ByHash;
+        command.Parameters.AddWithValue("$hash", TokenSecret.Hash(text));
+        await using var row = await command.ExecuteReaderAsync(ct);
+        if (!await row.ReadAsync(ct))
         {
-            null => TokenStatus.Unknown,
-            { RevokedAt: not null } => TokenStatus.Revoked,
-            { ExpiresAt: { } expires } when expires <= clock.GetUtcNow() => TokenStatus.Expired,
-            { Enabled: false } => TokenStatus.UserDisabled,
+            return new TokenCheck(TokenStatus.Unknown);
+        }
+
+        var status = true switch
+        {
+            _ when !row.IsDBNull(3) => TokenStatus.Revoked,
+            _ when !row.IsDBNull(2) && row.GetDateTimeOffset(2) <= clock.GetUtcNow() => TokenStatus.Expired,
+            _ when !row.GetBoolean(6) => TokenStatus.UserDisabled,
             _ => TokenStatus.Valid,
         };
-        return status == TokenStatus.Valid ? new TokenCheck(status, row!.Id, row.UserId, row.UserName, row.Role) : new TokenCheck(status);
+        return status == TokenStatus.Valid
+            ? new TokenCheck(status, row.GetInt64(0), row.GetInt64(1), row.GetString(4), row.GetString(5))
+            : new TokenCheck(status);
     }
 
     private static TokenInfo ToInfo(AccessToken t, string userName) =>

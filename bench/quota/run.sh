@@ -2,13 +2,14 @@
 # Cost of the quota path: requests/s and p50/p99 of a cheap authenticated inference call (bearer token check +
 # atomic admission + durable usage record, then one token from stories260K) against the same call with auth and
 # quota switched off (Auth:Enabled=false, Quota:Enabled=false), in one run, rounds interleaved.
-#   bench/quota/run.sh            ROUNDS=3 DURATION=10s CONNECTIONS=32 by default
+#   bench/quota/run.sh            ROUNDS=3 DURATION=10s CONNECTIONS="32 1" by default
+# 32 connections saturate the 2-core box (throughput cost); 1 connection shows the latency each call pays.
 # Needs wrk (apt-get install -y wrk) and ../shared/models/stories260K.gguf (or OPENMAAS_SHARED).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 shared="${OPENMAAS_SHARED:-$root/../shared}"
-rounds="${ROUNDS:-3}" duration="${DURATION:-10s}" conns="${CONNECTIONS:-32}"
+rounds="${ROUNDS:-3}" duration="${DURATION:-10s}" connections="${CONNECTIONS:-32 1}"
 command -v wrk >/dev/null || { echo "needs wrk: apt-get install -y wrk" >&2; exit 1; }
 
 dotnet build "$root/src/OpenMaas.Server/OpenMaas.Server.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
@@ -36,22 +37,23 @@ start() { # name, extra env...
   echo "server $name did not start" >&2; cat "$work/$name.log" >&2; exit 1
 }
 
-load() { # name, duration → RESULT line
+load() { # name, duration, connections → RESULT line
   AUTH="$(cat "$work/$1.auth")" MODEL=karpathy/stories260K \
-    wrk -t1 -c"$conns" -d"$2" --latency -s "$here/chat1.lua" "http://127.0.0.1:$(cat "$work/$1.port")/v1/chat/completions" | grep RESULT
+    wrk -t1 -c"$3" -d"$2" --latency -s "$here/chat1.lua" "http://127.0.0.1:$(cat "$work/$1.port")/v1/chat/completions" | grep RESULT
 }
 
 start quota
 start quota-nofsync OPENMAAS_Quota__UsageLogFsync=false
 start off OPENMAAS_Auth__Enabled=false OPENMAAS_Quota__Enabled=false
 variants=(quota quota-nofsync off)
-for v in "${variants[@]}"; do load "$v" 15s >/dev/null; done # warm-up: model load, tiered JIT
+for v in "${variants[@]}"; do load "$v" 15s 32 >/dev/null; done # warm-up: model load, tiered JIT
 
+for conns in $connections; do
 echo "variant rps p50_ms p99_ms requests errors" > "$work/results"
 for r in $(seq "$rounds"); do
   for v in "${variants[@]}"; do
-    line="$(load "$v" "$duration")"
-    echo "round $r $v $line" >&2
+    line="$(load "$v" "$duration" "$conns")"
+    echo "c=$conns round $r $v $line" >&2
     echo "$v $(sed -E 's/.*rps=([0-9.]+) p50=([0-9.]+) p99=([0-9.]+) requests=([0-9]+) errors=([0-9]+).*/\1 \2 \3 \4 \5/' <<<"$line")" >> "$work/results"
   done
 done
@@ -72,4 +74,6 @@ for v, (rps, p50, p99, err) in med.items():
     cost = "-" if v == "off" else f"{(1 - rps / off[0]) * 100:.1f}%"
     added = "-" if v == "off" else f"{p99 - off[2]:+.2f} ms"
     print(f"| {v} | {rps:.0f} | {p50:.2f} | {p99:.2f} | {err} | {cost} | {added} |")
+print()
 PY
+done

@@ -96,6 +96,15 @@ public sealed class ConsoleApiTests(ConsoleApiTests.Fixture server) : IClassFixt
     }
 
     [Fact]
+    public async Task FirstStart_CreatedAnAdminAccount()
+    {
+        var admin = await server.Services.GetRequiredService<OpenMaas.Core.Accounts.IAccountService>().FindAsync("admin");
+        Assert.NotNull(admin);
+        Assert.True(admin.IsAdmin);
+        Assert.StartsWith("AQAAAA", admin.PasswordHash, StringComparison.Ordinal); // Identity v3 PBKDF2 format
+    }
+
+    [Fact]
     public async Task Logs_NeverContainTokensOrPasswords()
     {
         var (_, token) = await server.CreateUserAsync("dave");

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using OpenMaas.Core.Quota;
 using OpenMaas.Core.Usage;
 using OpenMaas.Server.Auth;
+using OpenMaas.Server.OpenAI;
 
 namespace OpenMaas.Server.Metering;
 
@@ -67,6 +68,7 @@ internal sealed partial class QuotaFilter(
         {
             null => StatusOf(result, http),
             OperationCanceledException when aborted => ClientClosedRequest,
+            OpenAIException e => e.Status,
             _ => http.Response.HasStarted ? http.Response.StatusCode : StatusCodes.Status500InternalServerError,
         };
 

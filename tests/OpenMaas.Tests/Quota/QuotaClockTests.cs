@@ -95,6 +95,28 @@ public sealed class QuotaClockTests(QuotaClockTests.Fixture server) : IClassFixt
         Assert.Equal(3, records.Count(r => r.ModelId == "broken/stories" && r.Status == 500 && !r.Counted));
         Assert.Single(records, r => r.Counted && r.Status == 200 && r.CompletionTokens == 1);
     }
+
+    [Fact]
+    public async Task RejectedAfterAdmission_ByTheHandler_IsRefundedWithItsStatus()
+    {
+        var (user, token) = await server.CreateUserAsync("too-long");
+        await server.SetLimitAsync(user.Id, null, 1);
+        using var http = server.CreateClient(token);
+        var prompt = string.Join(' ', Enumerable.Repeat("once upon a time", 2000));
+        using (var tooLong = await http.PostAsync(QuotaTestExtensions.Chat, new StringContent($$"""{"model":"{{TestAssets.StoriesId}}","messages":[{"role":"user","content":"{{prompt}}"}],"max_tokens":1}""", System.Text.Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        }
+
+        using (var ok = await http.ChatAsync())
+        {
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        }
+
+        var day = server.Services.GetRequiredService<QuotaCalendar>().Today().Date;
+        var records = await server.Services.GetRequiredService<IUsageQueries>().RecordsAsync(user.Id, day);
+        Assert.Single(records, r => r.Status == 400 && !r.Counted);
+    }
 }
 
 /// <summary>Another zone from the settings: midnight in New York (UTC−5 in November) resets the counters.</summary>

@@ -18,6 +18,7 @@ internal sealed class DecodeStep
     private readonly LLamaBatch _batch = new();
     private readonly string _modelId;
     private readonly ILogger _logger;
+    private long _generatedTokens;
 
     public DecodeStep(string modelId, LLamaContext context, int batchSize, ILogger logger)
     {
@@ -29,6 +30,9 @@ internal sealed class DecodeStep
         _eogBans = SamplerFactory.EogBans(_vocab);
         _batchSize = batchSize;
     }
+
+    /// <summary>Tokens sampled since the model was loaded (all sequences); read from any thread.</summary>
+    public long GeneratedTokens => Volatile.Read(ref _generatedTokens);
 
     public void Activate(LlamaSequence sequence)
     {
@@ -147,6 +151,7 @@ internal sealed class DecodeStep
         }
 
         sequence.CountCompletionToken();
+        Volatile.Write(ref _generatedTokens, _generatedTokens + 1);
         var decoder = sequence.Decoder!;
         decoder.Add(token);
         if (decoder.AvailableCharacters > 0)

@@ -44,7 +44,7 @@ internal sealed class LlamaModel : ITextGenerationModel, IDisposable
         get
         {
             var (active, queued) = _scheduler.Load;
-            return new(Id, Descriptor.FilePath, Descriptor.Version, EstimatedBytes, active, queued, LastUsed);
+            return new(Id, Descriptor.FilePath, Descriptor.Version, EstimatedBytes, active, queued, LastUsed, _scheduler.GeneratedTokens);
         }
     }
 

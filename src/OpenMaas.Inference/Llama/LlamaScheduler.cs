@@ -48,6 +48,9 @@ internal sealed class LlamaScheduler : IDisposable
     }
 
     /// <summary>Sequences holding a slot and sequences waiting for one, read together.</summary>
+    /// <summary>Tokens generated since load, for metrics and tests.</summary>
+    public long GeneratedTokens => _step.GeneratedTokens;
+
     public (int Active, int Queued) Load
     {
         get

@@ -8,4 +8,5 @@ public sealed record LoadedModelInfo(
     long EstimatedBytes,
     int ActiveSequences,
     int QueuedSequences,
-    DateTimeOffset LastUsed);
+    DateTimeOffset LastUsed,
+    long GeneratedTokens);

@@ -35,9 +35,17 @@ public class ServerFixture : IAsyncLifetime
     {
     }
 
-    public HttpClient CreateClient()
+    /// <param name="drainResponses">False: a response disposed before its end closes the connection at once, as a
+    /// browser tab or a killed client would (by default the handler reads up to 1 MiB of it to reuse the connection).</param>
+    public HttpClient CreateClient(bool drainResponses = true)
     {
-        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        var handler = new SocketsHttpHandler();
+        if (!drainResponses)
+        {
+            handler.MaxResponseDrainSize = 0;
+        }
+
+        var client = new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ApiKey);
         return client;
     }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using OpenMaas.Core.Catalog;
+using OpenMaas.Core.Library;
 
 namespace OpenMaas.Core.Storage;
 
@@ -7,6 +8,10 @@ namespace OpenMaas.Core.Storage;
 public sealed class OpenMaasDbContext(DbContextOptions<OpenMaasDbContext> options) : DbContext(options)
 {
     public DbSet<ModelRecord> Models => Set<ModelRecord>();
+
+    public DbSet<ModelLike> Likes => Set<ModelLike>();
+
+    public DbSet<ModelDownload> Downloads => Set<ModelDownload>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

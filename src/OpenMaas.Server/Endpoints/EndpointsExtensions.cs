@@ -1,4 +1,5 @@
 using OpenMaas.Server.Generation;
+using OpenMaas.Server.Library;
 
 namespace OpenMaas.Server.Endpoints;
 
@@ -9,6 +10,7 @@ internal static class EndpointsExtensions
         services.AddSingleton<IModelResolver, ModelResolver>();
         services.AddSingleton<CompletionRunner>();
         services.AddSingleton<ModelResolutionFilter>();
+        services.AddOpenMaasLibrary();
         return services;
     }
 
@@ -16,6 +18,7 @@ internal static class EndpointsExtensions
     {
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/v1"), v1 => v1.UseMiddleware<OpenAIErrorMiddleware>());
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
+        app.MapLibrary();
 
         var v1 = app.MapGroup("/v1");
         v1.MapModels();

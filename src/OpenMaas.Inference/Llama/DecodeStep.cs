@@ -84,8 +84,7 @@ internal sealed class DecodeStep
             }
             catch (Exception e)
             {
-                sequence.Fail(new InferenceException("Sampling failed.", e));
-                sequence.Finished = true;
+                sequence.End(new InferenceException("Sampling failed.", e));
             }
         }
     }
@@ -143,8 +142,7 @@ internal sealed class DecodeStep
     {
         if (!sequence.Options.IgnoreEos && token.IsEndOfGeneration(_vocab))
         {
-            sequence.Finish(FinishReason.Stop);
-            sequence.Finished = true;
+            sequence.End(FinishReason.Stop);
             return;
         }
 
@@ -160,8 +158,7 @@ internal sealed class DecodeStep
                 sequence.Emit(emit);
                 if (stopped)
                 {
-                    sequence.Finish(FinishReason.Stop);
-                    sequence.Finished = true;
+                    sequence.End(FinishReason.Stop);
                     return;
                 }
             }
@@ -173,8 +170,7 @@ internal sealed class DecodeStep
 
         if (sequence.Completion >= sequence.MaxCompletion)
         {
-            sequence.Finish(FinishReason.Length);
-            sequence.Finished = true;
+            sequence.End(FinishReason.Length);
             return;
         }
 
@@ -190,8 +186,7 @@ internal sealed class DecodeStep
             // Every unfinished sequence had tokens in the failed batch or may hold a partial prompt in the cache.
             if (!sequence.Finished && (sequence.LogitIndex >= 0 || sequence.Prefilled > 0))
             {
-                sequence.Fail(failure);
-                sequence.Finished = true;
+                sequence.End(failure);
                 failed++;
             }
         }

@@ -35,11 +35,18 @@ internal sealed class LlamaModel : ITextGenerationModel, IDisposable
 
     public long EstimatedBytes { get; }
 
-    public bool IsBusy => _scheduler.IsBusy;
+    public bool IsBusy => _scheduler.Load is not (0, 0);
 
     public DateTimeOffset LastUsed => _scheduler.LastUsed;
 
-    public LoadedModelInfo Info => new(Id, Descriptor.FilePath, Descriptor.Version, EstimatedBytes, _scheduler.ActiveCount, _scheduler.QueuedCount, LastUsed);
+    public LoadedModelInfo Info
+    {
+        get
+        {
+            var (active, queued) = _scheduler.Load;
+            return new(Id, Descriptor.FilePath, Descriptor.Version, EstimatedBytes, active, queued, LastUsed);
+        }
+    }
 
     /// <summary>Creates the context and starts the decode loop over already loaded weights (owned from now on).</summary>
     public static LlamaModel Create(ModelDescriptor descriptor, LLamaWeights weights, InferenceOptions options, long estimatedBytes, TimeProvider time, ILogger logger)

@@ -47,31 +47,19 @@ internal sealed class LlamaScheduler : IDisposable
         _thread.Start();
     }
 
-    public int ActiveCount => Volatile.Read(ref _activeCount);
-
-    public int QueuedCount
+    /// <summary>Sequences holding a slot and sequences waiting for one, read together.</summary>
+    public (int Active, int Queued) Load
     {
         get
         {
             lock (_gate)
             {
-                return _pending.Count;
+                return (_activeCount, _pending.Count);
             }
         }
     }
 
     public DateTimeOffset LastUsed => new(Interlocked.Read(ref _lastUsedTicks), TimeSpan.Zero);
-
-    public bool IsBusy
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _activeCount + _pending.Count > 0;
-            }
-        }
-    }
 
     public void Touch() => Interlocked.Exchange(ref _lastUsedTicks, _time.GetUtcNow().UtcTicks);
 
@@ -105,7 +93,7 @@ internal sealed class LlamaScheduler : IDisposable
                     _pending.Remove(sequence.QueueNode!);
                     sequence.QueueNode = null;
                     sequence.State = SequenceState.Done;
-                    sequence.Abandon();
+                    sequence.Complete();
                     OnLoadChangedLocked();
                     break;
                 case SequenceState.Active:
@@ -143,7 +131,8 @@ internal sealed class LlamaScheduler : IDisposable
             foreach (var queued in _pending)
             {
                 queued.State = SequenceState.Done;
-                queued.Fail(new InferenceException($"Model '{_modelId}' was unloaded."));
+                queued.End(new InferenceException($"Model '{_modelId}' was unloaded."));
+                queued.Complete();
             }
 
             _pending.Clear();
@@ -189,8 +178,7 @@ internal sealed class LlamaScheduler : IDisposable
                 Log.LoopCrashed(_logger, _modelId, e);
                 foreach (var sequence in _active)
                 {
-                    sequence.Fail(new InferenceException("The decode loop failed.", e));
-                    sequence.Finished = true;
+                    sequence.End(new InferenceException("The decode loop failed.", e));
                 }
 
                 ReleaseFinished();
@@ -199,8 +187,7 @@ internal sealed class LlamaScheduler : IDisposable
 
         foreach (var sequence in _active)
         {
-            sequence.Fail(new InferenceException($"Model '{_modelId}' was unloaded."));
-            sequence.Finished = true;
+            sequence.End(new InferenceException($"Model '{_modelId}' was unloaded."));
         }
 
         ReleaseFinished();
@@ -213,7 +200,6 @@ internal sealed class LlamaScheduler : IDisposable
         {
             if (sequence.CancelRequested)
             {
-                sequence.Abandon();
                 sequence.Finished = true;
             }
         }
@@ -244,7 +230,15 @@ internal sealed class LlamaScheduler : IDisposable
         {
             foreach (var sequence in admitted)
             {
-                _step.Activate(sequence);
+                try
+                {
+                    _step.Activate(sequence);
+                }
+                catch (Exception e)
+                {
+                    sequence.End(new InferenceException("Could not create the sampler.", e)); // released below
+                }
+
                 _active.Add(sequence);
             }
         }
@@ -273,6 +267,7 @@ internal sealed class LlamaScheduler : IDisposable
                 _activeCount--;
             }
 
+            sequence.Complete();
             removed = true;
         }
 

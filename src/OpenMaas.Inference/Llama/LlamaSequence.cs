@@ -26,6 +26,7 @@ internal sealed class LlamaSequence
 
     private readonly Channel<GenerationChunk> _output = Channel.CreateUnbounded<GenerationChunk>(ChannelOptions);
     private volatile bool _cancelRequested;
+    private FinishReason? _outcome;
 
     public LlamaSequence(LLamaToken[] prompt, SamplingOptions options, int maxCompletion, StopStringMatcher? stop)
     {
@@ -90,20 +91,31 @@ internal sealed class LlamaSequence
         }
     }
 
-    public void Finish(FinishReason reason)
+    /// <summary>Ends the sequence on the decode thread; the consumer hears of it in <see cref="Complete"/>, once the
+    /// slot is free again, so that a client that sends its next request at once finds room.</summary>
+    public void End(FinishReason reason)
     {
-        var tail = Stop?.Flush() ?? string.Empty;
-        _output.Writer.TryWrite(new GenerationChunk(tail, reason, Prompt.Length, Completion));
-        _output.Writer.TryComplete();
+        _outcome = reason;
+        Finished = true;
     }
 
-    public void Fail(Exception error)
+    public void End(Exception error)
     {
         Error = error;
-        _output.Writer.TryComplete();
+        Finished = true;
     }
 
-    public void Abandon() => _output.Writer.TryComplete();
+    /// <summary>Writes the final chunk (or the error, or nothing when cancelled) and closes the stream.</summary>
+    public void Complete()
+    {
+        if (Error is null && _outcome is { } reason)
+        {
+            var tail = Stop?.Flush() ?? string.Empty;
+            _output.Writer.TryWrite(new GenerationChunk(tail, reason, Prompt.Length, Completion));
+        }
+
+        _output.Writer.TryComplete();
+    }
 
     public void ReleaseNative()
     {
@@ -117,15 +129,21 @@ internal sealed class LlamaSequence
         try
         {
             var reader = _output.Reader;
+            var ended = false;
             while (await reader.WaitToReadAsync(ct).ConfigureAwait(false))
             {
                 while (reader.TryRead(out var chunk))
                 {
+                    ended |= chunk.Finish is not null;
                     yield return chunk;
                 }
             }
 
-            ct.ThrowIfCancellationRequested();
+            if (!ended)
+            {
+                ct.ThrowIfCancellationRequested(); // the stream closed because the consumer cancelled
+            }
+
             if (Error is { } error)
             {
                 throw error;

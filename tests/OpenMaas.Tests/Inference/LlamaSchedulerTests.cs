@@ -99,12 +99,15 @@ public sealed class LlamaSchedulerTests
         using var runningCts = new CancellationTokenSource();
         using var queuedCts = new CancellationTokenSource();
         var running = model.StartEndless(runningCts.Token);
+        await using var runningChunks = running.GetAsyncEnumerator();
+        Assert.True(await runningChunks.MoveNextAsync()); // it holds the slot now
         _ = model.StartEndless(queuedCts.Token);
+        Assert.Equal(1, Assert.Single(runtime.Loaded).QueuedSequences);
 
         await queuedCts.CancelAsync();
         Assert.Equal(0, Assert.Single(runtime.Loaded).QueuedSequences);
         var next = model.RunAsync("Once upon a time", LlamaTestHost.Greedy40);
-        await runningCts.CancelAndDrainAsync(running);
+        await runningCts.CancelAsync();
 
         Assert.Equal(TestAssets.StoriesGreedy40, (await next.WaitAsync(TimeSpan.FromSeconds(10))).Text);
     }

@@ -4,6 +4,9 @@ namespace OpenMaas.Core.Library;
 
 internal static partial class LibraryLog
 {
-    [LoggerMessage(1400, LogLevel.Information, "API-Inference for {ModelId} is now {Enabled}")]
-    public static partial void ApiInferenceChanged(ILogger logger, string modelId, bool enabled);
+    [LoggerMessage(1400, LogLevel.Information, "{ModelId} {Change} API-Inference")]
+    private static partial void ApiInferenceChanged(ILogger logger, string modelId, string change);
+
+    public static void ApiInferenceChanged(ILogger logger, string modelId, bool enabled) =>
+        ApiInferenceChanged(logger, modelId, enabled ? "gained" : "lost");
 }

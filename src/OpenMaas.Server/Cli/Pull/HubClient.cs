@@ -22,10 +22,7 @@ internal sealed class HubClient(HttpClient http, Uri endpoint)
     /// SDK reads it), else ModelScope. <c>MODELSCOPE_API_TOKEN</c>, when set, is sent as a bearer token.</summary>
     public static HubClient Create(string? endpointOption)
     {
-        var domain = Environment.GetEnvironmentVariable("MODELSCOPE_DOMAIN");
-        var endpoint = endpointOption is { Length: > 0 } e ? e
-            : domain is { Length: > 0 } d ? (d.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || d.StartsWith("https://", StringComparison.OrdinalIgnoreCase) ? d : "https://" + d)
-            : DefaultEndpoint;
+        var endpoint = ResolveEndpoint(endpointOption, Environment.GetEnvironmentVariable("MODELSCOPE_DOMAIN"));
         var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("openmaas", "1.0"));
         if (Environment.GetEnvironmentVariable("MODELSCOPE_API_TOKEN") is { Length: > 0 } token)
@@ -33,7 +30,15 @@ internal sealed class HubClient(HttpClient http, Uri endpoint)
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
-        return new HubClient(http, new Uri(endpoint.TrimEnd('/') + "/"));
+        return new HubClient(http, endpoint);
+    }
+
+    internal static Uri ResolveEndpoint(string? endpointOption, string? modelscopeDomain)
+    {
+        var endpoint = endpointOption is { Length: > 0 } e ? e
+            : modelscopeDomain is { Length: > 0 } d ? (d.Contains("://", StringComparison.Ordinal) ? d : "https://" + d)
+            : DefaultEndpoint;
+        return new Uri(endpoint.TrimEnd('/') + "/");
     }
 
     public async Task<RemoteModel> GetModelAsync(string id, string revision, CancellationToken ct)

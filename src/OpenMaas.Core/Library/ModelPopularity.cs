@@ -25,17 +25,23 @@ internal sealed class ModelPopularity(
                 return null;
             }
 
-            changed = like
-                ? !await db.Likes.AnyAsync(l => l.ModelId == modelId && l.UserId == userId, ct)
-                    && await TryInsertAsync(db, new ModelLike { ModelId = modelId, UserId = userId, CreatedAt = clock.GetUtcNow() }, ct)
-                : await db.Likes.Where(l => l.ModelId == modelId && l.UserId == userId).ExecuteDeleteAsync(ct) > 0;
-            if (changed)
+            await using (var tx = await db.Database.BeginTransactionAsync(ct))
             {
-                await db.Models.Where(m => m.Id == modelId)
-                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.Likes, m => db.Likes.LongCount(l => l.ModelId == m.Id)), ct);
+                changed = like
+                    ? !await db.Likes.AnyAsync(l => l.ModelId == modelId && l.UserId == userId, ct)
+                        && await TryInsertAsync(db, new ModelLike { ModelId = modelId, UserId = userId, CreatedAt = clock.GetUtcNow() }, ct)
+                    : await db.Likes.Where(l => l.ModelId == modelId && l.UserId == userId).ExecuteDeleteAsync(ct) > 0;
+                if (changed)
+                {
+                    await db.Models.Where(m => m.Id == modelId)
+                        .ExecuteUpdateAsync(s => s.SetProperty(m => m.Likes, m => db.Likes.LongCount(l => l.ModelId == m.Id)), ct);
+                }
+
+                await tx.CommitAsync(ct);
             }
 
-            likes = await db.Models.Where(m => m.Id == modelId).Select(m => m.Likes).FirstAsync(ct);
+            // Counted from the rows, so a request that lost a race still answers the committed count.
+            likes = await db.Likes.LongCountAsync(l => l.ModelId == modelId, ct);
         }
 
         if (changed)
@@ -59,6 +65,7 @@ internal sealed class ModelPopularity(
         await using (var db = await factory.CreateDbContextAsync(ct))
         {
             var day = calendar.Today();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
             if (!await db.Models.AnyAsync(m => m.Id == modelId, ct)
                 || await db.Downloads.AnyAsync(d => d.ModelId == modelId && d.Subject == subject && d.Day == day, ct)
                 || !await TryInsertAsync(db, new ModelDownload { ModelId = modelId, Subject = subject, Day = day }, ct))
@@ -68,6 +75,7 @@ internal sealed class ModelPopularity(
 
             await db.Models.Where(m => m.Id == modelId)
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.Downloads, m => db.Downloads.LongCount(d => d.ModelId == m.Id)), ct);
+            await tx.CommitAsync(ct);
         }
 
         await policy.EvaluateAsync(ct);

@@ -28,6 +28,21 @@ public sealed class PopularityTests(LibraryServer server) : IClassFixture<Librar
     }
 
     [Fact]
+    public async Task ConcurrentLikesAndDownloads_ByOneUser_CountOnce()
+    {
+        const string id = TestAssets.StoriesId;
+        var before = (await server.Catalog.FindAsync(id))!;
+        var likes = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => Task.Run(() => server.Popularity.SetLikeAsync(id, 99, like: true))));
+        var downloads = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => Task.Run(() => server.Popularity.RecordDownloadAsync(id, "user:99"))));
+        var after = (await server.Catalog.FindAsync(id))!;
+        Assert.Equal(before.Likes + 1, after.Likes);
+        Assert.Equal(before.Downloads + 1, after.Downloads);
+        Assert.Single(downloads, counted => counted);
+        Assert.All(likes, l => Assert.Equal(before.Likes + 1, l));
+        await server.Popularity.SetLikeAsync(id, 99, like: false);
+    }
+
+    [Fact]
     public async Task Downloads_CountOncePerUserPerDay_AndRangeRequestsGetThePart()
     {
         var before = (await server.Catalog.FindAsync(TestAssets.StoriesId))!.Downloads;

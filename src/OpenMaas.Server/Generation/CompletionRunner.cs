@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using OpenMaas.Inference.Abstractions;
 using OpenMaas.Server.Metering;
 using OpenMaas.Server.OpenAI;
@@ -85,17 +86,32 @@ internal sealed class CompletionRunner(IModelResolver resolver, TimeProvider clo
         GenerationChunk last = default;
         try
         {
+            var unflushed = false;
             while (has)
             {
                 last = chunks.Current;
-                if (last.Text.Length > 0 || first)
+                if (first)
                 {
-                    await sse.WriteEventAsync((w, s) => format.WriteChunk(w, ids, s.Text, s.First, null), (last.Text, First: first), ct);
+                    await sse.WriteEventAsync(WriteContent, (format, ids, last.Text, First: true), ct);
                     call.MarkFirstOutput(clock.GetUtcNow());
                     first = false;
                 }
+                else if (last.Text.Length > 0)
+                {
+                    sse.WriteEvent(WriteContent, (format, ids, last.Text, First: false));
+                    unflushed = true;
+                }
 
-                has = await chunks.MoveNextAsync();
+                // Flush only when the next chunk is not already waiting: a client that keeps up gets every token at
+                // once, and when the decode loop runs ahead (many streams, busy cores) one send carries several events.
+                var next = chunks.MoveNextAsync();
+                if (unflushed && !next.IsCompleted)
+                {
+                    unflushed = false;
+                    await FlushWhileWaitingAsync(sse, next, ct);
+                }
+
+                has = await next;
             }
 
             call.SetUsage(last.PromptTokens, last.CompletionTokens);
@@ -123,6 +139,32 @@ internal sealed class CompletionRunner(IModelResolver resolver, TimeProvider clo
         }
 
         return TypedResults.Empty;
+    }
+
+    private static void WriteContent(Utf8JsonWriter w, (ICompletionFormat Format, CompletionIds Ids, string Text, bool First) s) =>
+        s.Format.WriteChunk(w, s.Ids, s.Text, s.First, null);
+
+    // The flush and the wait for the next chunk overlap; the chunk is awaited by the caller (even when the flush
+    // throws, so the enumerator is never disposed while a MoveNextAsync is in flight).
+    private static async Task FlushWhileWaitingAsync(SseWriter sse, ValueTask<bool> next, CancellationToken ct)
+    {
+        try
+        {
+            await sse.FlushAsync(ct);
+        }
+        catch
+        {
+            try
+            {
+                await next;
+            }
+            catch (Exception e) when (e is OperationCanceledException or InferenceException)
+            {
+                // The flush failure is the one that matters.
+            }
+
+            throw;
+        }
     }
 
     private static OpenAIException Translate(Exception e, string promptParam) => e switch

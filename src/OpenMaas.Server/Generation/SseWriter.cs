@@ -3,7 +3,8 @@ using System.Text.Json;
 
 namespace OpenMaas.Server.Generation;
 
-/// <summary>Writes Server-Sent Events straight into the response pipe: <c>data: {json}\n\n</c>, flushed per event.</summary>
+/// <summary>Writes Server-Sent Events straight into the response pipe: <c>data: {json}\n\n</c>. <see cref="WriteEvent{TState}"/>
+/// only buffers; <see cref="FlushAsync"/> sends what is buffered, so a caller can send several events with one flush.</summary>
 internal sealed class SseWriter : IDisposable
 {
     private readonly HttpResponse _response;
@@ -28,13 +29,19 @@ internal sealed class SseWriter : IDisposable
     /// <summary>Writes one event whose JSON the callback produces, then flushes it to the client.</summary>
     public ValueTask<bool> WriteEventAsync<TState>(Action<Utf8JsonWriter, TState> write, TState state, CancellationToken ct)
     {
+        WriteEvent(write, state);
+        return FlushAsync(ct);
+    }
+
+    /// <summary>Buffers one event whose JSON the callback produces; it reaches the client at the next flush.</summary>
+    public void WriteEvent<TState>(Action<Utf8JsonWriter, TState> write, TState state)
+    {
         var pipe = _response.BodyWriter;
         pipe.Write("data: "u8);
         _json.Reset(pipe);
         write(_json, state);
         _json.Flush();
         pipe.Write("\n\n"u8);
-        return FlushAsync(ct);
     }
 
     public ValueTask<bool> WriteDoneAsync(CancellationToken ct)
@@ -43,7 +50,8 @@ internal sealed class SseWriter : IDisposable
         return FlushAsync(ct);
     }
 
-    private async ValueTask<bool> FlushAsync(CancellationToken ct)
+    /// <summary>Sends the buffered events; false when the client is gone.</summary>
+    public async ValueTask<bool> FlushAsync(CancellationToken ct)
     {
         var result = await _response.BodyWriter.FlushAsync(ct);
         return !result.IsCanceled && !result.IsCompleted;

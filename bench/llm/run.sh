@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# LLM serving benchmark, stories260K: OpenMaaS over HTTP/SSE (1 and 8 concurrent streams) vs node-llama-cpp 3.21.1 vs
+# the raw in-process LLamaSharp decode loop, all greedy, 200 tokens, prompt "Once upon a time", 1 llama.cpp thread.
+#
+#   bench/llm/run.sh        # prints a JSON summary and a markdown table; ROUNDS=5 rounds of REPS=3 runs of each part
+#
+# Needs: the .NET 10 SDK, Node.js 20+, npm (first run only: installs node-llama-cpp into bench/llm/peer/node_modules),
+# and the test assets in ${OPENMAAS_SHARED:-../shared} (models/stories260K.gguf, peers/llamacpp-bench.mjs).
+# The parts run one after another (never two at once), so each gets the machine's 2 cores to itself; the server idles
+# while the peer and the raw loop run.
+# Everything it starts is stopped on exit; it writes only to a temp folder (and the build outputs).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+cd "$root"
+shared="$(cd "${OPENMAAS_SHARED:-../shared}" && pwd)"
+model_file="$shared/models/stories260K.gguf"
+peer_src="$shared/peers/llamacpp-bench.mjs"
+rounds="${ROUNDS:-5}" reps="${REPS:-3}" quiet_wait_s="${QUIET_WAIT_S:-120}" tokens=200 threads=1 parallel=8 ctx=256 model_id=karpathy/stories260K
+prompt='Once upon a time'
+for f in "$model_file" "$peer_src"; do [ -f "$f" ] || { echo "run.sh: missing $f (set OPENMAAS_SHARED)" >&2; exit 1; }; done
+
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/openmaas-bench.XXXXXX")"
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+step() { echo "== $*" >&2; }
+
+# --- build (Release) -------------------------------------------------------------------------------------------------
+step "build (Release)"
+raw_proj="bench/OpenMaas.Bench.RawLoop/OpenMaas.Bench.RawLoop.csproj"
+dotnet build src/OpenMaas.Server/OpenMaas.Server.csproj -c Release -nologo -v quiet -clp:ErrorsOnly >&2
+[ -f "$raw_proj" ] && dotnet build "$raw_proj" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
+server_dll="src/OpenMaas.Server/bin/Release/net10.0/linux-x64/openmaas.dll"
+
+# --- peer: node-llama-cpp, slim install, pinned by bench/llm/peer/package-lock.json ----------------------------------
+if [ ! -d "$here/peer/node_modules/node-llama-cpp" ] || [ "$here/peer/package-lock.json" -nt "$here/peer/node_modules/.package-lock.json" ]; then
+  step "npm ci node-llama-cpp@3.21.1 (slim)"
+  (cd "$here/peer" && npm ci --omit=optional --no-audit --no-fund --loglevel=error >&2)
+fi
+# The peer script is not ours: copied at run time next to a link to the peer's node_modules.
+mkdir -p "$tmp/peer"
+cp "$peer_src" "$tmp/peer/llamacpp-bench.mjs"
+ln -s "$here/peer/node_modules" "$tmp/peer/node_modules"
+raw_dll=""
+if [ -f "$raw_proj" ]; then
+  raw_dll="$(find bench/OpenMaas.Bench.RawLoop/bin/Release -name OpenMaas.Bench.RawLoop.dll -print -quit)"
+else
+  step "raw loop: $raw_proj not found (merge the engine branch); skipped"
+fi
+
+# --- OpenMaaS server -------------------------------------------------------------------------------------------------
+port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+url="http://127.0.0.1:$port"
+data="$tmp/data"
+dotnet "$server_dll" model add "$model_file" --id "$model_id" --link --data "$data" >/dev/null
+step "OpenMaaS serve on $url (Threads=$threads, ParallelSequences=$parallel, ContextSize=$ctx)"
+# Settings as OPENMAAS_Section__Key variables (the documented alternative to --Section:Key=value after serve).
+OPENMAAS_Inference__Threads="$threads" OPENMAAS_Inference__ParallelSequences="$parallel" OPENMAAS_Inference__ContextSize="$ctx" \
+  OPENMAAS_Logging__LogLevel__Default=Warning dotnet "$server_dll" serve --urls "$url" --data "$data" >"$tmp/server.log" 2>&1 &
+server_pid=$!
+for i in $(seq 150); do
+  curl -fsS "$url/v1/models" >/dev/null 2>&1 && break
+  kill -0 "$server_pid" 2>/dev/null || { cat "$tmp/server.log" >&2; echo "run.sh: server exited" >&2; exit 1; }
+  [ "$i" = 150 ] && { echo "run.sh: server not up after 30 s" >&2; exit 1; }
+  sleep 0.2
+done
+rss_kib() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$server_pid/status"; }
+rss_idle="$(rss_kib VmRSS)"
+
+# This VM is shared (other builds and tests may run on it): before each round, wait (at most $quiet_wait_s s) until
+# the cores are at least 85% idle over one second; the busy share seen is recorded and reported.
+busy_pct() {
+  local a b
+  a=($(head -1 /proc/stat)); sleep 1; b=($(head -1 /proc/stat))
+  local idle=$(( (b[4] + b[5]) - (a[4] + a[5]) )) total=0 i
+  for i in 1 2 3 4 5 6 7 8; do total=$(( total + b[i] - a[i] )); done
+  echo $(( total > 0 ? 100 * (total - idle) / total : 0 ))
+}
+wait_quiet() {
+  local busy waited=0
+  while busy="$(busy_pct)"; [ "$busy" -gt 15 ] && [ "$waited" -lt "$quiet_wait_s" ]; do waited=$((waited + 1)); done
+  echo "$busy" >>"$tmp/busy.txt"
+  [ "$busy" -le 15 ] || step "machine still ${busy}% busy after ${quiet_wait_s} s: measuring anyway (reported)"
+}
+
+client() { timeout 300 node "$here/sse-client.mjs" --url "$url" --model "$model_id" --prompt "$prompt" --tokens "$tokens" "$@"; }
+# .NET's tiered JIT (tier 0, then instrumented, then tier 1) keeps recompiling the request path for the first few
+# thousand requests; until it settles, a request costs about 3 ms of server CPU instead of about 1 ms. So the warm-up
+# sends ~3,000 short streams (8 tokens, 4 at a time) and then full-length ones, before anything is measured.
+step "warm-up: loads the model, then ~3,000 short streams and some full ones so that the tiered JIT settles"
+client --clients 4 --reps 750 --tokens 8 >/dev/null
+client --clients 1 --reps 20 >/dev/null
+client --clients "$parallel" --reps 5 >/dev/null
+rss_loaded="$(rss_kib VmRSS)"
+
+# --- measured rounds: the parts take turns, so that drift in this shared VM's speed hits them all alike --------------
+for round in $(seq "$rounds"); do
+  wait_quiet
+  step "round $round/$rounds: node-llama-cpp ($reps runs)"
+  timeout 120 node "$tmp/peer/llamacpp-bench.mjs" "$model_file" "$reps" "$tokens" "$threads" "$ctx" | tee -a "$tmp/peer.txt" >&2
+  if [ -n "$raw_dll" ]; then
+    step "round $round/$rounds: raw LLamaSharp loop and the scheduler without HTTP (1 and $parallel sequences each)"
+    timeout 120 dotnet "$raw_dll" raw 1 "$parallel" --model "$model_file" --tokens "$tokens" --runs "$reps" | tee -a "$tmp/raw.jsonl" >&2
+    timeout 120 dotnet "$raw_dll" model 1 "$parallel" --model "$model_file" --tokens "$tokens" --runs "$reps" | tee -a "$tmp/sched.jsonl" >&2 \
+      || step "scheduler-without-HTTP run failed (a diagnostic only; ignored)"
+  fi
+  step "round $round/$rounds: OpenMaaS HTTP/SSE, 1 client then $parallel concurrent clients ($reps reps each)"
+  client --clients 1 --reps "$reps" | tee -a "$tmp/http1.jsonl" >&2
+  client --clients "$parallel" --reps "$reps" | tee -a "$tmp/http8.jsonl" >&2
+done
+rss_after="$(rss_kib VmRSS)" rss_peak="$(rss_kib VmHWM)"
+
+node "$here/summarize.mjs" --dir "$tmp" --rss "$rss_idle,$rss_loaded,$rss_after,$rss_peak" \
+  --rounds "$rounds" --reps "$reps" --tokens "$tokens" --threads "$threads" --clients "$parallel"

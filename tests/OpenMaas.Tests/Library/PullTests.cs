@@ -2,7 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using OpenMaas.Server.Cli;
+using OpenMaas.Server.Cli.Pull;
 using OpenMaas.Tests.Infrastructure;
+using Spectre.Console;
 
 namespace OpenMaas.Tests.Library;
 
@@ -13,8 +17,20 @@ public sealed class PullTests(PullFixture instances) : IClassFixture<PullFixture
 
     private PullFixture.EmptyServer Target => instances.Target;
 
+    /// <summary>The real CLI, as a process.</summary>
     private Task<(int ExitCode, string Stdout, string Stderr)> PullAsync(params string[] args) =>
         Cli.RunAsync(Target.DataPath, null, ["model", "pull", .. args, "--endpoint", Hub.BaseAddress.ToString()]);
+
+    /// <summary>The same puller in this process (what the verb runs, without starting a process each time).</summary>
+    private async Task<(int ExitCode, string Stdout, string Stderr)> PullInProcessAsync(string id, string? glob = null, string revision = "master")
+    {
+        await using var services = CliServices.Create(Target.DataPath);
+        var puller = ActivatorUtilities.CreateInstance<ModelPuller>(services);
+        using StringWriter stdout = new(), stderr = new();
+        var progress = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null) });
+        var rc = await puller.PullAsync(HubClient.Create(Hub.BaseAddress.ToString()), new ModelPuller.Request(id, revision, glob), progress, stdout, stderr, CancellationToken.None);
+        return (rc, stdout.ToString(), stderr.ToString());
+    }
 
     [Fact]
     public async Task Pull_VerifiesRegistersAndServesTheModel()
@@ -64,7 +80,7 @@ public sealed class PullTests(PullFixture instances) : IClassFixture<PullFixture
     [Fact]
     public async Task Sha256Mismatch_IsRejectedAndNothingIsRegistered()
     {
-        var (rc, stdout, stderr) = await PullAsync("tests/tampered");
+        var (rc, stdout, stderr) = await PullInProcessAsync("tests/tampered");
         Assert.True(rc != 0, stdout);
         Assert.Contains("SHA-256 mismatch", stderr);
         Assert.Null(await Target.Catalog.FindAsync("tests/tampered"));
@@ -75,12 +91,12 @@ public sealed class PullTests(PullFixture instances) : IClassFixture<PullFixture
     [Fact]
     public async Task RepositoryOfQuantisations_NeedsFile_WhichPicksOneByGlob()
     {
-        var (rc, _, stderr) = await PullAsync("tests/quants");
+        var (rc, _, stderr) = await PullInProcessAsync("tests/quants");
         Assert.Equal(2, rc);
         Assert.Contains("holds 2 GGUF files; pick one with --file", stderr);
         Assert.Contains("q8/stories260K-Q8_0.gguf", stderr);
 
-        (rc, var stdout, stderr) = await PullAsync("tests/quants", "--file", "*q8_0.GGUF");
+        (rc, var stdout, stderr) = await PullInProcessAsync("tests/quants", "*q8_0.GGUF");
         Assert.True(rc == 0, stdout + stderr);
         var model = (await Target.Catalog.FindAsync("tests/quants"))!;
         Assert.Equal("q8/stories260K-Q8_0.gguf", Assert.Single(model.Files).Path);
@@ -90,10 +106,10 @@ public sealed class PullTests(PullFixture instances) : IClassFixture<PullFixture
     [Fact]
     public async Task UnknownModelOrRevision_FailsWithTheHubsAnswer()
     {
-        var (rc, _, stderr) = await PullAsync("tests/none");
+        var (rc, _, stderr) = await PullInProcessAsync("tests/none");
         Assert.Equal(1, rc);
         Assert.Contains("404", stderr);
-        (rc, _, stderr) = await PullAsync("tests/tampered", "--revision", "v9");
+        (rc, _, stderr) = await PullInProcessAsync("tests/tampered", revision: "v9");
         Assert.NotEqual(0, rc);
         Assert.Contains("no revision 'v9'", stderr);
     }

@@ -37,6 +37,14 @@ public sealed class InferenceOptions : IValidatableObject
     /// <summary>Per-sequence KV streams (llama.cpp <c>kv_unified = false</c>): faster for independent sequences.</summary>
     public bool SplitKvCache { get; set; } = true;
 
+    /// <summary>llama.cpp flash attention. Off by default: on CPU it is several times slower for small models
+    /// (bench/README.md); turn it on for long contexts on large models.</summary>
+    public bool FlashAttention { get; set; }
+
+    /// <summary>KV cache element type: <c>F16</c> (half the memory) or <c>F32</c> (faster on CPU for small models).</summary>
+    [AllowedValues("F16", "F32")]
+    public string KvCacheType { get; set; } = "F16";
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (BatchSize <= ParallelSequences)

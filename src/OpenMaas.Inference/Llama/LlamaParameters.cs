@@ -1,5 +1,6 @@
 using LLama;
 using LLama.Common;
+using LLama.Native;
 
 namespace OpenMaas.Inference.Llama;
 
@@ -25,16 +26,21 @@ internal static class LlamaParameters
         UBatchSize = (uint)options.BatchSize,
         Threads = options.Threads,
         BatchThreads = options.Threads,
+        FlashAttention = options.FlashAttention,
+        TypeK = KvType(options),
+        TypeV = KvType(options),
     };
 
-    /// <summary>File size + f16 KV cache for every sequence + logits for one step of every sequence.</summary>
+    private static GGMLType KvType(InferenceOptions options) => options.KvCacheType == "F32" ? GGMLType.GGML_TYPE_F32 : GGMLType.GGML_TYPE_F16;
+
+    /// <summary>File size + KV cache for every sequence + logits for one step of every sequence.</summary>
     public static long EstimateBytes(LLamaWeights weights, long fileBytes, InferenceOptions options)
     {
         var model = weights.NativeHandle;
         var contextLength = LlamaModel.ContextLengthFor(weights, options);
         var heads = Math.Max(1, model.HeadCount);
         var kvWidth = (long)weights.EmbeddingSize / heads * Math.Max(1, model.KVHeadCount);
-        var kv = 2L * model.LayerCount * kvWidth * contextLength * options.ParallelSequences * sizeof(short);
+        var kv = 2L * model.LayerCount * kvWidth * contextLength * options.ParallelSequences * (options.KvCacheType == "F32" ? sizeof(float) : sizeof(short));
         var logits = (long)weights.Vocab.Count * options.ParallelSequences * sizeof(float);
         return fileBytes + kv + logits;
     }

@@ -8,7 +8,11 @@ internal static class ServeCommand
     public static Command Create()
     {
         var urls = new Option<string?>("--urls") { Description = "Address(es) to listen on (default http://127.0.0.1:8800)" };
-        var command = new Command("serve", "Run the server: OpenAI-compatible API under /v1") { urls };
+        var command = new Command("serve", "Run the server: OpenAI-compatible API under /v1. Settings: --Section:Key=value (e.g. --Inference:Threads=4)")
+        {
+            urls,
+        };
+        command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parse, ct) =>
         {
             var args = new List<string>();
@@ -18,6 +22,7 @@ internal static class ServeCommand
             }
 
             args.Add($"--Data:Path={parse.GetValue(CliOptions.Data)}");
+            args.AddRange(parse.UnmatchedTokens);
             await using var app = ServerApp.Build([.. args]);
             await app.RunAsync(ct);
             return 0;

@@ -19,15 +19,20 @@ internal sealed class HubClient(HttpClient http, Uri endpoint)
     public Uri Endpoint => endpoint;
 
     /// <summary><c>--endpoint</c>, else <c>MODELSCOPE_DOMAIN</c> (a host, https assumed, or a full URL, as the modelscope
-    /// SDK reads it), else ModelScope. <c>MODELSCOPE_API_TOKEN</c>, when set, is sent as a bearer token.</summary>
+    /// SDK reads it), else ModelScope. <c>MODELSCOPE_API_TOKEN</c>, when set, is sent as a bearer token and as the
+    /// modelscope SDK's <c>m_session_id</c> cookie.</summary>
     public static HubClient Create(string? endpointOption)
     {
         var endpoint = ResolveEndpoint(endpointOption, Environment.GetEnvironmentVariable("MODELSCOPE_DOMAIN"));
-        var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var handler = new SocketsHttpHandler { CookieContainer = new CookieContainer() };
+        var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("openmaas", "1.0"));
         if (Environment.GetEnvironmentVariable("MODELSCOPE_API_TOKEN") is { Length: > 0 } token)
         {
+            // OpenMaaS reads the bearer token; ModelScope reads the SDK's session cookie, set for the hub's host only so
+            // a redirect to a file CDN does not carry it.
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            handler.CookieContainer.Add(new Cookie("m_session_id", token, "/", endpoint.Host));
         }
 
         return new HubClient(http, endpoint);

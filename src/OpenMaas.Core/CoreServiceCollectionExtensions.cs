@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenMaas.Core.Catalog;
 using OpenMaas.Core.Hosting;
 using OpenMaas.Core.Library;
+using OpenMaas.Core.Quota;
 using OpenMaas.Core.Storage;
 
 namespace OpenMaas.Core;
@@ -20,6 +21,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<IApiInferencePolicy, ApiInferencePolicy>();
         services.TryAddSingleton<IModelPopularity, ModelPopularity>();
         services.TryAddSingleton<IModelCatalog, ModelCatalog>();
+        services.AddOpenMaasAccounts();
         return services;
     }
 }

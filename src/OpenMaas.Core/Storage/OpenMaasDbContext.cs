@@ -1,6 +1,10 @@
 using Microsoft.EntityFrameworkCore;
+using OpenMaas.Core.Accounts;
 using OpenMaas.Core.Catalog;
 using OpenMaas.Core.Library;
+using OpenMaas.Core.Quota;
+using OpenMaas.Core.Tokens;
+using OpenMaas.Core.Usage;
 
 namespace OpenMaas.Core.Storage;
 
@@ -12,6 +16,14 @@ public sealed class OpenMaasDbContext(DbContextOptions<OpenMaasDbContext> option
     public DbSet<ModelLike> Likes => Set<ModelLike>();
 
     public DbSet<ModelDownload> Downloads => Set<ModelDownload>();
+
+    public DbSet<UserAccount> Users => Set<UserAccount>();
+
+    public DbSet<AccessToken> Tokens => Set<AccessToken>();
+
+    public DbSet<QuotaLimit> QuotaLimits => Set<QuotaLimit>();
+
+    public DbSet<UsageRecord> Usage => Set<UsageRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

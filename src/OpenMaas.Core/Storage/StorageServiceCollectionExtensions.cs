@@ -17,6 +17,7 @@ public static class StorageServiceCollectionExtensions
             options.UseSqlite(ConnectionString(data));
         });
         services.AddSingleton<DatabaseInitializer>();
+        services.AddSingleton<SqliteReads>();
         return services;
     }
 

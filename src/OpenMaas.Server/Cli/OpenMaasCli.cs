@@ -12,6 +12,10 @@ internal static class OpenMaasCli
             CliOptions.Data,
             ServeCommand.Create(),
             ModelCommands.Create(),
+            UserCommands.Create(),
+            TokenCommands.Create(),
+            QuotaCommands.Create(),
+            QuotaCommands.Usage(),
         };
         return root;
     }

@@ -1,5 +1,8 @@
+using OpenMaas.Server.Auth;
 using OpenMaas.Server.Generation;
 using OpenMaas.Server.Library;
+using OpenMaas.Server.Metering;
+using OpenMaas.Server.Tokens;
 
 namespace OpenMaas.Server.Endpoints;
 
@@ -17,14 +20,20 @@ internal static class EndpointsExtensions
     public static WebApplication MapOpenMaas(this WebApplication app)
     {
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/v1"), v1 => v1.UseMiddleware<OpenAIErrorMiddleware>());
+        // After the error middleware, so 401s on /v1 carry its request id.
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
         app.MapLibrary();
+        app.MapAuth();
+        app.MapTokens();
+        app.MapUsage();
 
-        var v1 = app.MapGroup("/v1");
+        var v1 = app.MapGroup("/v1").RequireAccessToken(app.Services);
         v1.MapModels();
 
-        // Inference: validated body → model resolution (404) → [quota admission] → handler.
-        var inference = v1.MapGroup("").AddEndpointFilter<ModelResolutionFilter>();
+        // Inference: validated body → model resolution (404) → quota admission (429) → handler.
+        var inference = v1.MapGroup("").AddEndpointFilter<ModelResolutionFilter>().AddQuota();
         inference.MapCompletions();
         return app;
     }

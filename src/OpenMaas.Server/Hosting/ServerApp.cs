@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Options;
 using OpenMaas.Core;
+using OpenMaas.Core.Quota;
+using OpenMaas.Server.Auth;
 using OpenMaas.Server.Endpoints;
+using OpenMaas.Server.Metering;
 
 namespace OpenMaas.Server.Hosting;
 
@@ -39,6 +42,9 @@ public static class ServerApp
         });
         builder.Services.AddOpenMaasCore();
         builder.Services.AddOpenMaasInference();
+        builder.AddOpenMaasAuth();
+        builder.Services.AddOpenMaasMetering();
+        builder.Services.AddSingleton<UsageReporter>();
         builder.Services.AddOpenMaasEndpoints();
         builder.Services.AddHostedService<StartupBanner>();
     }

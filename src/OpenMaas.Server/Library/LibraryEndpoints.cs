@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using OpenMaas.Core.Catalog;
 using OpenMaas.Core.Library;
+using OpenMaas.Core.Quota;
+using OpenMaas.Server.Auth;
 
 namespace OpenMaas.Server.Library;
 
@@ -45,7 +47,7 @@ internal static class LibraryEndpoints
             return problem!;
         }
 
-        bool? liked = LibraryCaller.UserId(http.User) is { } user ? await popularity.HasLikedAsync(model.Id, user, ct) : null;
+        bool? liked = http.User.UserId() is { } user ? await popularity.HasLikedAsync(model.Id, user, ct) : null;
         return HubEnvelope.Ok(http, ModelView.Detail(model, renderer, liked), LibraryJson.Default.HubResponseModelView);
     }
 
@@ -58,14 +60,15 @@ internal static class LibraryEndpoints
         SetLikeAsync(owner, name, like: false, http, popularity, ct);
 
     internal static async Task<Results<JsonHttpResult<HubResponse<ModelView>>, ProblemHttpResult>> Patch(
-        string owner, string name, ModelPatch patch, HttpContext http, IModelCatalog catalog, ModelCardRenderer renderer, CancellationToken ct)
+        string owner, string name, ModelPatch patch, HttpContext http, IModelCatalog catalog, IQuotaLimits limits, ModelCardRenderer renderer,
+        CancellationToken ct)
     {
-        if (LibraryCaller.UserId(http.User) is null)
+        if (http.User.UserId() is null)
         {
             return HubEnvelope.Problem(http, StatusCodes.Status401Unauthorized, "Sign in or send an access token.");
         }
 
-        if (!http.User.IsInRole(LibraryCaller.AdminRole))
+        if (!http.User.IsAdmin())
         {
             return HubEnvelope.Problem(http, StatusCodes.Status403Forbidden, "Only admins may change a model.");
         }
@@ -76,16 +79,25 @@ internal static class LibraryEndpoints
             return HubEnvelope.Problem(http, StatusCodes.Status400BadRequest, error!);
         }
 
-        var model = await catalog.UpdateAsync($"{owner}/{name}", change.Apply, ct);
-        return model is null
-            ? HubEnvelope.Problem(http, StatusCodes.Status404NotFound, $"No model '{owner}/{name}'.")
-            : HubEnvelope.Ok(http, ModelView.Detail(model, renderer, null), LibraryJson.Default.HubResponseModelView);
+        var id = $"{owner}/{name}";
+        var model = change.IsEmpty ? await catalog.FindAsync(id, ct) : await catalog.UpdateAsync(id, change.Apply, ct);
+        if (model is null)
+        {
+            return HubEnvelope.Problem(http, StatusCodes.Status404NotFound, $"No model '{id}'.");
+        }
+
+        if (patch.DailyCallCap is { } cap)
+        {
+            await limits.SetAsync(null, model.Id, cap, ct);
+        }
+
+        return HubEnvelope.Ok(http, ModelView.Detail(model, renderer, null), LibraryJson.Default.HubResponseModelView);
     }
 
     private static async Task<Results<JsonHttpResult<HubResponse<LikeData>>, ProblemHttpResult>> SetLikeAsync(
         string owner, string name, bool like, HttpContext http, IModelPopularity popularity, CancellationToken ct)
     {
-        if (LibraryCaller.UserId(http.User) is not { } user)
+        if (http.User.UserId() is not { } user)
         {
             return HubEnvelope.Problem(http, StatusCodes.Status401Unauthorized, "Sign in or send an access token to like a model.");
         }

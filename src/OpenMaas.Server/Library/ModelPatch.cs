@@ -19,8 +19,16 @@ internal sealed record ModelPatch
     /// <summary><c>auto</c>, <c>on</c> or <c>off</c>.</summary>
     public string? ApiInference { get; init; }
 
+    /// <summary>Calls per user per day on this model, for everyone (the quota's per-model cap).</summary>
+    public int? DailyCallCap { get; init; }
+
     public (ModelCardChange? Change, string? Error) ToChange()
     {
+        if (DailyCallCap < 0)
+        {
+            return (null, $"DailyCallCap must be 0 or more, not {DailyCallCap}.");
+        }
+
         ApiInferenceMode? mode = null;
         if (ApiInference is { } text)
         {
@@ -41,6 +49,6 @@ internal sealed record ModelPatch
             Readme = ReadMeContent,
             ApiInferenceMode = mode,
         };
-        return change.IsEmpty ? (null, "Nothing to change.") : (change, null);
+        return change.IsEmpty && DailyCallCap is null ? (null, "Nothing to change.") : (change, null);
     }
 }

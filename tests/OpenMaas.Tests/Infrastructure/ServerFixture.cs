@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using OpenMaas.Core.Accounts;
+using OpenMaas.Core.Tokens;
 using OpenMaas.Server.Cli;
 using OpenMaas.Server.Hosting;
 
@@ -23,8 +25,8 @@ public class ServerFixture : IAsyncLifetime
 
     public IServiceProvider Services => _app!.Services;
 
-    /// <summary>The bearer token tests call /v1 with.</summary>
-    public string ApiKey { get; protected set; } = "ms-not-needed-yet";
+    /// <summary>The bearer token tests call /v1 with: an access token of the account <c>tester</c>.</summary>
+    public string ApiKey { get; protected set; } = string.Empty;
 
     /// <summary>Configuration overrides (<c>Key=Value</c>).</summary>
     protected virtual IEnumerable<string> Settings => [];
@@ -40,7 +42,7 @@ public class ServerFixture : IAsyncLifetime
         return client;
     }
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         Directory.CreateDirectory(DataPath);
         string[] args =
@@ -54,6 +56,7 @@ public class ServerFixture : IAsyncLifetime
         await _app.StartAsync();
         var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         BaseAddress = new Uri(addresses.First());
+        ApiKey = (await CreateUserAsync("tester")).Token;
         if (RegisterStories)
         {
             await RegisterModelAsync(TestAssets.StoriesGguf, TestAssets.StoriesId, link: true);
@@ -76,6 +79,22 @@ public class ServerFixture : IAsyncLifetime
         {
             throw new InvalidOperationException($"Registering {id} failed with {rc}.");
         }
+    }
+
+    /// <summary>Creates an account (password = name + "-password") and an access token for it.</summary>
+    public async Task<(UserAccount User, string Token)> CreateUserAsync(string name, bool admin = false)
+    {
+        var user = await Services.GetRequiredService<IAccountService>().CreateAsync(name, name + "-password", admin)
+            ?? throw new InvalidOperationException($"User {name} exists.");
+        var token = await Services.GetRequiredService<ITokenService>().CreateAsync(user.Id, "tests", null);
+        return (user, token.Text);
+    }
+
+    public HttpClient CreateClient(string token)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
     }
 
     public async Task DisposeAsync()

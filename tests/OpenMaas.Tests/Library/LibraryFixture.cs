@@ -18,7 +18,7 @@ public class LibraryServer : ServerFixture
     public IModelCatalog Catalog => Services.GetRequiredService<IModelCatalog>();
 
     protected override void ConfigureServices(IServiceCollection services) =>
-        services.Replace(ServiceDescriptor.Singleton(new DownloadCalendar(DownloadClock)));
+        services.Replace(ServiceDescriptor.Singleton(new DownloadCalendar(DownloadClock, Microsoft.Extensions.Options.Options.Create(new Core.Quota.QuotaOptions()))));
 
     public async Task<System.Text.Json.JsonElement> GetDataAsync(string path)
     {
@@ -57,9 +57,9 @@ public sealed class LibraryFixture : LibraryServer
         await RegisterModelAsync(TestAssets.StoriesGguf, "tests/embed", link: true, task: "sentence-embedding");
         await RegisterModelAsync(TestAssets.StoriesGguf, "tests/vision", link: true, task: "image-classification");
         await RegisterModelAsync(TestAssets.StoriesGguf, "tests/vad", link: true, task: "voice-activity-detection");
-        await Popularity.SetLikeAsync("tests/alpha", 1, like: true);
-        await Popularity.SetLikeAsync("tests/alpha", 2, like: true);
-        await Popularity.SetLikeAsync("tests/beta", 1, like: true);
+        await Popularity.SetLikeAsync("tests/alpha", 1001, like: true);
+        await Popularity.SetLikeAsync("tests/alpha", 1002, like: true);
+        await Popularity.SetLikeAsync("tests/beta", 1001, like: true);
         foreach (var user in new[] { "user:1", "user:2", "user:3" })
         {
             await Popularity.RecordDownloadAsync("tests/beta", user);

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using OpenMaas.Core.Quota;
 using OpenMaas.Tests.Infrastructure;
 
 namespace OpenMaas.Tests.Library;
@@ -62,6 +64,69 @@ public sealed class PopularityTests(LibraryServer server) : IClassFixture<Librar
         server.DownloadClock.Advance(TimeSpan.FromDays(1));
         Assert.Equal(bytes.Length, (await http.GetByteArrayAsync(FileUrl)).Length);
         Assert.Equal(before + 3, (await server.Catalog.FindAsync(TestAssets.StoriesId))!.Downloads);
+    }
+
+    [Fact]
+    public async Task Likes_OverHttp_CountTheTokensUserOnce_AndShowOnTheCard()
+    {
+        await server.RegisterModelAsync(TestAssets.StoriesGguf, "tests/liked", link: true);
+        using var http = server.CreateClient();
+        for (var i = 0; i < 2; i++)
+        {
+            using var like = await http.PostAsync("/api/v1/models/tests/liked/like", null);
+            Assert.Equal(HttpStatusCode.OK, like.StatusCode);
+            using var doc = JsonDocument.Parse(await like.Content.ReadAsStringAsync());
+            Assert.Equal(1, doc.RootElement.GetProperty("Data").GetProperty("Likes").GetInt64());
+            Assert.True(doc.RootElement.GetProperty("Data").GetProperty("Liked").GetBoolean());
+        }
+
+        var (_, other) = await server.CreateUserAsync("liker");
+        using (var second = server.CreateClient(other))
+        using (var like = await second.PostAsync("/api/v1/models/tests/liked/like", null))
+        {
+            Assert.Equal(HttpStatusCode.OK, like.StatusCode);
+        }
+
+        var card = await server.GetDataAsync("/api/v1/models/tests/liked");
+        Assert.Equal(2, card.GetProperty("Likes").GetInt64());
+        Assert.True(card.GetProperty("Liked").GetBoolean());
+
+        using var unlike = await http.DeleteAsync("/api/v1/models/tests/liked/like");
+        Assert.Equal(HttpStatusCode.OK, unlike.StatusCode);
+        card = await server.GetDataAsync("/api/v1/models/tests/liked");
+        Assert.Equal(1, card.GetProperty("Likes").GetInt64());
+        Assert.False(card.GetProperty("Liked").GetBoolean());
+        using var unknown = await http.PostAsync("/api/v1/models/tests/none/like", null);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task Patch_IsForAdmins_AndSetsTheCardTheModeAndTheModelCap()
+    {
+        await server.RegisterModelAsync(TestAssets.StoriesGguf, "tests/patched", link: true);
+        const string body = "{\"License\":\"apache-2.0\",\"Tags\":[\"x\",\"y\"],\"Description\":\"Edited\",\"ApiInference\":\"off\",\"DailyCallCap\":7}";
+        using (var user = server.CreateClient())
+        using (var denied = await user.PatchAsync("/api/v1/models/tests/patched", new StringContent(body, System.Text.Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
+        }
+
+        var (_, adminToken) = await server.CreateUserAsync("librarian", admin: true);
+        using var admin = server.CreateClient(adminToken);
+        using var response = await admin.PatchAsync("/api/v1/models/tests/patched", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var data = doc.RootElement.GetProperty("Data");
+        Assert.Equal("apache-2.0", data.GetProperty("License").GetString());
+        Assert.Equal("Edited", data.GetProperty("Description").GetString());
+        Assert.Equal("off", data.GetProperty("ApiInference").GetProperty("Mode").GetString());
+        Assert.False(data.GetProperty("ApiInference").GetProperty("Enabled").GetBoolean());
+        Assert.DoesNotContain("tests/patched", await server.ServedAsync());
+        var caps = await server.Services.GetRequiredService<IQuotaLimits>().ListAsync();
+        Assert.Contains(caps, c => c.ModelId == "tests/patched" && c.UserId is null && c.DailyCalls == 7);
+
+        using var invalid = await admin.PatchAsync("/api/v1/models/tests/patched", new StringContent("{\"ApiInference\":\"sometimes\"}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
     }
 
     [Theory]

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Cost of the quota path: requests/s and p50/p99 of a cheap authenticated inference call (bearer token check +
+# atomic admission + durable usage record, then one token from stories260K) against the same call with auth and
+# quota switched off (Auth:Enabled=false, Quota:Enabled=false), in one run, rounds interleaved.
+#   bench/quota/run.sh            ROUNDS=3 DURATION=10s CONNECTIONS="32 1" by default
+# 32 connections saturate the 2-core box (throughput cost); 1 connection shows the latency each call pays.
+# Needs wrk (apt-get install -y wrk) and ../shared/models/stories260K.gguf (or OPENMAAS_SHARED).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+shared="${OPENMAAS_SHARED:-$root/../shared}"
+rounds="${ROUNDS:-3}" duration="${DURATION:-10s}" connections="${CONNECTIONS:-32 1}"
+command -v wrk >/dev/null || { echo "needs wrk: apt-get install -y wrk" >&2; exit 1; }
+
+dotnet build "$root/src/OpenMaas.Server/OpenMaas.Server.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
+dll="$root/src/OpenMaas.Server/bin/Release/net10.0/linux-x64/openmaas.dll"
+work="$(mktemp -d)"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# One data folder per variant (each server owns its usage log), same model, same settings otherwise.
+start() { # name, extra env...
+  local name="$1"; shift
+  local data="$work/$name" port; port="$(free_port)"
+  dotnet "$dll" model add "$shared/models/stories260K.gguf" --id karpathy/stories260K --link --data "$data" >/dev/null
+  dotnet "$dll" user add bench --data "$data" >/dev/null 2>&1
+  dotnet "$dll" quota set --daily 2000000000 --user bench --data "$data" 2>/dev/null
+  echo "Bearer $(dotnet "$dll" token create --user bench --data "$data" 2>/dev/null)" > "$work/$name.auth"
+  env OPENMAAS_Inference__QueueLimit=4096 OPENMAAS_Logging__LogLevel__Default=Warning "$@" \
+    dotnet "$dll" serve --urls "http://127.0.0.1:$port" --data "$data" > "$work/$name.log" 2>&1 &
+  pids+=($!)
+  echo "$port" > "$work/$name.port"
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && return; sleep 0.2; done
+  echo "server $name did not start" >&2; cat "$work/$name.log" >&2; exit 1
+}
+
+load() { # name, duration, connections → RESULT line
+  AUTH="$(cat "$work/$1.auth")" MODEL=karpathy/stories260K \
+    wrk -t1 -c"$3" -d"$2" --latency -s "$here/chat1.lua" "http://127.0.0.1:$(cat "$work/$1.port")/v1/chat/completions" | grep RESULT
+}
+
+start quota
+start quota-nofsync OPENMAAS_Quota__UsageLogFsync=false
+start off OPENMAAS_Auth__Enabled=false OPENMAAS_Quota__Enabled=false
+variants=(quota quota-nofsync off)
+for v in "${variants[@]}"; do load "$v" 15s 32 >/dev/null; done # warm-up: model load, tiered JIT
+
+for conns in $connections; do
+echo "variant rps p50_ms p99_ms requests errors" > "$work/results"
+for r in $(seq "$rounds"); do
+  for v in "${variants[@]}"; do
+    line="$(load "$v" "$duration" "$conns")"
+    echo "c=$conns round $r $v $line" >&2
+    echo "$v $(sed -E 's/.*rps=([0-9.]+) p50=([0-9.]+) p99=([0-9.]+) requests=([0-9]+) errors=([0-9]+).*/\1 \2 \3 \4 \5/' <<<"$line")" >> "$work/results"
+  done
+done
+
+# Medians per variant, then the cost of the quota path relative to "off".
+python3 - "$work/results" "$rounds" "$duration" "$conns" <<'PY'
+import statistics, sys
+rows = [l.split() for l in open(sys.argv[1]).read().splitlines()[1:]]
+med = {}
+for v in dict.fromkeys(r[0] for r in rows):
+    rs = [r for r in rows if r[0] == v]
+    med[v] = [statistics.median(float(r[i]) for r in rs) for i in (1, 2, 3)] + [sum(int(r[5]) for r in rs)]
+off = med["off"]
+print(f"Quota path cost, stories260K max_tokens=1, wrk -c{sys.argv[4]} {sys.argv[3]} x {sys.argv[2]} rounds (medians)")
+print("| variant | req/s | p50 ms | p99 ms | errors | throughput cost | p99 added |")
+print("|---|---:|---:|---:|---:|---:|---:|")
+for v, (rps, p50, p99, err) in med.items():
+    cost = "-" if v == "off" else f"{(1 - rps / off[0]) * 100:.1f}%"
+    added = "-" if v == "off" else f"{p99 - off[2]:+.2f} ms"
+    print(f"| {v} | {rps:.0f} | {p50:.2f} | {p99:.2f} | {err} | {cost} | {added} |")
+print()
+PY
+done

@@ -1,0 +1,73 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using OpenMaas.Core.Storage;
+
+namespace OpenMaas.Core.Accounts;
+
+internal sealed class AccountService(
+    IDbContextFactory<OpenMaasDbContext> factory,
+    DatabaseInitializer initializer,
+    IPasswordHasher<UserAccount> hasher,
+    TimeProvider clock) : IAccountService
+{
+    public Task<UserAccount?> FindAsync(string name, CancellationToken ct = default) =>
+        QueryAsync(db => db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Name == name, ct), ct);
+
+    public Task<UserAccount?> FindAsync(long id, CancellationToken ct = default) =>
+        QueryAsync(db => db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, ct), ct);
+
+    public async Task<IReadOnlyList<UserAccount>> ListAsync(CancellationToken ct = default) =>
+        await QueryAsync(db => db.Users.AsNoTracking().OrderBy(u => u.Name).ToListAsync(ct), ct);
+
+    public Task<bool> AnyAsync(CancellationToken ct = default) => QueryAsync(db => db.Users.AnyAsync(ct), ct);
+
+    public async Task<UserAccount?> CreateAsync(string name, string? password, bool admin, CancellationToken ct = default)
+    {
+        if (!UserName.IsValid(name))
+        {
+            throw new ArgumentException($"Invalid user name '{name}': letters, digits, '-', '_', '.', up to 64 characters.", nameof(name));
+        }
+
+        await initializer.EnsureInitializedAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        if (await db.Users.AnyAsync(u => u.Name == name, ct))
+        {
+            return null;
+        }
+
+        var user = new UserAccount { Name = name, Role = admin ? UserRoles.Admin : UserRoles.User, CreatedAt = clock.GetUtcNow() };
+        if (password is not null)
+        {
+            user.PasswordHash = hasher.HashPassword(user, password);
+        }
+
+        db.Users.Add(user);
+        await db.SaveChangesAsync(ct);
+        return user;
+    }
+
+    public async Task<bool> SetEnabledAsync(string name, bool enabled, CancellationToken ct = default)
+    {
+        await initializer.EnsureInitializedAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.Users.Where(u => u.Name == name).ExecuteUpdateAsync(s => s.SetProperty(u => u.Enabled, enabled), ct) > 0;
+    }
+
+    public async Task<UserAccount?> VerifyPasswordAsync(string name, string password, CancellationToken ct = default)
+    {
+        var user = await FindAsync(name, ct);
+        if (user is not { Enabled: true, PasswordHash: { } hash })
+        {
+            return null;
+        }
+
+        return hasher.VerifyHashedPassword(user, hash, password) == PasswordVerificationResult.Failed ? null : user;
+    }
+
+    private async Task<T> QueryAsync<T>(Func<OpenMaasDbContext, Task<T>> query, CancellationToken ct)
+    {
+        await initializer.EnsureInitializedAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await query(db);
+    }
+}

@@ -1,0 +1,23 @@
+namespace OpenMaas.Core.Accounts;
+
+/// <summary>Creates, finds and disables accounts and checks passwords. Backed by the database shared with the
+/// CLI, so changes are visible to a running server at once.</summary>
+public interface IAccountService
+{
+    Task<UserAccount?> FindAsync(string name, CancellationToken ct = default);
+
+    Task<UserAccount?> FindAsync(long id, CancellationToken ct = default);
+
+    Task<IReadOnlyList<UserAccount>> ListAsync(CancellationToken ct = default);
+
+    Task<bool> AnyAsync(CancellationToken ct = default);
+
+    /// <summary>Creates the account; null when the name is taken.</summary>
+    Task<UserAccount?> CreateAsync(string name, string? password, bool admin, CancellationToken ct = default);
+
+    /// <summary>Enables or disables the account; false when unknown.</summary>
+    Task<bool> SetEnabledAsync(string name, bool enabled, CancellationToken ct = default);
+
+    /// <summary>The enabled account when the password matches; null otherwise (unknown, disabled or wrong).</summary>
+    Task<UserAccount?> VerifyPasswordAsync(string name, string password, CancellationToken ct = default);
+}

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenMaas.Core.Usage;
+
+namespace OpenMaas.Core.Quota;
+
+/// <summary>Rebuilds today's in-process counters from the usage log before the server takes requests, so a
+/// restart (or a crash) never shows fewer calls than had completed.</summary>
+internal sealed partial class QuotaCounterRebuilder(
+    InMemoryQuotaCounter counter,
+    IUsageQueries usage,
+    QuotaCalendar calendar,
+    ILogger<QuotaCounterRebuilder> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var today = calendar.Today().Date;
+        var totals = await usage.PerModelAsync(null, today, cancellationToken);
+        foreach (var t in totals)
+        {
+            counter.Seed(new QuotaKey(t.UserId, t.ModelId!, today), t.Calls);
+        }
+
+        counter.MarkReady();
+        LogRebuilt(logger, totals.Sum(t => t.Calls), totals.Select(t => t.UserId).Distinct().Count(), today);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Quota counters rebuilt from the usage log: {Calls} calls by {Users} users on {Day}")]
+    private static partial void LogRebuilt(ILogger logger, int calls, int users, DateOnly day);
+}

@@ -1,0 +1,84 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using OpenMaas.Core.Storage;
+
+namespace OpenMaas.Core.Quota;
+
+internal sealed class QuotaLimits(
+    IDbContextFactory<OpenMaasDbContext> factory,
+    DatabaseInitializer initializer,
+    SqliteReads reads,
+    IOptions<QuotaOptions> options,
+    TimeProvider clock) : IQuotaLimits
+{
+    // The hot path of every inference call: at most four rows (default, user, model, user+model).
+    private const string ForCall =
+        "SELECT UserId, ModelId, DailyCalls FROM quota_limits WHERE (UserId IS NULL OR UserId = $user) AND (ModelId IS NULL OR ModelId = $model)";
+
+    public async Task<EffectiveLimits> ResolveAsync(long userId, string modelId, CancellationToken ct = default)
+    {
+        await using var connection = await reads.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = ForCall;
+        command.Parameters.AddWithValue("$user", userId);
+        command.Parameters.AddWithValue("$model", modelId);
+        var rows = new List<QuotaLimit>(4);
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                rows.Add(new QuotaLimit
+                {
+                    UserId = reader.IsDBNull(0) ? null : reader.GetInt64(0),
+                    ModelId = reader.IsDBNull(1) ? null : reader.GetString(1),
+                    DailyCalls = reader.GetInt32(2),
+                });
+            }
+        }
+
+        int? modelCap = (rows.Find(r => r.UserId == userId && r.ModelId is not null) ?? rows.Find(r => r.UserId is null && r.ModelId is not null))?.DailyCalls;
+        return new EffectiveLimits(Daily(rows, userId), modelCap);
+    }
+
+    public async Task<(int Daily, IReadOnlyDictionary<string, int> ModelCaps)> ResolveAllAsync(long userId, CancellationToken ct = default)
+    {
+        await initializer.EnsureInitializedAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var rows = await db.QuotaLimits.AsNoTracking().Where(l => l.UserId == null || l.UserId == userId).ToListAsync(ct);
+        var caps = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var row in rows.Where(r => r.ModelId is not null).OrderBy(r => r.UserId is null ? 0 : 1))
+        {
+            caps[row.ModelId!] = row.DailyCalls; // a user's own cap overrides the cap for everyone
+        }
+
+        return (Daily(rows, userId), caps);
+    }
+
+    public async Task SetAsync(long? userId, string? modelId, int dailyCalls, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(dailyCalls);
+        await initializer.EnsureInitializedAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var limit = await db.QuotaLimits.FirstOrDefaultAsync(l => l.UserId == userId && l.ModelId == modelId, ct);
+        if (limit is null)
+        {
+            limit = new QuotaLimit { UserId = userId, ModelId = modelId };
+            db.QuotaLimits.Add(limit);
+        }
+
+        limit.DailyCalls = dailyCalls;
+        limit.UpdatedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<QuotaLimit>> ListAsync(CancellationToken ct = default)
+    {
+        await initializer.EnsureInitializedAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.QuotaLimits.AsNoTracking().OrderBy(l => l.UserId).ThenBy(l => l.ModelId).ToListAsync(ct);
+    }
+
+    private int Daily(List<QuotaLimit> rows, long userId) =>
+        (rows.Find(r => r.UserId == userId && r.ModelId is null) ?? rows.Find(r => r.UserId is null && r.ModelId is null))?.DailyCalls
+        ?? options.Value.DailyCalls;
+}

@@ -1,0 +1,44 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using OpenMaas.Core.Accounts;
+
+namespace OpenMaas.Core.Tokens;
+
+/// <summary>An access token. Only its SHA-256 hash and a short display prefix are stored; the text is shown once.</summary>
+public sealed class AccessToken
+{
+    public long Id { get; set; }
+
+    public long UserId { get; set; }
+
+    public UserAccount? User { get; set; }
+
+    /// <summary>SHA-256 of the token text.</summary>
+    public required byte[] Hash { get; set; }
+
+    /// <summary>The first characters of the token (<c>ms-</c> plus 8), enough to recognise it in a list.</summary>
+    public required string Prefix { get; set; }
+
+    public string Description { get; set; } = string.Empty;
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset? LastUsedAt { get; set; }
+
+    public DateTimeOffset? ExpiresAt { get; set; }
+
+    public DateTimeOffset? RevokedAt { get; set; }
+}
+
+internal sealed class AccessTokenConfiguration : IEntityTypeConfiguration<AccessToken>
+{
+    public void Configure(EntityTypeBuilder<AccessToken> builder)
+    {
+        builder.ToTable("access_tokens");
+        builder.HasKey(t => t.Id);
+        builder.HasIndex(t => t.Hash).IsUnique();
+        builder.HasIndex(t => t.Prefix);
+        builder.HasIndex(t => t.UserId);
+        builder.HasOne(t => t.User).WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

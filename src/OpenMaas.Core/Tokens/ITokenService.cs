@@ -1,0 +1,52 @@
+namespace OpenMaas.Core.Tokens;
+
+/// <summary>Issues, lists, revokes and checks access tokens. Every check reads the database, so a revocation
+/// (by the CLI or the API) takes effect on the next request.</summary>
+public interface ITokenService
+{
+    /// <summary>Creates a token; the returned text is the only time it exists outside the caller.</summary>
+    Task<CreatedToken> CreateAsync(long userId, string? description, int? expiresDays, CancellationToken ct = default);
+
+    /// <summary>The tokens of one user, or of everyone when <paramref name="userId"/> is null; newest first.</summary>
+    Task<IReadOnlyList<TokenInfo>> ListAsync(long? userId, CancellationToken ct = default);
+
+    Task<TokenInfo?> FindAsync(long id, CancellationToken ct = default);
+
+    /// <summary>Finds tokens by numeric ID or display prefix (<c>ms-xxxxxxxx</c>).</summary>
+    Task<IReadOnlyList<TokenInfo>> FindAsync(string idOrPrefix, CancellationToken ct = default);
+
+    /// <summary>Revokes the token; false when unknown or already revoked.</summary>
+    Task<bool> RevokeAsync(long id, CancellationToken ct = default);
+
+    /// <summary>Checks presented token text and says why it is refused when it is.</summary>
+    Task<TokenCheck> CheckAsync(string text, CancellationToken ct = default);
+}
+
+public sealed record CreatedToken(string Text, TokenInfo Info);
+
+/// <summary>What may be shown about a token: never its text.</summary>
+public sealed record TokenInfo(
+    long Id,
+    long UserId,
+    string UserName,
+    string Prefix,
+    string Description,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? LastUsedAt,
+    DateTimeOffset? ExpiresAt,
+    DateTimeOffset? RevokedAt);
+
+public enum TokenStatus
+{
+    Valid,
+    Malformed,
+    Unknown,
+    Expired,
+    Revoked,
+    UserDisabled,
+}
+
+public sealed record TokenCheck(TokenStatus Status, long TokenId = 0, long UserId = 0, string? UserName = null, string? Role = null)
+{
+    public bool IsValid => Status == TokenStatus.Valid;
+}

@@ -1,0 +1,114 @@
+using Microsoft.EntityFrameworkCore;
+using OpenMaas.Core.Storage;
+
+namespace OpenMaas.Core.Tokens;
+
+internal sealed class TokenService(IDbContextFactory<OpenMaasDbContext> factory, DatabaseInitializer initializer, SqliteReads reads, TimeProvider clock) : ITokenService
+{
+    // The hot path of every authenticated request: one lookup on the unique hash index.
+    private const string ByHash =
+        "SELECT t.Id, t.UserId, t.ExpiresAt, t.RevokedAt, u.Name, u.Role, u.Enabled FROM access_tokens t JOIN users u ON u.Id = t.UserId WHERE t.Hash = $hash";
+
+    public async Task<CreatedToken> CreateAsync(long userId, string? description, int? expiresDays, CancellationToken ct = default)
+    {
+        if (expiresDays is <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(expiresDays), expiresDays, "Expiry must be at least one day.");
+        }
+
+        await initializer.EnsureInitializedAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, ct)
+            ?? throw new InvalidOperationException($"No user with id {userId}.");
+        var now = clock.GetUtcNow();
+        var text = TokenSecret.Generate();
+        var token = new AccessToken
+        {
+            UserId = userId,
+            Hash = TokenSecret.Hash(text),
+            Prefix = TokenSecret.Prefix(text),
+            Description = description?.Trim() ?? string.Empty,
+            CreatedAt = now,
+            ExpiresAt = expiresDays is { } days ? now.AddDays(days) : null,
+        };
+        db.Tokens.Add(token);
+        await db.SaveChangesAsync(ct);
+        return new CreatedToken(text, ToInfo(token, user.Name));
+    }
+
+    public async Task<IReadOnlyList<TokenInfo>> ListAsync(long? userId, CancellationToken ct = default)
+    {
+        await initializer.EnsureInitializedAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var query = db.Tokens.AsNoTracking().Include(t => t.User).AsQueryable();
+        if (userId is { } id)
+        {
+            query = query.Where(t => t.UserId == id);
+        }
+
+        var tokens = await query.OrderByDescending(t => t.Id).ToListAsync(ct);
+        return [.. tokens.Select(t => ToInfo(t, t.User!.Name))];
+    }
+
+    public async Task<TokenInfo?> FindAsync(long id, CancellationToken ct = default)
+    {
+        await initializer.EnsureInitializedAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var token = await db.Tokens.AsNoTracking().Include(t => t.User).FirstOrDefaultAsync(t => t.Id == id, ct);
+        return token is null ? null : ToInfo(token, token.User!.Name);
+    }
+
+    public async Task<IReadOnlyList<TokenInfo>> FindAsync(string idOrPrefix, CancellationToken ct = default)
+    {
+        if (long.TryParse(idOrPrefix, out var id))
+        {
+            return await FindAsync(id, ct) is { } byId ? [byId] : [];
+        }
+
+        await initializer.EnsureInitializedAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var tokens = await db.Tokens.AsNoTracking().Include(t => t.User).Where(t => t.Prefix == idOrPrefix).ToListAsync(ct);
+        return [.. tokens.Select(t => ToInfo(t, t.User!.Name))];
+    }
+
+    public async Task<bool> RevokeAsync(long id, CancellationToken ct = default)
+    {
+        await initializer.EnsureInitializedAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow();
+        return await db.Tokens.Where(t => t.Id == id && t.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ct) > 0;
+    }
+
+    public async Task<TokenCheck> CheckAsync(string text, CancellationToken ct = default)
+    {
+        if (!TokenSecret.IsWellFormed(text))
+        {
+            return new TokenCheck(TokenStatus.Malformed);
+        }
+
+        await using var connection = await reads.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = ByHash;
+        command.Parameters.AddWithValue("$hash", TokenSecret.Hash(text));
+        await using var row = await command.ExecuteReaderAsync(ct);
+        if (!await row.ReadAsync(ct))
+        {
+            return new TokenCheck(TokenStatus.Unknown);
+        }
+
+        var status = true switch
+        {
+            _ when !row.IsDBNull(3) => TokenStatus.Revoked,
+            _ when !row.IsDBNull(2) && row.GetDateTimeOffset(2) <= clock.GetUtcNow() => TokenStatus.Expired,
+            _ when !row.GetBoolean(6) => TokenStatus.UserDisabled,
+            _ => TokenStatus.Valid,
+        };
+        return status == TokenStatus.Valid
+            ? new TokenCheck(status, row.GetInt64(0), row.GetInt64(1), row.GetString(4), row.GetString(5))
+            : new TokenCheck(status);
+    }
+
+    private static TokenInfo ToInfo(AccessToken t, string userName) =>
+        new(t.Id, t.UserId, userName, t.Prefix, t.Description, t.CreatedAt, t.LastUsedAt, t.ExpiresAt, t.RevokedAt);
+}

@@ -1,0 +1,42 @@
+using Microsoft.EntityFrameworkCore;
+using OpenMaas.Core.Storage;
+
+namespace OpenMaas.Core.Usage;
+
+internal sealed class UsageQueries(IDbContextFactory<OpenMaasDbContext> factory, DatabaseInitializer initializer) : IUsageQueries
+{
+    public async Task<IReadOnlyList<UsageTotals>> PerDayAsync(long? userId, DateOnly from, CancellationToken ct = default)
+    {
+        await initializer.EnsureInitializedAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var rows = await Counted(db, userId).Where(r => r.Day >= from)
+            .GroupBy(r => new { r.Day, r.UserId })
+            .Select(g => new { g.Key.Day, g.Key.UserId, Calls = g.Count(), Prompt = g.Sum(r => (long)r.PromptTokens), Completion = g.Sum(r => (long)r.CompletionTokens) })
+            .ToListAsync(ct);
+        return [.. rows.OrderBy(t => t.Day).ThenBy(t => t.UserId).Select(t => new UsageTotals(t.Day, t.UserId, null, t.Calls, t.Prompt, t.Completion))];
+    }
+
+    public async Task<IReadOnlyList<UsageTotals>> PerModelAsync(long? userId, DateOnly day, CancellationToken ct = default)
+    {
+        await initializer.EnsureInitializedAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var rows = await Counted(db, userId).Where(r => r.Day == day)
+            .GroupBy(r => new { r.UserId, r.ModelId })
+            .Select(g => new { g.Key.UserId, g.Key.ModelId, Calls = g.Count(), Prompt = g.Sum(r => (long)r.PromptTokens), Completion = g.Sum(r => (long)r.CompletionTokens) })
+            .ToListAsync(ct);
+        return [.. rows.OrderBy(t => t.UserId).ThenBy(t => t.ModelId, StringComparer.Ordinal).Select(t => new UsageTotals(day, t.UserId, t.ModelId, t.Calls, t.Prompt, t.Completion))];
+    }
+
+    public async Task<IReadOnlyList<UsageRecord>> RecordsAsync(long userId, DateOnly day, CancellationToken ct = default)
+    {
+        await initializer.EnsureInitializedAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.Usage.AsNoTracking().Where(r => r.UserId == userId && r.Day == day).OrderBy(r => r.Id).ToListAsync(ct);
+    }
+
+    private static IQueryable<UsageRecord> Counted(OpenMaasDbContext db, long? userId)
+    {
+        var query = db.Usage.AsNoTracking().Where(r => r.Counted);
+        return userId is { } id ? query.Where(r => r.UserId == id) : query;
+    }
+}

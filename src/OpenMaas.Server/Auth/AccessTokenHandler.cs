@@ -1,0 +1,87 @@
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using OpenMaas.Core.Tokens;
+using OpenMaas.Server.Metering;
+using OpenMaas.Server.OpenAI;
+
+namespace OpenMaas.Server.Auth;
+
+/// <summary>
+/// <c>Authorization: Bearer ms-…</c>. Every request checks the token in the database (one indexed lookup by its
+/// SHA-256), so a revoked token, an expired one or a disabled account stops working at once. Challenges on /v1
+/// answer in the OpenAI envelope, elsewhere with ProblemDetails; the message says why, about this token only.
+/// </summary>
+internal sealed partial class AccessTokenHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory loggerFactory,
+    UrlEncoder encoder,
+    ITokenService tokens) : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
+{
+    private const string BearerPrefix = "Bearer ";
+    private const string Missing = "Missing access token: send the header 'Authorization: Bearer ms-…' with a token from your account's access tokens.";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization;
+        if (header.Count == 0)
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var value = header.ToString();
+        if (!value.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.Fail("Malformed Authorization header: expected 'Bearer ms-…'.");
+        }
+
+        var check = await tokens.CheckAsync(value[BearerPrefix.Length..].Trim(), Context.RequestAborted);
+        if (!check.IsValid)
+        {
+            LogRejected(Logger, check.Status);
+            return AuthenticateResult.Fail(Reason(check.Status));
+        }
+
+        var principal = CallerExtensions.Principal(check.UserId, check.UserName!, check.Role!, Scheme.Name, check.TokenId);
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var result = await HandleAuthenticateOnceSafeAsync();
+        var message = result.Failure?.Message ?? Missing;
+        Response.Headers.WWWAuthenticate = "Bearer";
+        if (IsOpenAiPath())
+        {
+            var code = result.Failure is null ? "missing_api_key" : "invalid_api_key";
+            await new OpenAiErrorResult(StatusCodes.Status401Unauthorized, message, OpenAIErrorTypes.InvalidRequest, code).ExecuteAsync(Context);
+            return;
+        }
+
+        await TypedResults.Problem(message, statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized").ExecuteAsync(Context);
+    }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        const string Message = "This access token is not allowed to do this.";
+        IResult result = IsOpenAiPath()
+            ? new OpenAiErrorResult(StatusCodes.Status403Forbidden, Message, OpenAIErrorTypes.Permission, "permission_denied")
+            : TypedResults.Problem(Message, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
+        await result.ExecuteAsync(Context);
+    }
+
+    private bool IsOpenAiPath() => Request.Path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase);
+
+    private static string Reason(TokenStatus status) => status switch
+    {
+        TokenStatus.Malformed => "Malformed access token: expected 'ms-' followed by 32 characters.",
+        TokenStatus.Unknown => "Invalid access token: no such token.",
+        TokenStatus.Expired => "This access token has expired. Create a new one.",
+        TokenStatus.Revoked => "This access token has been revoked.",
+        TokenStatus.UserDisabled => "The account of this access token is disabled.",
+        _ => "Invalid access token.",
+    };
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Access token refused: {Status}")]
+    private static partial void LogRejected(ILogger logger, TokenStatus status);
+}

@@ -1,0 +1,33 @@
+using System.Globalization;
+using System.Security.Claims;
+using OpenMaas.Core.Accounts;
+
+namespace OpenMaas.Server.Auth;
+
+/// <summary>Who is calling, from the claims set by the token handler or the session cookie.</summary>
+internal static class CallerExtensions
+{
+    public static long? UserId(this ClaimsPrincipal user) =>
+        long.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+
+    public static long? TokenId(this ClaimsPrincipal user) =>
+        long.TryParse(user.FindFirstValue(AuthNames.TokenIdClaim), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+
+    public static bool IsAdmin(this ClaimsPrincipal user) => user.IsInRole(UserRoles.Admin);
+
+    public static ClaimsPrincipal Principal(long userId, string name, string role, string scheme, long? tokenId = null)
+    {
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.NameIdentifier, userId.ToString(CultureInfo.InvariantCulture)),
+            new(ClaimTypes.Name, name),
+            new(ClaimTypes.Role, role),
+        };
+        if (tokenId is { } t)
+        {
+            claims.Add(new Claim(AuthNames.TokenIdClaim, t.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme));
+    }
+}

@@ -1,0 +1,112 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using OpenMaas.Core.Accounts;
+using OpenMaas.Core.Tokens;
+
+namespace OpenMaas.Server.Cli;
+
+/// <summary><c>openmaas token create|list|revoke</c>. <c>create</c> prints the token alone on stdout.</summary>
+internal static class TokenCommands
+{
+    public static Command Create() => new("token", "Manage access tokens")
+    {
+        CreateToken(),
+        List(),
+        Revoke(),
+    };
+
+    private static Command CreateToken()
+    {
+        var user = new Option<string>("--user") { Description = "The account the token belongs to", Required = true };
+        var description = new Option<string?>("--description") { Description = "What the token is for" };
+        var expires = new Option<int?>("--expires-days") { Description = "Days until the token expires (default: never)" };
+        var command = new Command("create", "Create an access token and print it (only this once) on stdout") { user, description, expires };
+        command.SetAction(async (parse, ct) =>
+        {
+            if (parse.GetValue(expires) is <= 0)
+            {
+                await Console.Error.WriteLineAsync("--expires-days must be at least 1.");
+                return 2;
+            }
+
+            await using var services = CliServices.Create(parse.GetValue(CliOptions.Data)!);
+            var account = await services.GetRequiredService<IAccountService>().FindAsync(parse.GetValue(user)!, ct);
+            if (account is null)
+            {
+                await Console.Error.WriteLineAsync($"No user '{parse.GetValue(user)}'. Create it with: openmaas user add NAME");
+                return 1;
+            }
+
+            var created = await services.GetRequiredService<ITokenService>().CreateAsync(account.Id, parse.GetValue(description), parse.GetValue(expires), ct);
+            await Console.Error.WriteLineAsync($"Created token {created.Info.Id} ({created.Info.Prefix}…) for '{account.Name}'"
+                + (created.Info.ExpiresAt is { } e ? $", expires {e:yyyy-MM-dd HH:mm zzz}" : string.Empty)
+                + ". It is shown only this once; anyone holding it can spend this account's quota.");
+            Console.WriteLine(created.Text);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command List()
+    {
+        var user = new Option<string?>("--user") { Description = "Only this account's tokens" };
+        var command = new Command("list", "List access tokens (never their text)") { user };
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var services = CliServices.Create(parse.GetValue(CliOptions.Data)!);
+            long? userId = null;
+            if (parse.GetValue(user) is { } name)
+            {
+                var account = await services.GetRequiredService<IAccountService>().FindAsync(name, ct);
+                if (account is null)
+                {
+                    await Console.Error.WriteLineAsync($"No user '{name}'.");
+                    return 1;
+                }
+
+                userId = account.Id;
+            }
+
+            var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+            Console.WriteLine($"{"ID",5} {"USER",-16} {"PREFIX",-12} {"STATUS",-8} {"CREATED",-17} {"LAST USED",-17} {"EXPIRES",-17} DESCRIPTION");
+            foreach (var t in await services.GetRequiredService<ITokenService>().ListAsync(userId, ct))
+            {
+                var status = t.RevokedAt is not null ? "revoked" : t.ExpiresAt <= now ? "expired" : "active";
+                Console.WriteLine($"{t.Id,5} {t.UserName,-16} {t.Prefix,-12} {status,-8} {Time(t.CreatedAt),-17} {Time(t.LastUsedAt),-17} {Time(t.ExpiresAt),-17} {t.Description}");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Revoke()
+    {
+        var idOrPrefix = new Argument<string>("ID_OR_PREFIX") { Description = "Token ID or display prefix (ms-xxxxxxxx)" };
+        var command = new Command("revoke", "Revoke an access token: it stops working at once") { idOrPrefix };
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var services = CliServices.Create(parse.GetValue(CliOptions.Data)!);
+            var tokens = services.GetRequiredService<ITokenService>();
+            var matches = await tokens.FindAsync(parse.GetValue(idOrPrefix)!, ct);
+            if (matches.Count != 1)
+            {
+                await Console.Error.WriteLineAsync(matches.Count == 0 ? $"No token '{parse.GetValue(idOrPrefix)}'." : $"'{parse.GetValue(idOrPrefix)}' matches {matches.Count} tokens; use the ID.");
+                return 1;
+            }
+
+            var token = matches[0];
+            if (!await tokens.RevokeAsync(token.Id, ct))
+            {
+                await Console.Error.WriteLineAsync($"Token {token.Id} ({token.Prefix}…) was already revoked.");
+                return 0;
+            }
+
+            await Console.Error.WriteLineAsync($"Revoked token {token.Id} ({token.Prefix}…) of '{token.UserName}'.");
+            return 0;
+        });
+        return command;
+    }
+
+    private static string Time(DateTimeOffset? t) => t is { } v ? v.ToLocalTime().ToString("yyyy-MM-dd HH:mm") : "-";
+}

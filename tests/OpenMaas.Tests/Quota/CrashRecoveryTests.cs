@@ -1,0 +1,141 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using OpenMaas.Core.Accounts;
+using OpenMaas.Core.Quota;
+using OpenMaas.Core.Usage;
+using OpenMaas.Tests.Infrastructure;
+
+namespace OpenMaas.Tests.Quota;
+
+/// <summary>The real server as a child process under load, killed with SIGKILL and restarted: every call whose
+/// response completed is in the usage log and counted.</summary>
+public sealed class CrashRecoveryTests : IDisposable
+{
+    private readonly string _data = Path.Combine(Path.GetTempPath(), "openmaas-tests", "crash-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task Sigkill_UnderLoad_LosesNoCompletedCall()
+    {
+        Assert.Equal(0, (await Cli.RunAsync(_data, null, "model", "add", TestAssets.StoriesGguf, "--id", TestAssets.StoriesId, "--link")).ExitCode);
+        Assert.Equal(0, (await Cli.RunAsync(_data, null, "user", "add", "crash")).ExitCode);
+        var token = (await Cli.RunAsync(_data, null, "token", "create", "--user", "crash")).Stdout.Trim();
+
+        var completed = new ConcurrentBag<string>();
+        using (var server = await StartAsync())
+        {
+            using var http = Client(server.Url, token);
+            using var stop = new CancellationTokenSource();
+            var workers = Enumerable.Range(0, 24).Select(_ => Task.Run(async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    try
+                    {
+                        using var response = await http.ChatAsync();
+                        await response.Content.ReadAsByteArrayAsync(); // completed: the whole response arrived
+                        if (response.StatusCode == HttpStatusCode.OK)
+                        {
+                            completed.Add(response.Headers.GetValues("X-Request-Id").Single());
+                        }
+                    }
+                    catch (HttpRequestException)
+                    {
+                        return; // the server is gone
+                    }
+                }
+            })).ToArray();
+
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            server.Process.Kill(); // SIGKILL: no shutdown, no flush
+            await server.Process.WaitForExitAsync();
+            await stop.CancelAsync();
+            await Task.WhenAll(workers);
+        }
+
+        Assert.True(completed.Count > 20, $"only {completed.Count} calls completed before the kill");
+        using (var restarted = await StartAsync())
+        {
+            using var http = Client(restarted.Url, token);
+            var used = (await http.UsageAsync()).GetProperty("todayUsage").GetProperty("used").GetInt32();
+            Assert.True(used >= completed.Count, $"counter shows {used} calls after restart, {completed.Count} had completed");
+
+            await using var services = OpenMaas.Server.Cli.CliServices.Create(_data);
+            var user = await services.GetRequiredService<IAccountService>().FindAsync("crash");
+            var day = services.GetRequiredService<QuotaCalendar>().Today().Date;
+            var records = await services.GetRequiredService<IUsageQueries>().RecordsAsync(user!.Id, day);
+            var logged = records.Where(r => r.Counted).Select(r => r.RequestId).ToHashSet();
+            Assert.Equal([], completed.Where(id => !logged.Contains(id)).ToArray());
+            Assert.Equal(logged.Count, used);
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_data, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static HttpClient Client(string url, string token)
+    {
+        var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return http;
+    }
+
+    private async Task<RunningServer> StartAsync()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var url = $"http://127.0.0.1:{((IPEndPoint)probe.LocalEndpoint).Port}";
+        probe.Stop();
+        var start = OpenMaasProcess.Serve(url, _data);
+        start.Environment["OPENMAAS_Inference__ParallelSequences"] = "16";
+        start.Environment["OPENMAAS_Inference__QueueLimit"] = "2000";
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        for (var i = 0; i < 300; i++)
+        {
+            try
+            {
+                if ((await http.GetAsync("/health")).IsSuccessStatusCode)
+                {
+                    return new RunningServer(process, url);
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        process.Kill();
+        throw new TimeoutException("openmaas serve did not start");
+    }
+
+    private sealed record RunningServer(Process Process, string Url) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (!Process.HasExited)
+            {
+                Process.Kill();
+                Process.WaitForExit();
+            }
+
+            Process.Dispose();
+        }
+    }
+}

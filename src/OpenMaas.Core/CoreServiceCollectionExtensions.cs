@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenMaas.Core.Catalog;
 using OpenMaas.Core.Hosting;
+using OpenMaas.Core.Library;
 using OpenMaas.Core.Quota;
 using OpenMaas.Core.Storage;
 
@@ -15,6 +16,10 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<DataOptions>().BindConfiguration(DataOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddOpenMaasStorage();
+        services.AddOptions<LibraryOptions>().BindConfiguration(LibraryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<DownloadCalendar>();
+        services.TryAddSingleton<IApiInferencePolicy, ApiInferencePolicy>();
+        services.TryAddSingleton<IModelPopularity, ModelPopularity>();
         services.TryAddSingleton<IModelCatalog, ModelCatalog>();
         services.AddOpenMaasAccounts();
         return services;

@@ -8,9 +8,17 @@ public interface IModelCatalog
 
     Task<IReadOnlyList<ModelRecord>> ListAsync(CancellationToken ct = default);
 
+    /// <summary>The models with API-Inference on: the set /v1 serves.</summary>
+    Task<IReadOnlyList<ModelRecord>> ListServedAsync(CancellationToken ct = default);
+
+    Task<ModelPage> QueryAsync(ModelQuery query, CancellationToken ct = default);
+
     /// <summary>Adds the model; false when the ID is taken.</summary>
     Task<bool> AddAsync(ModelRecord model, CancellationToken ct = default);
 
-    /// <summary>Removes the model and returns it; null when unknown.</summary>
+    /// <summary>Applies <paramref name="change"/> to the model's card and stamps it updated; null when unknown.</summary>
+    Task<ModelRecord?> UpdateAsync(string id, Action<ModelRecord> change, CancellationToken ct = default);
+
+    /// <summary>Removes the model (with its likes and download records) and returns it; null when unknown.</summary>
     Task<ModelRecord?> RemoveAsync(string id, CancellationToken ct = default);
 }

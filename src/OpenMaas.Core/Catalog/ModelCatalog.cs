@@ -1,50 +1,105 @@
 using Microsoft.EntityFrameworkCore;
+using OpenMaas.Core.Library;
 using OpenMaas.Core.Storage;
 
 namespace OpenMaas.Core.Catalog;
 
-internal sealed class ModelCatalog(IDbContextFactory<OpenMaasDbContext> factory, DatabaseInitializer initializer) : IModelCatalog
+/// <summary>The catalog over EF Core. Every change that can move a model into or out of the served set
+/// (add, remove, a new mode) re-runs the API-Inference policy before it returns.</summary>
+internal sealed class ModelCatalog(
+    IDbContextFactory<OpenMaasDbContext> factory, DatabaseInitializer initializer, IApiInferencePolicy policy, TimeProvider clock) : IModelCatalog
 {
     public async Task<ModelRecord?> FindAsync(string id, CancellationToken ct = default)
     {
-        await initializer.EnsureInitializedAsync(ct);
-        await using var db = await factory.CreateDbContextAsync(ct);
+        await using var db = await OpenAsync(ct);
         return await db.Models.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, ct);
     }
 
     public async Task<IReadOnlyList<ModelRecord>> ListAsync(CancellationToken ct = default)
     {
-        await initializer.EnsureInitializedAsync(ct);
-        await using var db = await factory.CreateDbContextAsync(ct);
+        await using var db = await OpenAsync(ct);
         return await db.Models.AsNoTracking().OrderBy(m => m.Id).ToListAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<ModelRecord>> ListServedAsync(CancellationToken ct = default)
+    {
+        await using var db = await OpenAsync(ct);
+        return await db.Models.AsNoTracking().Where(m => m.ApiInference).OrderBy(m => m.Id).ToListAsync(ct);
+    }
+
+    public async Task<ModelPage> QueryAsync(ModelQuery query, CancellationToken ct = default)
+    {
+        await using var db = await OpenAsync(ct);
+        var models = ModelFilters.Apply(db.Models.AsNoTracking(), query);
+        var total = await models.CountAsync(ct);
+        var page = Math.Max(1, query.Page);
+        var size = Math.Clamp(query.PageSize, 1, ModelQuery.MaxPageSize);
+        var items = await ModelFilters.Sort(models, query.Sort).Skip((page - 1) * size).Take(size).ToListAsync(ct);
+        return new ModelPage(items, total, page, size);
     }
 
     public async Task<bool> AddAsync(ModelRecord model, CancellationToken ct = default)
     {
-        await initializer.EnsureInitializedAsync(ct);
-        await using var db = await factory.CreateDbContextAsync(ct);
-        if (await db.Models.AnyAsync(m => m.Id == model.Id, ct))
+        await using (var db = await OpenAsync(ct))
         {
-            return false;
+            if (await db.Models.AnyAsync(m => m.Id == model.Id, ct))
+            {
+                return false;
+            }
+
+            db.Models.Add(model);
+            await db.SaveChangesAsync(ct);
         }
 
-        db.Models.Add(model);
-        await db.SaveChangesAsync(ct);
+        await policy.EvaluateAsync(ct);
         return true;
+    }
+
+    public async Task<ModelRecord?> UpdateAsync(string id, Action<ModelRecord> change, CancellationToken ct = default)
+    {
+        await using (var db = await OpenAsync(ct))
+        {
+            var model = await db.Models.FirstOrDefaultAsync(m => m.Id == id, ct);
+            if (model is null)
+            {
+                return null;
+            }
+
+            change(model);
+            model.UpdatedAt = clock.GetUtcNow();
+            await db.SaveChangesAsync(ct);
+        }
+
+        await policy.EvaluateAsync(ct);
+        return await FindAsync(id, ct);
     }
 
     public async Task<ModelRecord?> RemoveAsync(string id, CancellationToken ct = default)
     {
-        await initializer.EnsureInitializedAsync(ct);
-        await using var db = await factory.CreateDbContextAsync(ct);
-        var model = await db.Models.FirstOrDefaultAsync(m => m.Id == id, ct);
-        if (model is null)
+        ModelRecord? model;
+        await using (var db = await OpenAsync(ct))
         {
-            return null;
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            model = await db.Models.FirstOrDefaultAsync(m => m.Id == id, ct);
+            if (model is null)
+            {
+                return null;
+            }
+
+            db.Models.Remove(model);
+            await db.SaveChangesAsync(ct);
+            await db.Likes.Where(l => l.ModelId == id).ExecuteDeleteAsync(ct);
+            await db.Downloads.Where(d => d.ModelId == id).ExecuteDeleteAsync(ct);
+            await tx.CommitAsync(ct);
         }
 
-        db.Models.Remove(model);
-        await db.SaveChangesAsync(ct);
+        await policy.EvaluateAsync(ct);
         return model;
+    }
+
+    private async Task<OpenMaasDbContext> OpenAsync(CancellationToken ct)
+    {
+        await initializer.EnsureInitializedAsync(ct);
+        return await factory.CreateDbContextAsync(ct);
     }
 }

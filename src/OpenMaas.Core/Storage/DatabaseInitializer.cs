@@ -28,7 +28,13 @@ public sealed class DatabaseInitializer(IDbContextFactory<OpenMaasDbContext> fac
 
             Directory.CreateDirectory(data.Value.FullPath);
             await using var db = await factory.CreateDbContextAsync(ct);
-            await db.Database.EnsureCreatedAsync(ct);
+            if (!await db.Database.EnsureCreatedAsync(ct) && await SchemaCheck.FindMissingAsync(db, ct) is { Count: > 0 } missing)
+            {
+                throw new InvalidOperationException(
+                    $"The database {data.Value.DatabaseFile} was made by an older OpenMaaS and lacks {string.Join(", ", missing)}. " +
+                    "There are no schema migrations yet: move the data folder (or that file) away and start again.");
+            }
+
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
             await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous=NORMAL;", ct);
             _done = true;

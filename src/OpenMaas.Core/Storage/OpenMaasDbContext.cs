@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using OpenMaas.Core.Accounts;
 using OpenMaas.Core.Catalog;
+using OpenMaas.Core.Library;
 using OpenMaas.Core.Quota;
 using OpenMaas.Core.Tokens;
 using OpenMaas.Core.Usage;
@@ -11,6 +12,10 @@ namespace OpenMaas.Core.Storage;
 public sealed class OpenMaasDbContext(DbContextOptions<OpenMaasDbContext> options) : DbContext(options)
 {
     public DbSet<ModelRecord> Models => Set<ModelRecord>();
+
+    public DbSet<ModelLike> Likes => Set<ModelLike>();
+
+    public DbSet<ModelDownload> Downloads => Set<ModelDownload>();
 
     public DbSet<UserAccount> Users => Set<UserAccount>();
 

@@ -12,6 +12,8 @@ internal static class ModelCommands
         Add(),
         List(),
         Remove(),
+        ModelSetCommand.Create(),
+        Pull.PullCommand.Create(),
     };
 
     private static Command Add()
@@ -20,12 +22,14 @@ internal static class ModelCommands
         var id = new Option<string>("--id") { Description = "Model ID, OWNER/NAME", Required = true };
         var task = new Option<string>("--task") { Description = "ModelScope task name", DefaultValueFactory = _ => ModelTasks.TextGeneration };
         var link = new Option<bool>("--link") { Description = "Leave the file in place instead of copying it into the store" };
+        var card = new ModelCardOptions();
         var command = new Command("add", "Register a model file under a ModelScope-style ID") { path, id, task, link };
+        card.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             await using var services = CliServices.Create(parse.GetValue(CliOptions.Data)!);
             var registrar = services.GetRequiredService<ModelRegistrar>();
-            var request = new ModelRegistrar.Request(parse.GetValue(path)!, parse.GetValue(id)!, parse.GetValue(task)!, parse.GetValue(link));
+            var request = new ModelRegistrar.Request(parse.GetValue(path)!, parse.GetValue(id)!, parse.GetValue(task)!, parse.GetValue(link), card.Read(parse));
             return await registrar.AddAsync(request, Console.Out, Console.Error, ct);
         });
         return command;
@@ -44,10 +48,11 @@ internal static class ModelCommands
                 return 0;
             }
 
-            Console.WriteLine($"{"ID",-40} {"TASK",-18} {"FORMAT",-6} {"ARCH",-10} {"PARAMS",12} {"CTX",7} {"SIZE",12}");
+            Console.WriteLine($"{"ID",-40} {"TASK",-18} {"FORMAT",-6} {"ARCH",-10} {"PARAMS",12} {"CTX",7} {"SIZE",12} {"LIKES",6} {"DLS",6} API");
             foreach (var m in models)
             {
-                Console.WriteLine($"{m.Id,-40} {m.Task,-18} {m.Format,-6} {m.Architecture ?? "-",-10} {m.ParameterCount?.ToString("N0") ?? "-",12} {m.ContextLength?.ToString() ?? "-",7} {m.SizeBytes,12:N0}");
+                var api = (m.ApiInference ? "on" : "off") + (m.ApiInferenceMode == ApiInferenceMode.Auto ? string.Empty : " (pinned)");
+                Console.WriteLine($"{m.Id,-40} {m.Task,-18} {m.Format,-6} {m.Architecture ?? "-",-10} {m.ParameterCount?.ToString("N0") ?? "-",12} {m.ContextLength?.ToString() ?? "-",7} {m.SizeBytes,12:N0} {m.Likes,6} {m.Downloads,6} {api}");
             }
 
             return 0;

@@ -5,10 +5,19 @@ using OpenMaas.Inference.Llama;
 
 namespace OpenMaas.Server.Cli;
 
-/// <summary>Registers model files: reads their metadata, copies them into the store (or links), writes the catalog.</summary>
+/// <summary>Registers model files: reads their metadata, copies them into the store (or links) while hashing them,
+/// writes the catalog.</summary>
 internal sealed class ModelRegistrar(IModelCatalog catalog, IOptions<DataOptions> data, TimeProvider clock)
 {
-    public sealed record Request(FileInfo File, string Id, string Task, bool Link);
+    public const string ReadmeName = "README.md";
+
+    /// <param name="Card">Card fields; its Readme is a path to a Markdown file here.</param>
+    public sealed record Request(FileInfo File, string Id, string Task, bool Link, ModelCardChange? Card = null);
+
+    /// <summary>Files already in the model's store folder (a pull), with their verified hashes.</summary>
+    public sealed record Stored(string Id, string Task, string WeightsPath, IReadOnlyList<ModelFile> Files, string Revision, ModelCardChange Card);
+
+    public string FolderOf(string id) => Path.Combine(data.Value.ModelsFolder, id.Replace('/', Path.DirectorySeparatorChar));
 
     public async Task<int> AddAsync(Request request, TextWriter output, TextWriter error, CancellationToken ct)
     {
@@ -24,14 +33,14 @@ internal sealed class ModelRegistrar(IModelCatalog catalog, IOptions<DataOptions
             return 2;
         }
 
-        GgufMetadata meta;
-        try
+        if (request.Card?.Readme is { } readmePath && !File.Exists(readmePath))
         {
-            meta = GgufReader.Read(request.File.FullName);
+            await error.WriteLineAsync($"No such file: {Path.GetFullPath(readmePath)}");
+            return 2;
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or OverflowException)
+
+        if (await ReadGgufAsync(request.File.FullName, error) is not { } meta)
         {
-            await error.WriteLineAsync($"Cannot read {request.File.FullName} as GGUF: {e.Message}");
             return 2;
         }
 
@@ -41,68 +50,139 @@ internal sealed class ModelRegistrar(IModelCatalog catalog, IOptions<DataOptions
             return 1;
         }
 
-        var target = request.Link ? request.File.FullName : await CopyIntoStoreAsync(request, ct);
-        var now = clock.GetUtcNow();
-        var record = new ModelRecord
+        var weights = request.Link ? await LinkAsync(request.File, ct) : await CopyIntoStoreAsync(request.File.FullName, request.Id, request.File.Name, ct);
+        List<ModelFile> files = [weights];
+        var card = request.Card ?? new ModelCardChange();
+        if (card.Readme is { } readme)
         {
-            Id = request.Id,
-            Task = request.Task,
-            Format = ModelFormats.Gguf,
-            FilePath = target,
-            Linked = request.Link,
-            SizeBytes = request.File.Length,
-            Architecture = meta.Architecture,
-            ParameterCount = meta.ParameterCount,
-            ContextLength = meta.ContextLength,
-            ChatTemplate = meta.ChatTemplate,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        if (!await catalog.AddAsync(record, ct))
-        {
-            await error.WriteLineAsync($"Model '{request.Id}' already exists.");
-            return 1;
+            files.Add(await CopyIntoStoreAsync(readme, request.Id, ReadmeName, ct));
+            card = card with { Readme = await File.ReadAllTextAsync(readme, ct) };
         }
 
-        await output.WriteLineAsync($"Added {record.Id}");
-        await output.WriteLineAsync($"  file:         {target}{(request.Link ? " (linked)" : string.Empty)}");
-        await output.WriteLineAsync($"  task:         {record.Task}");
-        await output.WriteLineAsync($"  architecture: {meta.Architecture ?? "unknown"}");
-        await output.WriteLineAsync($"  parameters:   {meta.ParameterCount:N0}");
-        await output.WriteLineAsync($"  context:      {meta.ContextLength?.ToString() ?? "unknown"}");
-        await output.WriteLineAsync($"  chat template: {(meta.ChatTemplate is null ? "none (raw fallback: message contents joined by newlines)" : "yes, from the GGUF")}");
-        return 0;
+        var record = BuildRecord(request.Id, request.Task, meta, files, ModelRevisions.Default, card);
+        record.Linked = request.Link;
+        return await SaveAsync(record, meta, output, error, ct);
+    }
+
+    public async Task<int> RegisterStoredAsync(Stored stored, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        if (await ReadGgufAsync(stored.WeightsPath, error) is not { } meta)
+        {
+            return 2;
+        }
+
+        var record = BuildRecord(stored.Id, stored.Task, meta, [.. stored.Files], stored.Revision, stored.Card);
+        record.FilePath = stored.WeightsPath;
+        return await SaveAsync(record, meta, output, error, ct);
     }
 
     public async Task<ModelRecord?> RemoveAsync(string id, CancellationToken ct)
     {
         var removed = await catalog.RemoveAsync(id, ct);
-        if (removed is { Linked: false } && File.Exists(removed.FilePath) && removed.FilePath.StartsWith(data.Value.ModelsFolder, StringComparison.Ordinal))
+        if (removed is null)
         {
-            File.Delete(removed.FilePath);
-            var folder = Path.GetDirectoryName(removed.FilePath);
-            if (folder is not null && Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any())
+            return null;
+        }
+
+        // Only what lives in the store is ours to delete; a linked file stays where it is.
+        var folder = FolderOf(id);
+        foreach (var file in removed.Files.Select(f => f.LocalPath).Append(removed.FilePath).Distinct(StringComparer.Ordinal))
+        {
+            if (file.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal) && File.Exists(file))
             {
-                Directory.Delete(folder);
+                File.Delete(file);
             }
+        }
+
+        if (Directory.Exists(folder) && !Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Any())
+        {
+            Directory.Delete(folder, recursive: true);
         }
 
         return removed;
     }
 
-    private async Task<string> CopyIntoStoreAsync(Request request, CancellationToken ct)
+    private ModelRecord BuildRecord(string id, string task, GgufMetadata meta, List<ModelFile> files, string revision, ModelCardChange card)
     {
-        var folder = Path.Combine(data.Value.ModelsFolder, request.Id.Replace('/', Path.DirectorySeparatorChar));
-        Directory.CreateDirectory(folder);
-        var target = Path.Combine(folder, request.File.Name);
-        var partial = target + ".partial";
-        await using (var source = request.File.OpenRead())
-        await using (var destination = File.Create(partial))
+        var now = clock.GetUtcNow();
+        var weights = files[0];
+        var record = new ModelRecord
         {
-            await source.CopyToAsync(destination, ct);
+            Id = id,
+            Task = task,
+            Format = ModelFormats.Gguf,
+            FilePath = weights.LocalPath,
+            SizeBytes = weights.Size,
+            Architecture = meta.Architecture,
+            ParameterCount = meta.ParameterCount,
+            ContextLength = meta.ContextLength,
+            ChatTemplate = meta.ChatTemplate,
+            Files = files,
+            Revision = revision,
+            Servable = ModelTasks.IsTextGeneration(task),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        card.Apply(record);
+        return record;
+    }
+
+    private async Task<int> SaveAsync(ModelRecord record, GgufMetadata meta, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        if (!await catalog.AddAsync(record, ct))
+        {
+            await error.WriteLineAsync($"Model '{record.Id}' already exists. Remove it first: openmaas model remove {record.Id}");
+            return 1;
+        }
+
+        var saved = await catalog.FindAsync(record.Id, ct) ?? record;
+        await output.WriteLineAsync($"Added {record.Id}");
+        await output.WriteLineAsync($"  file:         {record.FilePath}{(record.Linked ? " (linked)" : string.Empty)}");
+        await output.WriteLineAsync($"  sha256:       {record.Files[0].Sha256}");
+        await output.WriteLineAsync($"  task:         {record.Task} ({record.Domain})");
+        await output.WriteLineAsync($"  architecture: {meta.Architecture ?? "unknown"}");
+        await output.WriteLineAsync($"  parameters:   {meta.ParameterCount:N0}");
+        await output.WriteLineAsync($"  context:      {meta.ContextLength?.ToString() ?? "unknown"}");
+        await output.WriteLineAsync($"  chat template: {(meta.ChatTemplate is null ? "none (raw fallback: message contents joined by newlines)" : "yes, from the GGUF")}");
+        await output.WriteLineAsync($"  API-Inference: {(saved.ApiInference ? "on" : "off")} (mode {saved.ApiInferenceMode.ToString().ToLowerInvariant()})");
+        return 0;
+    }
+
+    private static async Task<GgufMetadata?> ReadGgufAsync(string path, TextWriter error)
+    {
+        try
+        {
+            return GgufReader.Read(path);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or OverflowException)
+        {
+            await error.WriteLineAsync($"Cannot read {path} as GGUF: {e.Message}");
+            return null;
+        }
+    }
+
+    private static async Task<ModelFile> LinkAsync(FileInfo file, CancellationToken ct) => new()
+    {
+        Path = file.Name,
+        Size = file.Length,
+        Sha256 = await FileHashing.Sha256Async(file.FullName, ct),
+        LocalPath = file.FullName,
+    };
+
+    private async Task<ModelFile> CopyIntoStoreAsync(string source, string id, string name, CancellationToken ct)
+    {
+        var folder = FolderOf(id);
+        Directory.CreateDirectory(folder);
+        var target = Path.Combine(folder, name);
+        var partial = target + ".partial";
+        string sha;
+        await using (var input = File.OpenRead(source))
+        await using (var output = File.Create(partial))
+        {
+            sha = await FileHashing.CopyAndHashAsync(input, output, ct);
         }
 
         File.Move(partial, target, overwrite: true);
-        return target;
+        return new ModelFile { Path = name, Size = new FileInfo(target).Length, Sha256 = sha, LocalPath = target };
     }
 }

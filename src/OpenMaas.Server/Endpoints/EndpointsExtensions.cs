@@ -1,5 +1,6 @@
 using OpenMaas.Server.Auth;
 using OpenMaas.Server.Generation;
+using OpenMaas.Server.Library;
 using OpenMaas.Server.Metering;
 using OpenMaas.Server.Tokens;
 
@@ -12,6 +13,7 @@ internal static class EndpointsExtensions
         services.AddSingleton<IModelResolver, ModelResolver>();
         services.AddSingleton<CompletionRunner>();
         services.AddSingleton<ModelResolutionFilter>();
+        services.AddOpenMaasLibrary();
         return services;
     }
 
@@ -22,6 +24,7 @@ internal static class EndpointsExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
+        app.MapLibrary();
         app.MapAuth();
         app.MapTokens();
         app.MapUsage();

@@ -5,7 +5,8 @@ using OpenMaas.Server.OpenAI;
 namespace OpenMaas.Server.Endpoints;
 
 /// <summary>
-/// Finds the model the (already validated) request names; 404 <c>model_not_found</c> otherwise. Runs before the quota
+/// Finds the model the (already validated) request names; 404 <c>model_not_found</c> otherwise, 403
+/// <c>model_not_api_inference</c> when its API-Inference is off. Runs before the quota
 /// filter, so a request for an unknown model costs nothing. Sets the <see cref="InferenceCall"/> feature.
 /// </summary>
 internal sealed class ModelResolutionFilter(IModelCatalog catalog, TimeProvider clock) : IEndpointFilter
@@ -13,11 +14,32 @@ internal sealed class ModelResolutionFilter(IModelCatalog catalog, TimeProvider 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var (model, endpoint) = FindRequest(context);
-        var record = await catalog.FindAsync(model, context.HttpContext.RequestAborted) ?? throw new OpenAIException(
-            StatusCodes.Status404NotFound, $"The model '{model}' does not exist or you do not have access to it.",
-            OpenAIErrorTypes.InvalidRequest, "model", "model_not_found");
+        var record = EnsureServed(model, await catalog.FindAsync(model, context.HttpContext.RequestAborted));
         context.HttpContext.Features.Set(new InferenceCall { Model = record, Endpoint = endpoint, StartedAt = clock.GetUtcNow() });
         return await next(context);
+    }
+
+    /// <summary>404 <c>model_not_found</c> for an unknown model; 403 <c>model_not_api_inference</c> for a known one
+    /// without API-Inference (the library shows it, /v1 does not serve it).</summary>
+    internal static ModelRecord EnsureServed(string id, ModelRecord? record)
+    {
+        if (record is null)
+        {
+            throw new OpenAIException(StatusCodes.Status404NotFound, $"The model '{id}' does not exist or you do not have access to it.",
+                OpenAIErrorTypes.InvalidRequest, "model", "model_not_found");
+        }
+
+        if (!record.ApiInference)
+        {
+            var why = !record.Servable ? "this server cannot run it"
+                : record.ApiInferenceMode == ApiInferenceMode.Off ? "an admin turned it off"
+                : "it is not among the most popular models in the library";
+            throw new OpenAIException(StatusCodes.Status403Forbidden,
+                $"The model '{id}' is in the library but does not offer API-Inference ({why}). Pick a model with API-Inference from GET /v1/models.",
+                OpenAIErrorTypes.InvalidRequest, "model", "model_not_api_inference");
+        }
+
+        return record;
     }
 
     private static (string Model, string Endpoint) FindRequest(EndpointFilterInvocationContext context)

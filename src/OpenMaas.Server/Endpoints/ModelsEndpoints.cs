@@ -3,7 +3,8 @@ using OpenMaas.Server.OpenAI;
 
 namespace OpenMaas.Server.Endpoints;
 
-/// <summary><c>GET /v1/models</c> and <c>GET /v1/models/{owner}/{name}</c> (free: no quota).</summary>
+/// <summary><c>GET /v1/models</c> and <c>GET /v1/models/{owner}/{name}</c> (free: no quota): exactly the models with
+/// API-Inference on.</summary>
 internal static class ModelsEndpoints
 {
     public static RouteGroupBuilder MapModels(this RouteGroupBuilder v1)
@@ -16,15 +17,14 @@ internal static class ModelsEndpoints
 
     internal static async Task<IResult> ListModels(IModelCatalog catalog, CancellationToken ct)
     {
-        var models = await catalog.ListAsync(ct);
+        var models = await catalog.ListServedAsync(ct);
         return TypedResults.Json(new ModelList([.. models.Select(ToWire)]), OpenAIJson.Default.ModelList);
     }
 
     internal static async Task<IResult> GetModel(string id, IModelCatalog catalog, CancellationToken ct)
     {
         id = Uri.UnescapeDataString(id);
-        var model = await catalog.FindAsync(id, ct) ?? throw new OpenAIException(StatusCodes.Status404NotFound,
-            $"The model '{id}' does not exist or you do not have access to it.", OpenAIErrorTypes.InvalidRequest, "model", "model_not_found");
+        var model = ModelResolutionFilter.EnsureServed(id, await catalog.FindAsync(id, ct));
         return TypedResults.Json(ToWire(model), OpenAIJson.Default.ModelObject);
     }
 

@@ -10,7 +10,9 @@ internal sealed class ModelResolver(IEnumerable<ITextGenerationRuntime> runtimes
 
     public async ValueTask<ITextGenerationModel> LoadAsync(ModelRecord model, CancellationToken ct)
     {
-        var descriptor = new ModelDescriptor(model.Id, model.FilePath, model.Format, model.UpdatedAt);
+        // The files of a record never change (a new file means remove + add), so its creation time versions them;
+        // UpdatedAt moves with card edits, which must not reload the weights.
+        var descriptor = new ModelDescriptor(model.Id, model.FilePath, model.Format, model.CreatedAt);
         var runtime = Array.Find(_runtimes, r => r.CanServe(descriptor)) ?? throw new OpenAIException(
             StatusCodes.Status400BadRequest, $"Model '{model.Id}' ({model.Format}, task {model.Task}) cannot be served by this endpoint.",
             OpenAIErrorTypes.InvalidRequest, "model", "model_not_supported");

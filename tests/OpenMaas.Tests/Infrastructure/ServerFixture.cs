@@ -65,13 +65,24 @@ public class ServerFixture : IAsyncLifetime
         var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         BaseAddress = new Uri(addresses.First());
         ApiKey = (await CreateUserAsync("tester")).Token;
-        await RegisterModelAsync(TestAssets.StoriesGguf, TestAssets.StoriesId, link: true);
+        if (RegisterStories)
+        {
+            await RegisterModelAsync(TestAssets.StoriesGguf, TestAssets.StoriesId, link: true);
+        }
+
+        await SeedAsync();
     }
 
-    public async Task RegisterModelAsync(string path, string id, bool link)
+    /// <summary>False for an empty instance (e.g. the destination of a pull).</summary>
+    protected virtual bool RegisterStories => true;
+
+    /// <summary>Runs after the server started and stories260K was registered.</summary>
+    protected virtual Task SeedAsync() => Task.CompletedTask;
+
+    public async Task RegisterModelAsync(string path, string id, bool link, string task = "text-generation", OpenMaas.Core.Catalog.ModelCardChange? card = null)
     {
         var registrar = ActivatorUtilities.CreateInstance<ModelRegistrar>(Services);
-        var rc = await registrar.AddAsync(new ModelRegistrar.Request(new FileInfo(path), id, "text-generation", link), TextWriter.Null, TextWriter.Null, CancellationToken.None);
+        var rc = await registrar.AddAsync(new ModelRegistrar.Request(new FileInfo(path), id, task, link, card), TextWriter.Null, TextWriter.Null, CancellationToken.None);
         if (rc != 0)
         {
             throw new InvalidOperationException($"Registering {id} failed with {rc}.");

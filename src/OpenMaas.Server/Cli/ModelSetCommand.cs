@@ -1,0 +1,61 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using OpenMaas.Core.Catalog;
+
+namespace OpenMaas.Server.Cli;
+
+/// <summary><c>openmaas model set OWNER/NAME [--api-inference auto|on|off] [card options]</c>.</summary>
+internal static class ModelSetCommand
+{
+    public static Command Create()
+    {
+        var id = new Argument<string>("OWNER/NAME") { Description = "Model ID" };
+        var mode = new Option<ApiInferenceMode?>("--api-inference")
+        {
+            Description = "auto: served while among the most popular; on/off: pinned",
+            CustomParser = r => Enum.TryParse<ApiInferenceMode>(r.Tokens[0].Value, ignoreCase: true, out var m) ? m : Fail(r),
+        };
+        var card = new ModelCardOptions();
+        var command = new Command("set", "Change a model's card or its API-Inference mode") { id, mode };
+        card.AddTo(command);
+        command.SetAction(async (parse, ct) =>
+        {
+            var change = card.Read(parse) with { ApiInferenceMode = parse.GetValue(mode) };
+            if (change.IsEmpty)
+            {
+                await Console.Error.WriteLineAsync("Nothing to change: give --api-inference, --license, --tags, --description, --display-name or --readme.");
+                return 2;
+            }
+
+            if (change.Readme is { } readme)
+            {
+                if (!File.Exists(readme))
+                {
+                    await Console.Error.WriteLineAsync($"No such file: {readme}");
+                    return 2;
+                }
+
+                change = change with { Readme = await File.ReadAllTextAsync(readme, ct) };
+            }
+
+            await using var services = CliServices.Create(parse.GetValue(CliOptions.Data)!);
+            var model = await services.GetRequiredService<IModelCatalog>().UpdateAsync(parse.GetValue(id)!, change.Apply, ct);
+            if (model is null)
+            {
+                await Console.Error.WriteLineAsync($"No model '{parse.GetValue(id)}'.");
+                return 1;
+            }
+
+            Console.WriteLine($"Updated {model.Id}: API-Inference {(model.ApiInference ? "on" : "off")} (mode {model.ApiInferenceMode.ToString().ToLowerInvariant()}), " +
+                $"license {model.License ?? "-"}, tags [{string.Join(", ", model.Tags)}]");
+            return 0;
+        });
+        return command;
+    }
+
+    private static ApiInferenceMode? Fail(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        result.AddError($"--api-inference must be auto, on or off, not '{result.Tokens[0].Value}'.");
+        return null;
+    }
+}

@@ -62,13 +62,17 @@ port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>
 url="http://127.0.0.1:$port"
 data="$tmp/data"
 dotnet "$server_dll" model add "$model_file" --id "$model_id" --link --data "$data" >/dev/null
+# The measured path is the product's: bearer token, quota admission and the durable usage record on every call.
+dotnet "$server_dll" user add bench --data "$data" >/dev/null 2>&1
+token="$(dotnet "$server_dll" token create --user bench --description llm-bench --data "$data" 2>/dev/null)"
+dotnet "$server_dll" quota set --daily 100000000 --user bench --data "$data" >/dev/null 2>&1
 step "OpenMaaS serve on $url (Threads=$threads, ParallelSequences=$parallel, ContextSize=$ctx)"
 # Settings as OPENMAAS_Section__Key variables (the documented alternative to --Section:Key=value after serve).
 OPENMAAS_Inference__Threads="$threads" OPENMAAS_Inference__ParallelSequences="$parallel" OPENMAAS_Inference__ContextSize="$ctx" \
   OPENMAAS_Logging__LogLevel__Default=Warning dotnet "$server_dll" serve --urls "$url" --data "$data" >"$tmp/server.log" 2>&1 &
 server_pid=$!
 for i in $(seq 150); do
-  curl -fsS "$url/v1/models" >/dev/null 2>&1 && break
+  curl -fsS -H "authorization: Bearer $token" "$url/v1/models" >/dev/null 2>&1 && break
   kill -0 "$server_pid" 2>/dev/null || { cat "$tmp/server.log" >&2; echo "run.sh: server exited" >&2; exit 1; }
   [ "$i" = 150 ] && { echo "run.sh: server not up after 30 s" >&2; exit 1; }
   sleep 0.2
@@ -92,7 +96,7 @@ wait_quiet() {
   [ "$busy" -le 15 ] || step "machine still ${busy}% busy after ${quiet_wait_s} s: measuring anyway (reported)"
 }
 
-client() { timeout 300 node "$here/sse-client.mjs" --url "$url" --model "$model_id" --prompt "$prompt" --tokens "$tokens" "$@"; }
+client() { timeout 300 node "$here/sse-client.mjs" --url "$url" --token "$token" --model "$model_id" --prompt "$prompt" --tokens "$tokens" "$@"; }
 # .NET's tiered JIT (tier 0, then instrumented, then tier 1) keeps recompiling the request path for the first few
 # thousand requests; until it settles, a request costs about 3 ms of server CPU instead of about 1 ms. So the warm-up
 # sends ~3,000 short streams (8 tokens, 4 at a time) and then full-length ones, before anything is measured.

@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 const { values: a } = parseArgs({
   options: {
     url: { type: 'string' }, model: { type: 'string' }, clients: { type: 'string', default: '1' },
-    reps: { type: 'string', default: '5' }, tokens: { type: 'string', default: '200' },
+    token: { type: 'string', default: '' }, reps: { type: 'string', default: '5' }, tokens: { type: 'string', default: '200' },
     prompt: { type: 'string', default: 'Once upon a time' }, endpoint: { type: 'string', default: 'completions' },
     'timeout-s': { type: 'string', default: '60' },
   },
@@ -41,7 +41,7 @@ function stream() {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     let tFirst = 0, tLast = 0, usage = null, buf = '', done = false, chunks = 0, text = '';
-    const req = http.request(target, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+    const req = http.request(target, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(a.token ? { authorization: `Bearer ${a.token}` } : {}) } }, (res) => {
       if (res.statusCode !== 200) {
         let err = ''; res.setEncoding('utf8'); res.on('data', (d) => { err += d; });
         res.on('end', () => reject(new Error(`HTTP ${res.statusCode}: ${err.slice(0, 300)}`)));

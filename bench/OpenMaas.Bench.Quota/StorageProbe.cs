@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using OpenMaas.Core;
 using OpenMaas.Core.Accounts;
 using OpenMaas.Core.Quota;
 using OpenMaas.Core.Tokens;
@@ -13,8 +11,7 @@ internal static class StorageProbe
 {
     public static async Task RunAsync(string data)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Data:Path"] = data }).Build();
-        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging().AddOpenMaasCore().BuildServiceProvider();
+        var services = BenchServices.Create(data);
         var accounts = services.GetRequiredService<IAccountService>();
         var user = await accounts.FindAsync("probe") ?? await accounts.CreateAsync("probe", null, false);
         var token = (await services.GetRequiredService<ITokenService>().CreateAsync(user!.Id, "probe", null)).Text;

@@ -8,6 +8,7 @@ internal sealed class AccountService(
     IDbContextFactory<OpenMaasDbContext> factory,
     DatabaseInitializer initializer,
     IPasswordHasher<UserAccount> hasher,
+    AuthStamp stamp,
     TimeProvider clock) : IAccountService
 {
     public Task<UserAccount?> FindAsync(string name, CancellationToken ct = default) =>
@@ -50,7 +51,9 @@ internal sealed class AccountService(
     {
         await initializer.EnsureInitializedAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
-        return await db.Users.Where(u => u.Name == name).ExecuteUpdateAsync(s => s.SetProperty(u => u.Enabled, enabled), ct) > 0;
+        var found = await db.Users.Where(u => u.Name == name).ExecuteUpdateAsync(s => s.SetProperty(u => u.Enabled, enabled), ct) > 0;
+        stamp.Bump(); // after the update committed: a running server drops its cached tokens on its next call
+        return found;
     }
 
     public async Task<UserAccount?> VerifyPasswordAsync(string name, string password, CancellationToken ct = default)

@@ -1,7 +1,8 @@
 namespace OpenMaas.Core.Quota;
 
-/// <summary>Reads and sets daily limits. Reads go to the database on every call so a limit set by the CLI
-/// applies to the next request of a running server.</summary>
+/// <summary>Reads and sets daily limits. <see cref="ResolveAsync"/> is cached in memory behind the auth change stamp
+/// that every change (CLI or server) bumps after it commits, so a limit set by the CLI applies to the next request
+/// of a running server.</summary>
 public interface IQuotaLimits
 {
     Task<EffectiveLimits> ResolveAsync(long userId, string modelId, CancellationToken ct = default);

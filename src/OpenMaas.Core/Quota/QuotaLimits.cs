@@ -9,13 +9,22 @@ internal sealed class QuotaLimits(
     DatabaseInitializer initializer,
     SqliteReads reads,
     IOptions<QuotaOptions> options,
+    AuthStamp stamp,
     TimeProvider clock) : IQuotaLimits
 {
-    // The hot path of every inference call: at most four rows (default, user, model, user+model).
+    /// <summary>(user, model) pairs kept in memory between changes; past it the cache starts over.</summary>
+    internal const int CacheCapacity = 10_000;
+
+    private readonly StampedCache<(long, string), EffectiveLimits> _forCall = new(stamp, CacheCapacity);
+
+    // The hot path of every inference call, on a cache miss: at most four rows (default, user, model, user+model).
     private const string ForCall =
         "SELECT UserId, ModelId, DailyCalls FROM quota_limits WHERE (UserId IS NULL OR UserId = $user) AND (ModelId IS NULL OR ModelId = $model)";
 
-    public async Task<EffectiveLimits> ResolveAsync(long userId, string modelId, CancellationToken ct = default)
+    public async Task<EffectiveLimits> ResolveAsync(long userId, string modelId, CancellationToken ct = default) =>
+        await _forCall.GetOrLoadAsync((userId, modelId), this, static (self, key, ct) => self.ReadAsync(key.Item1, key.Item2, ct), ct);
+
+    private async Task<(EffectiveLimits, bool Keep)> ReadAsync(long userId, string modelId, CancellationToken ct)
     {
         await using var connection = await reads.OpenAsync(ct);
         await using var command = connection.CreateCommand();
@@ -37,7 +46,7 @@ internal sealed class QuotaLimits(
         }
 
         int? modelCap = (rows.Find(r => r.UserId == userId && r.ModelId is not null) ?? rows.Find(r => r.UserId is null && r.ModelId is not null))?.DailyCalls;
-        return new EffectiveLimits(Daily(rows, userId), modelCap);
+        return (new EffectiveLimits(Daily(rows, userId), modelCap), true);
     }
 
     public async Task<(int Daily, IReadOnlyDictionary<string, int> ModelCaps)> ResolveAllAsync(long userId, CancellationToken ct = default)

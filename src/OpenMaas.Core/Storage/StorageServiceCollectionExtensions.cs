@@ -14,8 +14,10 @@ public static class StorageServiceCollectionExtensions
         services.AddDbContextFactory<OpenMaasDbContext>((sp, options) =>
         {
             var data = sp.GetRequiredService<IOptions<DataOptions>>().Value;
-            options.UseSqlite(ConnectionString(data));
+            options.UseSqlite(ConnectionString(data)).AddInterceptors(sp.GetRequiredService<AuthStampInterceptor>());
         });
+        services.AddSingleton<AuthStamp>();
+        services.AddSingleton<AuthStampInterceptor>();
         services.AddSingleton<DatabaseInitializer>();
         services.AddSingleton<SqliteReads>();
         return services;

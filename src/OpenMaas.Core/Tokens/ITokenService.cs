@@ -1,7 +1,8 @@
 namespace OpenMaas.Core.Tokens;
 
-/// <summary>Issues, lists, revokes and checks access tokens. Every check reads the database, so a revocation
-/// (by the CLI or the API) takes effect on the next request.</summary>
+/// <summary>Issues, lists, revokes and checks access tokens. Checks are cached in memory behind the auth change stamp
+/// that every change (by the CLI or the API) bumps after it commits, so a revocation takes effect on the next
+/// request; expiry is checked against the clock on every call.</summary>
 public interface ITokenService
 {
     /// <summary>Creates a token; the returned text is the only time it exists outside the caller.</summary>

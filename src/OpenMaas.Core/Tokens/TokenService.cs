@@ -1,11 +1,22 @@
+using System.Runtime.InteropServices;
 using Microsoft.EntityFrameworkCore;
 using OpenMaas.Core.Storage;
 
 namespace OpenMaas.Core.Tokens;
 
-internal sealed class TokenService(IDbContextFactory<OpenMaasDbContext> factory, DatabaseInitializer initializer, SqliteReads reads, TimeProvider clock) : ITokenService
+internal sealed class TokenService(
+    IDbContextFactory<OpenMaasDbContext> factory,
+    DatabaseInitializer initializer,
+    SqliteReads reads,
+    AuthStamp stamp,
+    TimeProvider clock) : ITokenService
 {
-    // The hot path of every authenticated request: one lookup on the unique hash index.
+    private readonly StampedCache<(UInt128, UInt128), TokenRow?> _byHash = new(stamp, CacheCapacity);
+
+    /// <summary>Tokens kept in memory between changes; past it the cache starts over.</summary>
+    internal const int CacheCapacity = 10_000;
+
+    // The hot path of every authenticated request: one lookup on the unique hash index, on a cache miss.
     private const string ByHash =
         "SELECT t.Id, t.UserId, t.ExpiresAt, t.RevokedAt, u.Name, u.Role, u.Enabled FROM access_tokens t JOIN users u ON u.Id = t.UserId WHERE t.Hash = $hash";
 
@@ -76,8 +87,10 @@ internal sealed class TokenService(IDbContextFactory<OpenMaasDbContext> factory,
         await initializer.EnsureInitializedAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow();
-        return await db.Tokens.Where(t => t.Id == id && t.RevokedAt == null)
+        var revoked = await db.Tokens.Where(t => t.Id == id && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ct) > 0;
+        stamp.Bump();
+        return revoked;
     }
 
     public async Task<TokenCheck> CheckAsync(string text, CancellationToken ct = default)
@@ -87,28 +100,41 @@ internal sealed class TokenService(IDbContextFactory<OpenMaasDbContext> factory,
             return new TokenCheck(TokenStatus.Malformed);
         }
 
+        var hash = TokenSecret.Hash(text);
+        var key = (MemoryMarshal.Read<UInt128>(hash), MemoryMarshal.Read<UInt128>(hash.AsSpan(16)));
+        var row = await _byHash.GetOrLoadAsync(key, (this, hash), static (s, _, ct) => s.Item1.ReadAsync(s.hash, ct), ct);
+        // Expiry is a matter of the clock, not of the row: checked on every call, cached or not.
+        var status = true switch
+        {
+            _ when row is null => TokenStatus.Unknown,
+            _ when row.Revoked => TokenStatus.Revoked,
+            _ when row.ExpiresAt <= clock.GetUtcNow() => TokenStatus.Expired,
+            _ when !row.UserEnabled => TokenStatus.UserDisabled,
+            _ => TokenStatus.Valid,
+        };
+        return status == TokenStatus.Valid ? row!.Valid : new TokenCheck(status);
+    }
+
+    // Unknown hashes are not kept: anyone can present them, and a token created later must work at once anyway.
+    private async Task<(TokenRow? Row, bool Keep)> ReadAsync(byte[] hash, CancellationToken ct)
+    {
         await using var connection = await reads.OpenAsync(ct);
         await using var command = connection.CreateCommand();
         command.CommandText = ByHash;
-        command.Parameters.AddWithValue("$hash", TokenSecret.Hash(text));
+        command.Parameters.AddWithValue("$hash", hash);
         await using var row = await command.ExecuteReaderAsync(ct);
         if (!await row.ReadAsync(ct))
         {
-            return new TokenCheck(TokenStatus.Unknown);
+            return (null, false);
         }
 
-        var status = true switch
-        {
-            _ when !row.IsDBNull(3) => TokenStatus.Revoked,
-            _ when !row.IsDBNull(2) && row.GetDateTimeOffset(2) <= clock.GetUtcNow() => TokenStatus.Expired,
-            _ when !row.GetBoolean(6) => TokenStatus.UserDisabled,
-            _ => TokenStatus.Valid,
-        };
-        return status == TokenStatus.Valid
-            ? new TokenCheck(status, row.GetInt64(0), row.GetInt64(1), row.GetString(4), row.GetString(5))
-            : new TokenCheck(status);
+        var valid = new TokenCheck(TokenStatus.Valid, row.GetInt64(0), row.GetInt64(1), row.GetString(4), row.GetString(5));
+        return (new TokenRow(valid, row.IsDBNull(2) ? null : row.GetDateTimeOffset(2), !row.IsDBNull(3), row.GetBoolean(6)), true);
     }
 
     private static TokenInfo ToInfo(AccessToken t, string userName) =>
         new(t.Id, t.UserId, userName, t.Prefix, t.Description, t.CreatedAt, t.LastUsedAt, t.ExpiresAt, t.RevokedAt);
+
+    /// <summary>What the check needs of a token row; <see cref="Valid"/> is the answer when nothing refuses it.</summary>
+    private sealed record TokenRow(TokenCheck Valid, DateTimeOffset? ExpiresAt, bool Revoked, bool UserEnabled);
 }

@@ -8,8 +8,9 @@ using OpenMaas.Server.OpenAI;
 namespace OpenMaas.Server.Auth;
 
 /// <summary>
-/// <c>Authorization: Bearer ms-…</c>. Every request checks the token in the database (one indexed lookup by its
-/// SHA-256), so a revoked token, an expired one or a disabled account stops working at once. Challenges on /v1
+/// <c>Authorization: Bearer ms-…</c>. Every request checks the token (by its SHA-256) in a cache that every change
+/// to tokens or users, by this server or the CLI, invalidates before the change returns; so a revoked token, an
+/// expired one or a disabled account stops working at once. Challenges on /v1
 /// answer in the OpenAI envelope, elsewhere with ProblemDetails; the message says why, about this token only.
 /// </summary>
 internal sealed partial class AccessTokenHandler(

@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using OpenMaas.Core;
+
+namespace OpenMaas.Bench.Quota;
+
+/// <summary>The core services on a data folder, as the CLI has them.</summary>
+internal static class BenchServices
+{
+    public static ServiceProvider Create(string data)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Data:Path"] = data }).Build();
+        return new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging().AddOpenMaasCore().BuildServiceProvider();
+    }
+}

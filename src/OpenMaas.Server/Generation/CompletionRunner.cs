@@ -118,8 +118,7 @@ internal sealed class CompletionRunner(IModelResolver resolver, TimeProvider clo
             await sse.WriteEventAsync((w, f) => format.WriteChunk(w, ids, null, false, f), last.Finish ?? FinishReason.Stop, ct);
             if (includeUsage)
             {
-                var objectName = format is ChatFormat ? ChatFormat.ChunkObject : TextFormat.ObjectName;
-                await sse.WriteEventAsync((w, u) => ChunkJson.WriteUsageChunk(w, ids, objectName, u), new Usage(last.PromptTokens, last.CompletionTokens), ct);
+                await sse.WriteEventAsync((w, u) => ChunkJson.WriteUsageChunk(w, ids, format.ChunkObjectName, u), new Usage(last.PromptTokens, last.CompletionTokens), ct);
             }
 
             await sse.WriteDoneAsync(ct);

@@ -14,6 +14,8 @@ public sealed class ChatFormat : ICompletionFormat
 
     public string PromptParam => "messages";
 
+    public JsonEncodedText ChunkObjectName => ChunkObject;
+
     public string IdPrefix => "chatcmpl-";
 
     public void WriteChunk(Utf8JsonWriter w, CompletionIds ids, string? text, bool first, FinishReason? finish)

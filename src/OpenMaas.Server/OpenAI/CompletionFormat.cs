@@ -16,6 +16,9 @@ public interface ICompletionFormat
 {
     string IdPrefix { get; }
 
+    /// <summary>The <c>object</c> of streamed chunks (the usage chunk too).</summary>
+    JsonEncodedText ChunkObjectName { get; }
+
     /// <summary>The request field an over-long prompt is blamed on.</summary>
     string PromptParam { get; }
 

@@ -12,6 +12,8 @@ public sealed class TextFormat : ICompletionFormat
 
     public string PromptParam => "prompt";
 
+    public JsonEncodedText ChunkObjectName => ObjectName;
+
     public string IdPrefix => "cmpl-";
 
     public void WriteChunk(Utf8JsonWriter w, CompletionIds ids, string? text, bool first, FinishReason? finish)

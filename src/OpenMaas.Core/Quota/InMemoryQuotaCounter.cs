@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using OpenMaas.Core.Diagnostics;
 
 namespace OpenMaas.Core.Quota;
 
@@ -40,14 +41,17 @@ internal sealed class InMemoryQuotaCounter : IQuotaCounter
             day.PerModel.TryGetValue(key.ModelId, out var modelUsed);
             if (day.Total >= limits.Daily)
             {
+                OpenMaasMeter.Admission("daily_limit");
                 return ValueTask.FromResult(new Admission(QuotaVerdict.DailyLimitReached, day.Total, modelUsed));
             }
 
             if (modelUsed >= limits.ModelDaily)
             {
+                OpenMaasMeter.Admission("model_limit");
                 return ValueTask.FromResult(new Admission(QuotaVerdict.ModelLimitReached, day.Total, modelUsed));
             }
 
+            OpenMaasMeter.Admission("admitted");
             day.Total++;
             day.PerModel[key.ModelId] = ++modelUsed;
             return ValueTask.FromResult(new Admission(QuotaVerdict.Admitted, day.Total, modelUsed));

@@ -7,8 +7,8 @@ namespace OpenMaas.Core.Tokens;
 internal sealed class TokenService(
     IDbContextFactory<OpenMaasDbContext> factory,
     DatabaseInitializer initializer,
-    SqliteReads reads,
-    AuthStamp stamp,
+    DbConnections reads,
+    IChangeNotice stamp,
     TimeProvider clock) : ITokenService
 {
     private readonly StampedCache<(UInt128, UInt128), TokenRow?> _byHash = new(stamp, CacheCapacity);
@@ -18,7 +18,8 @@ internal sealed class TokenService(
 
     // The hot path of every authenticated request: one lookup on the unique hash index, on a cache miss.
     private const string ByHash =
-        "SELECT t.Id, t.UserId, t.ExpiresAt, t.RevokedAt, u.Name, u.Role, u.Enabled FROM access_tokens t JOIN users u ON u.Id = t.UserId WHERE t.Hash = $hash";
+        "SELECT t.\"Id\", t.\"UserId\", t.\"ExpiresAt\", t.\"RevokedAt\", u.\"Name\", u.\"Role\", u.\"Enabled\" " +
+        "FROM access_tokens t JOIN users u ON u.\"Id\" = t.\"UserId\" WHERE t.\"Hash\" = @hash";
 
     public async Task<CreatedToken> CreateAsync(long userId, string? description, int? expiresDays, CancellationToken ct = default)
     {
@@ -121,7 +122,7 @@ internal sealed class TokenService(
         await using var connection = await reads.OpenAsync(ct);
         await using var command = connection.CreateCommand();
         command.CommandText = ByHash;
-        command.Parameters.AddWithValue("$hash", hash);
+        command.Add("@hash", hash);
         await using var row = await command.ExecuteReaderAsync(ct);
         if (!await row.ReadAsync(ct))
         {
@@ -129,7 +130,7 @@ internal sealed class TokenService(
         }
 
         var valid = new TokenCheck(TokenStatus.Valid, row.GetInt64(0), row.GetInt64(1), row.GetString(4), row.GetString(5));
-        return (new TokenRow(valid, row.IsDBNull(2) ? null : row.GetDateTimeOffset(2), !row.IsDBNull(3), row.GetBoolean(6)), true);
+        return (new TokenRow(valid, row.IsDBNull(2) ? null : row.GetFieldValue<DateTimeOffset>(2), !row.IsDBNull(3), row.GetBoolean(6)), true);
     }
 
     private static TokenInfo ToInfo(AccessToken t, string userName) =>

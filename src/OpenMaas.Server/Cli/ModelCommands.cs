@@ -27,7 +27,7 @@ internal static class ModelCommands
         card.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
-            await using var services = CliServices.Create(parse.GetValue(CliOptions.Data)!);
+            await using var services = CliServices.Create(parse);
             var registrar = services.GetRequiredService<ModelRegistrar>();
             var request = new ModelRegistrar.Request(parse.GetValue(path)!, parse.GetValue(id)!, parse.GetValue(task)!, parse.GetValue(link), card.Read(parse));
             return await registrar.AddAsync(request, Console.Out, Console.Error, ct);
@@ -40,7 +40,7 @@ internal static class ModelCommands
         var command = new Command("list", "List the registered models");
         command.SetAction(async (parse, ct) =>
         {
-            await using var services = CliServices.Create(parse.GetValue(CliOptions.Data)!);
+            await using var services = CliServices.Create(parse);
             var models = await services.GetRequiredService<IModelCatalog>().ListAsync(ct);
             if (models.Count == 0)
             {
@@ -66,7 +66,7 @@ internal static class ModelCommands
         var command = new Command("remove", "Remove a model (and its copied file)") { id };
         command.SetAction(async (parse, ct) =>
         {
-            await using var services = CliServices.Create(parse.GetValue(CliOptions.Data)!);
+            await using var services = CliServices.Create(parse);
             var removed = await services.GetRequiredService<ModelRegistrar>().RemoveAsync(parse.GetValue(id)!, ct);
             if (removed is null)
             {

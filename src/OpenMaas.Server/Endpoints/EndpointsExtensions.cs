@@ -2,6 +2,7 @@ using OpenMaas.Server.Auth;
 using OpenMaas.Server.Generation;
 using OpenMaas.Server.Library;
 using OpenMaas.Server.Metering;
+using OpenMaas.Server.Operations;
 using OpenMaas.Server.Tokens;
 
 namespace OpenMaas.Server.Endpoints;
@@ -32,8 +33,8 @@ internal static class EndpointsExtensions
         var v1 = app.MapGroup("/v1").RequireAccessToken(app.Services);
         v1.MapModels();
 
-        // Inference: validated body → model resolution (404) → quota admission (429) → handler.
-        var inference = v1.MapGroup("").AddEndpointFilter<ModelResolutionFilter>().AddQuota();
+        // Inference: validated body → model resolution (404) → refused while draining (503) → quota admission (429) → handler.
+        var inference = v1.MapGroup("").AddEndpointFilter<ModelResolutionFilter>().AddEndpointFilter<DrainFilter>().AddQuota().AddEndpointFilter<HandOffFilter>();
         inference.MapCompletions();
         return app;
     }

@@ -36,6 +36,10 @@ internal sealed partial class OpenAIErrorMiddleware(RequestDelegate next, ILogge
                 ? new OpenAIException(413, "The request body is larger than the server accepts.", OpenAIErrorTypes.InvalidRequest, code: "request_too_large")
                 : new OpenAIException(e.StatusCode, "The request could not be read.", OpenAIErrorTypes.InvalidRequest));
         }
+        catch (OpenMaas.Core.Cluster.QuotaUnavailableException e)
+        {
+            await WriteAsync(context, new OpenAIException(503, e.Message, OpenAIErrorTypes.Server, code: "quota_unavailable") { RetryAfterSeconds = 1 });
+        }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             context.Response.StatusCode = 499; // client closed request; nothing to write

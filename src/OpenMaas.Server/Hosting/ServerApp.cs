@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Options;
 using OpenMaas.Core;
+using OpenMaas.Core.Cluster;
 using OpenMaas.Core.Quota;
 using OpenMaas.Server.Auth;
 using OpenMaas.Server.Endpoints;
 using OpenMaas.Server.Metering;
+using OpenMaas.Server.Operations;
 
 namespace OpenMaas.Server.Hosting;
 
@@ -26,6 +28,7 @@ public static class ServerApp
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
+        app.UseOpenMaasOperations();
         app.MapOpenMaas();
         return app;
     }
@@ -41,11 +44,15 @@ public static class ServerApp
             k.AddServerHeader = false;
         });
         builder.Services.AddOpenMaasCore();
+        builder.Services.AddOpenMaasCluster(builder.Configuration);
+        builder.Services.AddHostedService<DatabaseStartup>();
         builder.Services.AddOpenMaasInference();
         builder.AddOpenMaasAuth();
         builder.Services.AddOpenMaasMetering();
+        builder.Services.AddOpenMaasClusterMetering(builder.Configuration);
         builder.Services.AddSingleton<UsageReporter>();
         builder.Services.AddOpenMaasEndpoints();
         builder.Services.AddHostedService<StartupBanner>();
+        builder.AddOpenMaasOperations();
     }
 }

@@ -23,6 +23,12 @@ public static class Cli
 
         start.ArgumentList.Add("--data");
         start.ArgumentList.Add(dataPath);
+        if (TestDatabase.Of(dataPath) is { } database)
+        {
+            start.ArgumentList.Add("--database");
+            start.ArgumentList.Add(database);
+        }
+
         using var process = Process.Start(start)!;
         if (stdin is not null)
         {
@@ -30,7 +36,7 @@ public static class Cli
             process.StandardInput.Close();
         }
 
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3)); // a CLI start took 20 s at load 45
         var stdout = process.StandardOutput.ReadToEndAsync(cts.Token);
         var stderr = process.StandardError.ReadToEndAsync(cts.Token);
         await process.WaitForExitAsync(cts.Token);

@@ -53,10 +53,12 @@ public class ServerFixture : IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         Directory.CreateDirectory(DataPath);
+        var database = await TestDatabase.ForFixtureAsync(DataPath);
         string[] args =
         [
             "--Server:Urls=http://127.0.0.1:0",
             $"--Data:Path={DataPath}",
+            .. database is null ? Array.Empty<string>() : [$"--ConnectionStrings:Default={database}"],
             "--Logging:LogLevel:Default=Warning",
             .. Settings.Select(s => "--" + s),
         ];

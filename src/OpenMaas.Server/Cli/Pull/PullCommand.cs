@@ -23,7 +23,7 @@ internal static class PullCommand
         };
         command.SetAction(async (parse, ct) =>
         {
-            await using var services = CliServices.Create(parse.GetValue(CliOptions.Data)!);
+            await using var services = CliServices.Create(parse);
             var hub = HubClient.Create(parse.GetValue(endpoint));
             var puller = ActivatorUtilities.CreateInstance<ModelPuller>(services);
             // Progress goes to stderr so stdout stays the plain report.

@@ -1,0 +1,230 @@
+using Microsoft.Extensions.Logging;
+using OpenMaas.Core.Diagnostics;
+using OpenMaas.Core.Quota;
+using OpenMaas.Core.Usage;
+using StackExchange.Redis;
+
+namespace OpenMaas.Core.Cluster;
+
+/// <summary>
+/// Quota counters shared by every node: one Lua script per admission checks and counts every applicable counter of
+/// the call atomically (<see cref="QuotaScripts"/>). When Redis lost the counters (no generation key), one node rebuilds
+/// them from the usage log plus its calls in flight, and every other node adds its own in-flight calls before it
+/// counts again. Redis unreachable: <see cref="QuotaUnavailableException"/> (503), or the local counter when
+/// <see cref="RedisOptions.WhenUnavailable"/> says so.
+/// </summary>
+internal sealed partial class RedisQuotaCounter(
+    RedisConnection redis,
+    InMemoryQuotaCounter local,
+    IUsageQueries usage,
+    QuotaCalendar calendar,
+    InFlightCalls inFlight,
+    ILogger<RedisQuotaCounter> logger) : IQuotaCounter
+{
+    private const string Total = "total";
+    private readonly string _node = Guid.NewGuid().ToString("N");
+    private readonly SemaphoreSlim _sync = new(1, 1);
+    private string _generation = string.Empty;
+
+    private RedisKey GenerationKey => redis.Key("quota:generation");
+
+    /// <summary>Every counter a call counts against, with its limit: add a pair here for a new kind of limit.</summary>
+    internal static List<(string Field, long Limit)> Counters(QuotaKey key, EffectiveLimits limits) =>
+    [
+        (Total, limits.Daily),
+        (ModelField(key.ModelId), limits.ModelDaily ?? long.MaxValue),
+    ];
+
+    private static QuotaVerdict Refusal(int index) => index == 1 ? QuotaVerdict.DailyLimitReached : QuotaVerdict.ModelLimitReached;
+
+    private static string ModelField(string modelId) => "m:" + modelId;
+
+    private RedisKey UserDay(long userId, DateOnly day) => redis.Key($"quota:{day:yyyyMMdd}:u:{userId}");
+
+    public async ValueTask<Admission> TryAdmitAsync(QuotaKey key, EffectiveLimits limits, CancellationToken ct = default)
+    {
+        var counters = Counters(key, limits);
+        try
+        {
+            for (var attempt = 0; attempt < 50; attempt++)
+            {
+                var args = new List<RedisValue>(2 + 2 * counters.Count) { _generation, ExpireAt(key.Day) };
+                foreach (var (field, limit) in counters)
+                {
+                    args.Add(field);
+                    args.Add(limit);
+                }
+
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                var result = (RedisResult[])(await redis.Database.ScriptEvaluateAsync(QuotaScripts.Admit, [GenerationKey, UserDay(key.UserId, key.Day)], [.. args]))!;
+                OpenMaasMeter.RedisRoundTrip(started, "admit");
+                switch ((int)result[0])
+                {
+                    case 1:
+                        inFlight.Admitted(key);
+                        OpenMaasMeter.Admission("admitted");
+                        return new Admission(QuotaVerdict.Admitted, (int)result[2], (int)Math.Min(int.MaxValue, (long)result[3]));
+                    case 0:
+                        OpenMaasMeter.Admission((int)result[1] == 1 ? "daily_limit" : "model_limit");
+                        return new Admission(Refusal((int)result[1]), (int)result[2], (int)Math.Min(int.MaxValue, (long)result[3]));
+                    default:
+                        await SynchronizeAsync(key.Day, ct);
+                        break;
+                }
+            }
+
+            throw new QuotaUnavailableException("The shared quota counters are being rebuilt; try again in a moment.");
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            if (redis.Options.WhenUnavailable == RedisUnavailableMode.CountLocally)
+            {
+                LogLocal(logger, e.GetType().Name);
+                return await local.TryAdmitAsync(key, limits, ct);
+            }
+
+            LogUnavailable(logger, e.GetType().Name);
+            OpenMaasMeter.Admission("unavailable");
+            throw new QuotaUnavailableException("The quota service (Redis) is unreachable, so no call can be counted; try again shortly.", e);
+        }
+    }
+
+    public async ValueTask RefundAsync(QuotaKey key, CancellationToken ct = default)
+    {
+        try
+        {
+            RedisValue[] args = [_generation, Total, ModelField(key.ModelId)];
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            await redis.Database.ScriptEvaluateAsync(QuotaScripts.Refund, [GenerationKey, UserDay(key.UserId, key.Day)], args);
+            OpenMaasMeter.RedisRoundTrip(started, "refund");
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            // Not given back: the quota errs on the strict side until the day ends.
+            LogUnavailable(logger, e.GetType().Name);
+        }
+    }
+
+    public async ValueTask<(int Total, IReadOnlyDictionary<string, int> PerModel)> GetUsedAsync(long userId, DateOnly day, CancellationToken ct = default)
+    {
+        try
+        {
+            var fields = await redis.Database.HashGetAllAsync(UserDay(userId, day));
+            if (fields.Length > 0)
+            {
+                var perModel = fields.Where(f => f.Name.StartsWith("m:")).ToDictionary(f => ((string)f.Name!)[2..], f => (int)f.Value, StringComparer.Ordinal);
+                return ((int)fields.FirstOrDefault(f => f.Name == Total).Value, perModel);
+            }
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            LogUnavailable(logger, e.GetType().Name);
+        }
+
+        var logged = await usage.PerModelAsync(userId, day, ct);
+        return (logged.Sum(t => t.Calls), logged.ToDictionary(t => t.ModelId!, t => t.Calls, StringComparer.Ordinal));
+    }
+
+    /// <summary>The generation moved or vanished: adopt the current one (adding this node's calls in flight), or rebuild.</summary>
+    internal async Task SynchronizeAsync(DateOnly day, CancellationToken ct)
+    {
+        var seen = _generation;
+        await _sync.WaitAsync(ct);
+        try
+        {
+            if (_generation != seen)
+            {
+                return; // another caller on this node synchronised meanwhile
+            }
+
+            var current = await redis.Database.StringGetAsync(GenerationKey);
+            if (current.HasValue)
+            {
+                if (await RunAsync(QuotaScripts.Adopt, current!, day, inFlight.Snapshot()))
+                {
+                    _generation = current!;
+                }
+
+                return;
+            }
+
+            await RebuildAsync(day, ct);
+        }
+        finally
+        {
+            _sync.Release();
+        }
+    }
+
+    private async Task RebuildAsync(DateOnly day, CancellationToken ct)
+    {
+        var lockKey = redis.Key("quota:rebuilding");
+        if (!await redis.Database.StringSetAsync(lockKey, _node, TimeSpan.FromSeconds(30), When.NotExists))
+        {
+            await Task.Delay(50, ct); // another node is rebuilding
+            return;
+        }
+
+        try
+        {
+            var calls = new Dictionary<QuotaKey, int>();
+            foreach (var t in await usage.PerModelAsync(null, day, ct))
+            {
+                calls[new QuotaKey(t.UserId, t.ModelId!, day)] = t.Calls;
+            }
+
+            foreach (var (key, n) in inFlight.Snapshot().Where(p => p.Key.Day == day))
+            {
+                calls[key] = calls.GetValueOrDefault(key) + n;
+            }
+
+            var generation = Guid.NewGuid().ToString("N");
+            if (await RunAsync(QuotaScripts.Rebuild, generation, day, calls))
+            {
+                _generation = generation;
+                LogRebuilt(logger, calls.Values.Sum(), day);
+            }
+        }
+        finally
+        {
+            await redis.Database.KeyDeleteAsync(lockKey);
+        }
+    }
+
+    private async Task<bool> RunAsync(string script, string generation, DateOnly day, Dictionary<QuotaKey, int> calls)
+    {
+        var args = new List<RedisValue> { generation, ExpireAt(day) };
+        foreach (var (key, n) in Fields(calls))
+        {
+            args.Add((string)UserDay(key.UserId, key.Day)!);
+            args.Add(key.ModelId);
+            args.Add(n);
+        }
+
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var done = (int)await redis.Database.ScriptEvaluateAsync(script, [GenerationKey], [.. args]) == 1;
+        OpenMaasMeter.RedisRoundTrip(started, "rebuild");
+        return done;
+    }
+
+    // (user, day, field) → value, with the user's total summed from the per-model counts.
+    private static IEnumerable<(QuotaKey Key, int N)> Fields(Dictionary<QuotaKey, int> calls) =>
+        calls.Select(p => (p.Key with { ModelId = ModelField(p.Key.ModelId) }, p.Value))
+            .Concat(calls.GroupBy(p => (p.Key.UserId, p.Key.Day)).Select(g => (new QuotaKey(g.Key.UserId, Total, g.Key.Day), g.Sum(p => p.Value))));
+
+    private long ExpireAt(DateOnly day)
+    {
+        var midnight = day.AddDays(1).ToDateTime(TimeOnly.MinValue);
+        var resets = new DateTimeOffset(midnight, calendar.Zone.GetUtcOffset(midnight));
+        return resets.AddSeconds(redis.Options.ExpiryGraceSeconds).ToUnixTimeSeconds();
+    }
+
+    [LoggerMessage(EventId = 3203, Level = LogLevel.Warning, Message = "Quota: Redis unavailable ({Error}); the call is refused (fail closed)")]
+    private static partial void LogUnavailable(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 3204, Level = LogLevel.Warning, Message = "Quota: Redis unavailable ({Error}); counting in this process (Redis:WhenUnavailable=CountLocally)")]
+    private static partial void LogLocal(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 3205, Level = LogLevel.Warning, Message = "Quota: Redis had no counters; rebuilt {Calls} calls of {Day} from the usage log and the calls in flight")]
+    private static partial void LogRebuilt(ILogger logger, int calls, DateOnly day);
+}

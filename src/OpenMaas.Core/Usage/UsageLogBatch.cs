@@ -7,14 +7,14 @@ namespace OpenMaas.Core.Usage;
 internal static class UsageLogBatch
 {
     private const string Insert =
-        "INSERT INTO usage_log (\"At\", \"Day\", \"UserId\", \"TokenId\", \"ModelId\", \"Endpoint\", \"Status\", \"LatencyMs\", \"TtftMs\", " +
+        "INSERT INTO usage_log (\"At\", \"Day\", \"UserId\", \"TokenId\", \"ModelId\", \"Protocol\", \"Endpoint\", \"Status\", \"LatencyMs\", \"TtftMs\", " +
         "\"PromptTokens\", \"CompletionTokens\", \"RequestId\", \"Counted\") " +
-        "VALUES (@at, @day, @user, @token, @model, @endpoint, @status, @latency, @ttft, @prompt, @completion, @request, @counted)";
+        "VALUES (@at, @day, @user, @token, @model, @protocol, @endpoint, @status, @latency, @ttft, @prompt, @completion, @request, @counted)";
 
     private const string Touch = "UPDATE access_tokens SET \"LastUsedAt\" = @at WHERE \"Id\" = @id";
 
     private static readonly string[] Names =
-        ["@at", "@day", "@user", "@token", "@model", "@endpoint", "@status", "@latency", "@ttft", "@prompt", "@completion", "@request", "@counted"];
+        ["@at", "@day", "@user", "@token", "@model", "@protocol", "@endpoint", "@status", "@latency", "@ttft", "@prompt", "@completion", "@request", "@counted"];
 
     public static async Task CommitAsync(DbConnection connection, IEnumerable<UsageRecord> records, CancellationToken ct)
     {
@@ -31,6 +31,7 @@ internal static class UsageLogBatch
             p["@user"].Value = r.UserId;
             p["@token"].Value = (object?)r.TokenId ?? DBNull.Value;
             p["@model"].Value = r.ModelId;
+            p["@protocol"].Value = r.Protocol;
             p["@endpoint"].Value = r.Endpoint;
             p["@status"].Value = r.Status;
             p["@latency"].Value = r.LatencyMs;

@@ -290,6 +290,10 @@ namespace OpenMaas.Migrations.Postgres.Migrations
                     b.Property<int>("PromptTokens")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Protocol")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<string>("RequestId")
                         .IsRequired()
                         .HasColumnType("text");

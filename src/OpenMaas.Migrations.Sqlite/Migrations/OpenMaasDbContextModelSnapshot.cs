@@ -276,6 +276,10 @@ namespace OpenMaas.Migrations.Sqlite.Migrations
                     b.Property<int>("PromptTokens")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Protocol")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("RequestId")
                         .IsRequired()
                         .HasColumnType("TEXT");

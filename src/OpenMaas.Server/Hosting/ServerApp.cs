@@ -3,7 +3,6 @@ using OpenMaas.Core;
 using OpenMaas.Core.Cluster;
 using OpenMaas.Core.Quota;
 using OpenMaas.Server.Auth;
-using OpenMaas.Server.Endpoints;
 using OpenMaas.Server.Metering;
 using OpenMaas.Server.Operations;
 

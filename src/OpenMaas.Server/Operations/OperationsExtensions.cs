@@ -15,8 +15,6 @@ internal static class OperationsExtensions
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(operations.DrainTimeoutSeconds + operations.DrainDelaySeconds + 10));
         builder.Services.AddSingleton<ReadinessState>();
         builder.Services.AddHostedService<DrainService>();
-        builder.Services.AddSingleton<DrainFilter>();
-        builder.Services.AddSingleton<HandOffFilter>();
         builder.Services.AddOpenTelemetry().WithMetrics(m => m
             .AddMeter(OpenMaasMeter.Name, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
             .AddPrometheusExporter());

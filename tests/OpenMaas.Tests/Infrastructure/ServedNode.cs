@@ -31,7 +31,9 @@ public sealed class ServedNode : IAsyncDisposable
         node.Process.BeginOutputReadLine();
         node.Process.BeginErrorReadLine();
         using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(5) };
-        for (var i = 0; i < 600; i++)
+        // A cold start took over a minute on the shared 2-core machine at load 45.
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromMinutes(4))
         {
             if (node.Process.HasExited)
             {

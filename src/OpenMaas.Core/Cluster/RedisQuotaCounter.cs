@@ -22,6 +22,7 @@ internal sealed partial class RedisQuotaCounter(
     ILogger<RedisQuotaCounter> logger) : IQuotaCounter
 {
     private const string Total = "total";
+    private static readonly TimeSpan RebuildWait = TimeSpan.FromSeconds(15);
     private readonly string _node = Guid.NewGuid().ToString("N");
     private readonly SemaphoreSlim _sync = new(1, 1);
     private string _generation = string.Empty;
@@ -46,9 +47,12 @@ internal sealed partial class RedisQuotaCounter(
         var counters = Counters(key, limits);
         try
         {
-            for (var attempt = 0; attempt < 50; attempt++)
+            // While the counters are rebuilt (one node reads the usage log) calls wait, up to a bound.
+            var waiting = System.Diagnostics.Stopwatch.StartNew();
+            while (waiting.Elapsed < RebuildWait)
             {
-                var args = new List<RedisValue>(2 + 2 * counters.Count) { _generation, ExpireAt(key.Day) };
+                var generation = _generation;
+                var args = new List<RedisValue>(2 + 2 * counters.Count) { generation, ExpireAt(key.Day) };
                 foreach (var (field, limit) in counters)
                 {
                     args.Add(field);
@@ -68,7 +72,7 @@ internal sealed partial class RedisQuotaCounter(
                         OpenMaasMeter.Admission((int)result[1] == 1 ? "daily_limit" : "model_limit");
                         return new Admission(Refusal((int)result[1]), (int)result[2], (int)Math.Min(int.MaxValue, (long)result[3]));
                     default:
-                        await SynchronizeAsync(key.Day, ct);
+                        await SynchronizeAsync(key.Day, generation, ct);
                         break;
                 }
             }
@@ -125,19 +129,24 @@ internal sealed partial class RedisQuotaCounter(
         return (logged.Sum(t => t.Calls), logged.ToDictionary(t => t.ModelId!, t => t.Calls, StringComparer.Ordinal));
     }
 
-    /// <summary>The generation moved or vanished: adopt the current one (adding this node's calls in flight), or rebuild.</summary>
-    internal async Task SynchronizeAsync(DateOnly day, CancellationToken ct)
+    /// <summary>The generation moved or vanished under <paramref name="tried"/>: adopt the current one (adding this node's
+    /// calls in flight, once per generation), or rebuild.</summary>
+    internal async Task SynchronizeAsync(DateOnly day, string tried, CancellationToken ct)
     {
-        var seen = _generation;
         await _sync.WaitAsync(ct);
         try
         {
-            if (_generation != seen)
+            if (_generation != tried)
             {
-                return; // another caller on this node synchronised meanwhile
+                return; // another caller on this node synchronised meanwhile: its calls in flight are already added
             }
 
             var current = await redis.Database.StringGetAsync(GenerationKey);
+            if (current.HasValue && current == _generation)
+            {
+                return;
+            }
+
             if (current.HasValue)
             {
                 if (await RunAsync(QuotaScripts.Adopt, current!, day, inFlight.Snapshot()))

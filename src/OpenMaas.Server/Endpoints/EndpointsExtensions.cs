@@ -3,6 +3,7 @@ using OpenMaas.Server.Generation;
 using OpenMaas.Server.Library;
 using OpenMaas.Server.Metering;
 using OpenMaas.Server.Tokens;
+using OpenMaas.Server.WebConsole;
 
 namespace OpenMaas.Server.Endpoints;
 
@@ -14,12 +15,14 @@ internal static class EndpointsExtensions
         services.AddSingleton<CompletionRunner>();
         services.AddSingleton<ModelResolutionFilter>();
         services.AddOpenMaasLibrary();
+        services.AddOpenMaasConsole();
         return services;
     }
 
     public static WebApplication MapOpenMaas(this WebApplication app)
     {
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/v1"), v1 => v1.UseMiddleware<OpenAIErrorMiddleware>());
+        app.UseOpenMaasConsole();
         // After the error middleware, so 401s on /v1 carry its request id.
         app.UseAuthentication();
         app.UseAuthorization();
@@ -28,6 +31,7 @@ internal static class EndpointsExtensions
         app.MapAuth();
         app.MapTokens();
         app.MapUsage();
+        app.MapOpenMaasConsole();
 
         var v1 = app.MapGroup("/v1").RequireAccessToken(app.Services);
         v1.MapModels();

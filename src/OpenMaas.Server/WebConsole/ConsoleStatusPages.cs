@@ -29,7 +29,7 @@ internal static class ConsoleStatusPages
             <!DOCTYPE html>
             <html lang="{ConsoleCultures.Current}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             <title>{Html(title)} · OpenMaaS</title><link rel="stylesheet" href="{ConsoleAssets.Url("console.css")}"></head>
-            <body><header class="top"><div class="top-inner"><a class="brand" href="/"><span class="logo" aria-hidden="true">M</span>OpenMaaS</a></div></header>
+            <body><header class="top"><div class="top-inner"><a class="brand" href="/" translate="no"><span class="logo" aria-hidden="true">M</span>OpenMaaS</a></div></header>
             <main id="main"><div class="panel form-narrow"><h1>{http.Response.StatusCode} · {Html(title)}</h1><p>{Html(message)}</p>
             <p><a class="button secondary" href="/">{Html(l["Back to the home page"])}</a></p></div></main></body></html>
             """);

@@ -23,8 +23,13 @@ internal sealed class TokensModel(
     public async Task<IActionResult> OnGetAsync(string? user, CancellationToken ct)
     {
         Response.Headers.CacheControl = "no-store";
+        if (user is { Length: > 0 } && !CallerIsAdmin && user != User.Identity?.Name)
+        {
+            return Forbid();
+        }
+
         long? whose = CallerId;
-        if (user is { Length: > 0 } && CallerIsAdmin)
+        if (user is { Length: > 0 } && CallerIsAdmin && user != User.Identity?.Name)
         {
             UserFilter = user;
             Users = [.. (await accounts.ListAsync(ct)).Select(u => u.Name)];

@@ -4,15 +4,15 @@ using System.Net;
 namespace OpenMaas.Server.Auth;
 
 /// <summary>
-/// Slows down password guessing, per account and per client address: after <see cref="FreeAccountFailures"/> failed
-/// sign-ins of one account (or <see cref="FreeAddressFailures"/> from one address) every further failure locks that
-/// key for a delay that doubles, from 1 s up to 15 min. A locked key is refused before its password is checked. A
+/// Slows down password guessing, per account and per client address: from the <see cref="AccountLockAfter"/>th failed
+/// sign-in of one account (or the <see cref="AddressLockAfter"/>th from one address) on, every failure locks that key
+/// for a delay that doubles, from 1 s up to 15 min. A locked key is refused before its password is checked. A
 /// success clears the account's count. Failures are forgotten an hour after the last one; the table is bounded.
 /// </summary>
 internal sealed class LoginThrottle(TimeProvider clock)
 {
-    public const int FreeAccountFailures = 5;
-    public const int FreeAddressFailures = 20;
+    public const int AccountLockAfter = 5;
+    public const int AddressLockAfter = 20;
     internal const int MaxEntries = 10_000;
     private static readonly TimeSpan MaxDelay = TimeSpan.FromMinutes(15);
     private static readonly TimeSpan Forget = TimeSpan.FromHours(1);
@@ -47,18 +47,19 @@ internal sealed class LoginThrottle(TimeProvider clock)
 
         foreach (var key in Keys(account, address))
         {
-            var free = key.StartsWith("a:", StringComparison.Ordinal) ? FreeAccountFailures : FreeAddressFailures;
+            var lockAfter = key.StartsWith("a:", StringComparison.Ordinal) ? AccountLockAfter : AddressLockAfter;
             _entries.AddOrUpdate(
                 key,
-                _ => new Entry(1, now, now),
-                (_, e) =>
-                {
-                    var failures = now - e.LastFailure > Forget ? 1 : e.Failures + 1;
-                    var over = failures - free;
-                    var delay = over <= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Min(MaxDelay.TotalSeconds, Math.Pow(2, Math.Min(over - 1, 20))));
-                    return new Entry(failures, now + delay, now);
-                });
+                _ => Next(1, lockAfter, now),
+                (_, e) => Next(now - e.LastFailure > Forget ? 1 : e.Failures + 1, lockAfter, now));
         }
+    }
+
+    private static Entry Next(int failures, int lockAfter, DateTimeOffset now)
+    {
+        var over = failures - lockAfter; // 0 at the lockAfter-th failure: 1 s, then 2 s, 4 s, …
+        var delay = over < 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Min(MaxDelay.TotalSeconds, Math.Pow(2, Math.Min(over, 20))));
+        return new Entry(failures, now + delay, now);
     }
 
     public void Succeeded(string account) => _entries.TryRemove(AccountKey(account), out _);

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Playwright;
 using OpenMaas.Core.Catalog;
+using OpenMaas.Server.Auth;
 using OpenMaas.Tests.Infrastructure;
 
 namespace OpenMaas.Tests.WebConsole;
@@ -24,6 +26,11 @@ public sealed class ConsoleFixture : ServerFixture
     public string ScreenshotFolder { get; } = Environment.GetEnvironmentVariable("OPENMAAS_SCREENSHOTS") is { Length: > 0 } folder
         ? Path.GetFullPath(folder, TestAssets.RepoRoot)
         : Path.Combine(Path.GetTempPath(), "openmaas-screenshots");
+
+    /// <summary>The sign-in throttle's clock: frozen, so a lock lasts until a test moves it (however slow the machine).</summary>
+    public FakeTimeProvider ThrottleClock { get; } = new(DateTimeOffset.UtcNow);
+
+    protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton(new LoginThrottle(ThrottleClock));
 
     public static string ChromiumPath => Environment.GetEnvironmentVariable("OPENMAAS_CHROMIUM") ?? "/usr/bin/chromium";
 

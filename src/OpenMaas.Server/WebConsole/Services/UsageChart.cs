@@ -23,7 +23,7 @@ internal static class UsageChart
         var slot = (double)Width / Math.Max(1, bars.Count);
         var plot = Height - Bottom - Top;
         var svg = new StringBuilder();
-        svg.Append(CultureInfo.InvariantCulture, $"<svg class=\"chart\" viewBox=\"0 0 {Width} {Height}\" role=\"img\" aria-label=\"{WebUtility.HtmlEncode(label)}\" preserveAspectRatio=\"none\">");
+        svg.Append(CultureInfo.InvariantCulture, $"<svg class=\"chart\" viewBox=\"0 0 {Width} {Height}\" role=\"img\" aria-label=\"{WebUtility.HtmlEncode(label)}\">");
         svg.Append(CultureInfo.InvariantCulture, $"<line class=\"axis\" x1=\"0\" y1=\"{Height - Bottom}\" x2=\"{Width}\" y2=\"{Height - Bottom}\"/>");
         svg.Append(CultureInfo.InvariantCulture, $"<text class=\"max\" x=\"2\" y=\"10\">{max}</text>");
         for (var i = 0; i < bars.Count; i++)

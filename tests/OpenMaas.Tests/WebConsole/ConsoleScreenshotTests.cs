@@ -55,7 +55,16 @@ public sealed class ConsoleScreenshotTests(ConsoleFixture server)
             }
         }
 
-        Assert.Equal((Pages.Length + 2) * 4, Directory.GetFiles(server.ScreenshotFolder, "*.png").Length);
+        foreach (var (device, width, height) in new[] { ("desktop", 1280, 800), ("phone", 390, 844) })
+        {
+            var chinese = await server.OpenAsync("shot", locale: "zh-CN", width: width, height: height);
+            await ShootAsync(chinese, "home-zh", "/", $"{device}-light");
+            await ShootAsync(chinese, "model-zh", "/models/" + TestAssets.StoriesId, $"{device}-light");
+            await ShootAsync(chinese, "usage-zh", "/account/usage", $"{device}-light");
+            await chinese.Context.CloseAsync();
+        }
+
+        Assert.Equal(((Pages.Length + 2) * 4) + 6, Directory.GetFiles(server.ScreenshotFolder, "*.png").Length);
     }
 
     private async Task ShootAsync(IPage page, string name, string path, string suffix)

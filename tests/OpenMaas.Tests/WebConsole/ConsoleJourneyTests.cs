@@ -185,7 +185,7 @@ public sealed class ConsoleJourneyTests(ConsoleFixture server)
     };
 
     private static List<string> EnglishWords(string text) =>
-        [.. Regex.Matches(Regex.Replace(text, "ms-[A-Za-z0-9_-]+", " "), "[A-Za-z][A-Za-z0-9]+").Select(m => m.Value).Where(w => !Names.Contains(w)).Distinct()];
+        [.. Regex.Matches(Regex.Replace(text, "ms-[A-Za-z0-9_-]+|[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", " "), "[A-Za-z][A-Za-z0-9]+").Select(m => m.Value).Where(w => !Names.Contains(w)).Distinct()];
 
     private static IFormData MakeForm(IPage page, params (string Name, string Value)[] fields)
     {

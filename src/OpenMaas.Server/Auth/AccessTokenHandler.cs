@@ -43,6 +43,8 @@ internal sealed partial class AccessTokenHandler(
             return AuthenticateResult.Fail(Reason(check.Status));
         }
 
+        // The token's scope travels with the request: the scope step and the admission read it (no claim parsing).
+        Context.Features.Set(check.Scope);
         var principal = CallerExtensions.Principal(check.UserId, check.UserName!, check.Role!, Scheme.Name, check.TokenId);
         return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using OpenMaas.Core.Accounts;
+using OpenMaas.Core.Tokens;
 
 namespace OpenMaas.Server.Auth;
 
@@ -12,6 +13,9 @@ internal static class CallerExtensions
 
     public static long? TokenId(this ClaimsPrincipal user) =>
         long.TryParse(user.FindFirstValue(AuthNames.TokenIdClaim), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+
+    /// <summary>What the calling token may call and spend; unrestricted for a console session.</summary>
+    public static TokenScope TokenScope(this HttpContext http) => http.Features.Get<TokenScope>() ?? Core.Tokens.TokenScope.Unrestricted;
 
     public static bool IsAdmin(this ClaimsPrincipal user) => user.IsInRole(UserRoles.Admin);
 

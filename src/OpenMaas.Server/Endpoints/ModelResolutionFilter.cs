@@ -1,4 +1,5 @@
 using OpenMaas.Core.Catalog;
+using OpenMaas.Server.Auth;
 using OpenMaas.Server.Metering;
 using OpenMaas.Server.OpenAI;
 
@@ -15,6 +16,7 @@ internal sealed class ModelResolutionFilter(IModelCatalog catalog, TimeProvider 
     {
         var (model, endpoint) = FindRequest(context);
         var record = EnsureServed(model, await catalog.FindAsync(model, context.HttpContext.RequestAborted));
+        EnsureAllowed(context.HttpContext, record.Id);
         context.HttpContext.Features.Set(new InferenceCall { Model = record, Endpoint = endpoint, StartedAt = clock.GetUtcNow() });
         return await next(context);
     }
@@ -40,6 +42,15 @@ internal sealed class ModelResolutionFilter(IModelCatalog catalog, TimeProvider 
         }
 
         return record;
+    }
+
+    /// <summary>403 <c>model_not_allowed</c> when the calling token's scope leaves the model out.</summary>
+    internal static void EnsureAllowed(HttpContext http, string modelId)
+    {
+        if (TokenScopeCheck.Refusal(http.TokenScope(), modelId) is { } message)
+        {
+            throw new OpenAIException(StatusCodes.Status403Forbidden, message, OpenAIErrorTypes.Permission, "model", TokenScopeCheck.Code);
+        }
     }
 
     private static (string Model, string Endpoint) FindRequest(EndpointFilterInvocationContext context)

@@ -33,8 +33,8 @@ internal sealed partial class QuotaFilter(
 
         var now = calendar.Clock.GetUtcNow();
         var day = calendar.DayOf(now);
-        var key = new QuotaKey(userId, call.Model.Id, day.Date);
-        var effective = await limits.ResolveAsync(userId, call.Model.Id, http.RequestAborted);
+        var key = new QuotaKey(userId, call.Model.Id, day.Date, http.User.TokenId());
+        var effective = await limits.ResolveAsync(userId, call.Model.Id, http.RequestAborted) with { TokenDaily = http.TokenScope().DailyCalls };
         var admission = await counter.TryAdmitAsync(key, effective, http.RequestAborted);
         QuotaResponses.SetHeaders(http.Response, effective, admission);
         if (!admission.Admitted)
@@ -85,7 +85,7 @@ internal sealed partial class QuotaFilter(
             At = admittedAt,
             Day = key.Day,
             UserId = key.UserId,
-            TokenId = http.User.TokenId(),
+            TokenId = key.TokenId,
             ModelId = key.ModelId,
             Endpoint = call.Endpoint,
             Status = status,

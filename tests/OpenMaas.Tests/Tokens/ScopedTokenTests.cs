@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OpenMaas.Core.Quota;
 using OpenMaas.Core.Tokens;
 using OpenMaas.Core.Usage;
-using OpenMaas.Server.Metering;
+using OpenMaas.Server.Pipeline;
 using OpenMaas.Tests.Infrastructure;
 using OpenMaas.Tests.Quota;
 

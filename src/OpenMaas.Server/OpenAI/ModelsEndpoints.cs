@@ -1,8 +1,8 @@
 using OpenMaas.Core.Catalog;
 using OpenMaas.Server.Auth;
-using OpenMaas.Server.OpenAI;
+using OpenMaas.Server.Pipeline;
 
-namespace OpenMaas.Server.Endpoints;
+namespace OpenMaas.Server.OpenAI;
 
 /// <summary><c>GET /v1/models</c> and <c>GET /v1/models/{owner}/{name}</c> (free: no quota): exactly the models with
 /// API-Inference on.</summary>
@@ -27,8 +27,8 @@ internal static class ModelsEndpoints
     internal static async Task<IResult> GetModel(HttpContext http, string id, IModelCatalog catalog, CancellationToken ct)
     {
         id = Uri.UnescapeDataString(id);
-        var model = ModelResolutionFilter.EnsureServed(id, await catalog.FindAsync(id, ct));
-        ModelResolutionFilter.EnsureAllowed(http, model.Id);
+        var model = ApiInferenceAuthorizer.EnsureApiInference(ModelResolution.Found(id, await catalog.FindAsync(id, ct)));
+        TokenScopeAuthorizer.EnsureAllowed(http.TokenScope(), model.Id);
         return TypedResults.Json(ToWire(model), OpenAIJson.Default.ModelObject);
     }
 

@@ -25,7 +25,7 @@ public static class AnthropicErrorTypes
     /// <summary>Anthropic answers "overloaded" with this non-standard status; its SDKs retry it.</summary>
     public const int OverloadedStatus = 529;
 
-    /// <summary>The type Anthropic uses for a status (its documented table); anything else 5xx is an api_error.</summary>
+    /// <summary>The type Anthropic uses for a status (its documented table); any other 5xx is an api_error.</summary>
     public static string ForStatus(int status) => status switch
     {
         401 => Authentication,
@@ -40,16 +40,4 @@ public static class AnthropicErrorTypes
 
     /// <summary>The status on the Anthropic surface: a busy server is 529, as Anthropic's own.</summary>
     public static int StatusFor(int status) => status == 503 ? OverloadedStatus : status;
-}
-
-/// <summary>Thrown by the Anthropic wire layer to answer with its error shape (before the first byte of a response).</summary>
-public sealed class AnthropicException(int status, string message, string? type = null) : Exception(message)
-{
-    public int Status { get; } = status;
-
-    public string Type { get; } = type ?? AnthropicErrorTypes.ForStatus(status);
-
-    public static AnthropicException BadRequest(string message) => new(400, message, AnthropicErrorTypes.InvalidRequest);
-
-    public AnthropicErrorResponse ToResponse() => new(new AnthropicErrorBody(Type, Message));
 }

@@ -1,9 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using OpenMaas.Server.Pipeline;
 
 namespace OpenMaas.Server.Anthropic;
 
-/// <summary>Reads a Messages API body, turning every client mistake into an Anthropic 400/413/415.</summary>
+/// <summary>Reads a Messages API body, turning every client mistake into a 400/413/415 (written in Anthropic's shape by
+/// <see cref="AnthropicErrorWriter"/>).</summary>
 public static class MessagesReader
 {
     public static async ValueTask<T> ReadAsync<T>(HttpContext context, JsonTypeInfo<T> typeInfo)
@@ -12,17 +14,17 @@ public static class MessagesReader
         var request = context.Request;
         if (request.ContentType is { } ct && !ct.Contains("json", StringComparison.OrdinalIgnoreCase))
         {
-            throw new AnthropicException(StatusCodes.Status415UnsupportedMediaType, $"Unsupported Content-Type '{ct}': send application/json.", AnthropicErrorTypes.InvalidRequest);
+            throw new CallException(StatusCodes.Status415UnsupportedMediaType, CallErrorKind.InvalidRequest, $"Unsupported Content-Type '{ct}': send application/json.");
         }
 
         try
         {
             var value = await JsonSerializer.DeserializeAsync(request.Body, typeInfo, context.RequestAborted);
-            return value ?? throw AnthropicException.BadRequest("The request body must be a JSON object.");
+            return value ?? throw CallException.BadRequest("The request body must be a JSON object.");
         }
         catch (JsonException e)
         {
-            throw AnthropicException.BadRequest(Describe(e));
+            throw CallException.BadRequest(Describe(e));
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -30,9 +32,8 @@ public static class MessagesReader
         }
     }
 
-    public static AnthropicException TooLarge(long? size = null, long? limit = null) => new(StatusCodes.Status413PayloadTooLarge,
-        size is null ? "The request body is larger than the server accepts." : $"The request body is {size} bytes; the server accepts at most {limit}.",
-        AnthropicErrorTypes.RequestTooLarge);
+    private static CallException TooLarge() => new(StatusCodes.Status413PayloadTooLarge, CallErrorKind.InvalidRequest,
+        "The request body is larger than the server accepts.", code: "request_too_large");
 
     /// <summary>"$.messages[0].content" → "messages.0.content: …", in Anthropic's way of naming fields.</summary>
     internal static string Describe(JsonException e)

@@ -1,12 +1,13 @@
 using System.Text;
 using System.Text.Json;
 using OpenMaas.Inference.Abstractions;
+using OpenMaas.Server.Pipeline;
 
 namespace OpenMaas.Server.Anthropic;
 
-/// <summary>Checks a Messages API request the way Anthropic does and maps it to the core's types. Every refusal is an
-/// <see cref="AnthropicException"/> (400 <c>invalid_request_error</c>) with the path of the field in its message, so
-/// it is decided before the model is resolved or the call admitted.</summary>
+/// <summary>Checks a Messages API request the way Anthropic does and maps it to the core's types. Every refusal is a
+/// 400 <see cref="CallException"/> (<c>invalid_request_error</c> on this surface) with the path of the field in its
+/// message, so it is decided before the model is resolved or the call admitted.</summary>
 public static class MessagesValidation
 {
     public const int MaxStopSequences = 16;
@@ -21,7 +22,7 @@ public static class MessagesValidation
         var model = RequireModel(r.Model);
         if (r.MaxTokens is null)
         {
-            throw AnthropicException.BadRequest("max_tokens: Field required");
+            throw CallException.BadRequest("max_tokens: Field required");
         }
 
         Check(r.MaxTokens >= 1, $"max_tokens: must be at least 1 (got {r.MaxTokens})");
@@ -51,18 +52,18 @@ public static class MessagesValidation
     }
 
     private static string RequireModel(string? model) =>
-        string.IsNullOrWhiteSpace(model) ? throw AnthropicException.BadRequest("model: Field required") : model;
+        string.IsNullOrWhiteSpace(model) ? throw CallException.BadRequest("model: Field required") : model;
 
     private static PromptInput.Chat ToPrompt(AnthropicContent? system, IReadOnlyList<AnthropicMessage?>? messages)
     {
         if (messages is null)
         {
-            throw AnthropicException.BadRequest("messages: Field required");
+            throw CallException.BadRequest("messages: Field required");
         }
 
         if (messages.Count == 0)
         {
-            throw AnthropicException.BadRequest("messages: at least one message is required");
+            throw CallException.BadRequest("messages: at least one message is required");
         }
 
         var chat = new List<ChatMessage>(messages.Count + 1);
@@ -78,22 +79,22 @@ public static class MessagesValidation
         for (var i = 0; i < messages.Count; i++)
         {
             var path = $"messages.{i}";
-            var m = messages[i] ?? throw AnthropicException.BadRequest($"{path}: must be an object");
+            var m = messages[i] ?? throw CallException.BadRequest($"{path}: must be an object");
             if (m.Role is null)
             {
-                throw AnthropicException.BadRequest($"{path}.role: Field required");
+                throw CallException.BadRequest($"{path}.role: Field required");
             }
 
             if (m.Role is not ("user" or "assistant"))
             {
-                throw AnthropicException.BadRequest(m.Role == "system"
+                throw CallException.BadRequest(m.Role == "system"
                     ? $"{path}.role: Unexpected role \"system\". The Messages API accepts a top-level `system` parameter, not \"system\" as an input message role."
                     : $"{path}.role: Input should be 'user' or 'assistant' (got '{m.Role}')");
             }
 
             if (m.Content is null)
             {
-                throw AnthropicException.BadRequest($"{path}.content: Field required");
+                throw CallException.BadRequest($"{path}.content: Field required");
             }
 
             chat.Add(new ChatMessage(m.Role, Text(m.Content, $"{path}.content", allowEmpty: false)));
@@ -119,7 +120,7 @@ public static class MessagesValidation
             var block = content.Blocks[b];
             if (block.Type != "text")
             {
-                throw AnthropicException.BadRequest($"{path}.{b}: {Unsupported(block.Type)}");
+                throw CallException.BadRequest($"{path}.{b}: {Unsupported(block.Type)}");
             }
 
             Check(block.Text!.Length > 0, $"{path}.{b}.text: text content blocks must be non-empty");
@@ -142,18 +143,18 @@ public static class MessagesValidation
     {
         if (tools is { ValueKind: JsonValueKind.Array } t && t.GetArrayLength() > 0)
         {
-            throw AnthropicException.BadRequest("tools: tool use is not supported: the models served here have no tool template.");
+            throw CallException.BadRequest("tools: tool use is not supported: the models served here have no tool template.");
         }
 
         if (toolChoice is { ValueKind: JsonValueKind.Object } c && c.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String
             && !type.ValueEquals("none") && !type.ValueEquals("auto"))
         {
-            throw AnthropicException.BadRequest("tool_choice: tool use is not supported: the models served here have no tool template.");
+            throw CallException.BadRequest("tool_choice: tool use is not supported: the models served here have no tool template.");
         }
 
         if (thinking is { ValueKind: JsonValueKind.Object } k && k.TryGetProperty("type", out var mode) && !mode.ValueEquals("disabled"))
         {
-            throw AnthropicException.BadRequest("thinking: extended thinking is not supported by the models served here.");
+            throw CallException.BadRequest("thinking: extended thinking is not supported by the models served here.");
         }
     }
 
@@ -177,7 +178,7 @@ public static class MessagesValidation
     {
         if (!ok)
         {
-            throw AnthropicException.BadRequest(message);
+            throw CallException.BadRequest(message);
         }
     }
 }

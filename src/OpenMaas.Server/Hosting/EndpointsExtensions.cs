@@ -1,3 +1,4 @@
+using OpenMaas.Server.Anthropic;
 using OpenMaas.Server.Auth;
 using OpenMaas.Server.Library;
 using OpenMaas.Server.Metering;
@@ -29,6 +30,10 @@ internal static class EndpointsExtensions
         services.AddSingleton<ChatCompletionsAdapter>();
         services.AddSingleton<CompletionsAdapter>();
 
+        // The Anthropic surface.
+        services.AddSingleton<MessagesWriter>();
+        services.AddSingleton<MessagesAdapter>();
+
         services.AddOpenMaasLibrary();
         return services;
     }
@@ -52,6 +57,7 @@ internal static class EndpointsExtensions
 
         // Inference endpoints: each is the call pipeline (read → resolve → authorize → prepare → admit → respond).
         v1.MapCompletions();
+        v1.MapMessages();
         return app;
     }
 }

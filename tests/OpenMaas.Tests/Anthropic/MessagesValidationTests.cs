@@ -1,6 +1,7 @@
 using System.Text.Json;
 using OpenMaas.Inference.Abstractions;
 using OpenMaas.Server.Anthropic;
+using OpenMaas.Server.Pipeline;
 
 namespace OpenMaas.Tests.Anthropic;
 
@@ -59,8 +60,8 @@ public sealed class MessagesValidationTests
     [InlineData("""{"model":"a/b","max_tokens":5,"messages":[{"role":"user","content":"hi"}],"stop_sequences":[""]}""", "stop_sequences.0: must be a non-empty string")]
     public void Validate_RefusesWithAnthropicsMessage(string json, string expected)
     {
-        var e = Assert.Throws<AnthropicException>(() => Read(json).Validate());
-        Assert.Equal((400, "invalid_request_error"), (e.Status, e.Type));
+        var e = Assert.Throws<CallException>(() => Read(json).Validate());
+        Assert.Equal((400, CallErrorKind.InvalidRequest), (e.Status, e.Kind));
         Assert.StartsWith(expected, e.Message, StringComparison.Ordinal);
     }
 
@@ -68,7 +69,7 @@ public sealed class MessagesValidationTests
     public void Validate_RefusesAnOverlongUserId()
     {
         var json = """{"model":"a/b","max_tokens":5,"messages":[{"role":"user","content":"hi"}],"metadata":{"user_id":"USER"}}""".Replace("USER", new string('x', 257), StringComparison.Ordinal);
-        Assert.StartsWith("metadata.user_id: at most 256 characters", Assert.Throws<AnthropicException>(() => Read(json).Validate()).Message, StringComparison.Ordinal);
+        Assert.StartsWith("metadata.user_id: at most 256 characters", Assert.Throws<CallException>(() => Read(json).Validate()).Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -91,7 +92,7 @@ public sealed class MessagesValidationTests
         Assert.Equal("a/b", model);
         Assert.Equal(2, prompt.Messages.Count);
         var bad = JsonSerializer.Deserialize("""{"model":"a/b","messages":[{"role":"user","content":[{"type":"image"}]}]}""", AnthropicJson.Default.CountTokensRequest)!;
-        Assert.Throws<AnthropicException>(() => bad.Validate());
+        Assert.Throws<CallException>(() => bad.Validate());
     }
 
     private static MessagesRequest Read(string json) => JsonSerializer.Deserialize(json, AnthropicJson.Default.MessagesRequest)!;

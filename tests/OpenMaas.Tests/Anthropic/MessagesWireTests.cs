@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using OpenMaas.Inference.Abstractions;
 using OpenMaas.Server.Anthropic;
+using OpenMaas.Server.Pipeline;
 
 namespace OpenMaas.Tests.Anthropic;
 
@@ -104,5 +105,5 @@ public sealed class MessagesWireTests
     [Fact]
     public void ErrorBody_HasAnthropicsShape() =>
         Assert.Equal("""{"type":"error","error":{"type":"not_found_error","message":"no"}}""",
-            JsonSerializer.Serialize(new AnthropicException(404, "no").ToResponse(), AnthropicJson.Default.AnthropicErrorResponse));
+            JsonSerializer.Serialize(AnthropicErrorWriter.Body(new CallException(404, CallErrorKind.InvalidRequest, "no")), AnthropicJson.Default.AnthropicErrorResponse));
 }

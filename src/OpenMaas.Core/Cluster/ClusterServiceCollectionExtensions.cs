@@ -53,6 +53,6 @@ internal sealed class SettlingUsageLog(UsageLogWriter writer, InFlightCalls inFl
     public async Task AppendAsync(UsageRecord record, CancellationToken ct = default)
     {
         await writer.AppendAsync(record, ct);
-        inFlight.Settled(new QuotaKey(record.UserId, record.ModelId, record.Day), record.Counted);
+        inFlight.Settled(new QuotaKey(record.UserId, record.ModelId, record.Day, record.TokenId), record.Counted);
     }
 }

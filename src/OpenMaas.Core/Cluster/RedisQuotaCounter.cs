@@ -34,9 +34,22 @@ internal sealed partial class RedisQuotaCounter(
     [
         (Total, limits.Daily),
         (ModelField(key.ModelId), limits.ModelDaily ?? long.MaxValue),
+        .. key.TokenId is { } token ? [(TokenField(token), limits.TokenDaily ?? long.MaxValue)] : Array.Empty<(string, long)>(),
     ];
 
-    private static QuotaVerdict Refusal(int index) => index == 1 ? QuotaVerdict.DailyLimitReached : QuotaVerdict.ModelLimitReached;
+    private static QuotaVerdict Refusal(int index) => index switch
+    {
+        1 => QuotaVerdict.DailyLimitReached,
+        2 => QuotaVerdict.ModelLimitReached,
+        _ => QuotaVerdict.TokenLimitReached,
+    };
+
+    private static string TokenField(long tokenId) => "t:" + tokenId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static Admission Outcome(QuotaVerdict verdict, RedisResult[] r) =>
+        new(verdict, Count(r[2]), Count(r[3]), r.Length > 4 ? Count(r[4]) : 0);
+
+    private static int Count(RedisResult value) => (int)Math.Min(int.MaxValue, (long)value);
 
     private static string ModelField(string modelId) => "m:" + modelId;
 
@@ -67,10 +80,16 @@ internal sealed partial class RedisQuotaCounter(
                     case 1:
                         inFlight.Admitted(key);
                         OpenMaasMeter.Admission("admitted");
-                        return new Admission(QuotaVerdict.Admitted, (int)result[2], (int)Math.Min(int.MaxValue, (long)result[3]));
+                        return Outcome(QuotaVerdict.Admitted, result);
                     case 0:
-                        OpenMaasMeter.Admission((int)result[1] == 1 ? "daily_limit" : "model_limit");
-                        return new Admission(Refusal((int)result[1]), (int)result[2], (int)Math.Min(int.MaxValue, (long)result[3]));
+                        var refusal = Refusal((int)result[1]);
+                        OpenMaasMeter.Admission(refusal switch
+                        {
+                            QuotaVerdict.DailyLimitReached => "daily_limit",
+                            QuotaVerdict.ModelLimitReached => "model_limit",
+                            _ => "token_limit",
+                        });
+                        return Outcome(refusal, result);
                     default:
                         await SynchronizeAsync(key.Day, generation, ct);
                         break;
@@ -97,7 +116,7 @@ internal sealed partial class RedisQuotaCounter(
     {
         try
         {
-            RedisValue[] args = [_generation, Total, ModelField(key.ModelId)];
+            RedisValue[] args = [_generation, Total, ModelField(key.ModelId), .. key.TokenId is { } t ? [TokenField(t)] : Array.Empty<RedisValue>()];
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await redis.Database.ScriptEvaluateAsync(QuotaScripts.Refund, [GenerationKey, UserDay(key.UserId, key.Day)], args);
             OpenMaasMeter.RedisRoundTrip(started, "refund");
@@ -182,13 +201,14 @@ internal sealed partial class RedisQuotaCounter(
                 calls[new QuotaKey(t.UserId, t.ModelId!, day)] = t.Calls;
             }
 
+            var tokens = await usage.PerTokenAsync(null, day, ct);
             foreach (var (key, n) in inFlight.Snapshot().Where(p => p.Key.Day == day))
             {
                 calls[key] = calls.GetValueOrDefault(key) + n;
             }
 
             var generation = Guid.NewGuid().ToString("N");
-            if (await RunAsync(QuotaScripts.Rebuild, generation, day, calls))
+            if (await RunAsync(QuotaScripts.Rebuild, generation, day, calls, tokens))
             {
                 _generation = generation;
                 LogRebuilt(logger, calls.Values.Sum(), day);
@@ -200,9 +220,20 @@ internal sealed partial class RedisQuotaCounter(
         }
     }
 
-    private async Task<bool> RunAsync(string script, string generation, DateOnly day, Dictionary<QuotaKey, int> calls)
+    private async Task<bool> RunAsync(string script, string generation, DateOnly day, Dictionary<QuotaKey, int> calls, IReadOnlyList<TokenUsage>? logged = null)
     {
         var args = new List<RedisValue> { generation, ExpireAt(day) };
+        // Token counters: the usage log's (rebuild) plus the calls in flight with a token.
+        var tokens = (logged ?? []).Select(t => (t.UserId, t.TokenId, t.Calls))
+            .Concat(calls.Where(p => p.Key.TokenId is not null).Select(p => (p.Key.UserId, TokenId: p.Key.TokenId!.Value, Calls: p.Value)))
+            .GroupBy(t => (t.UserId, t.TokenId));
+        foreach (var t in tokens)
+        {
+            args.Add((string)UserDay(t.Key.UserId, day)!);
+            args.Add(TokenField(t.Key.TokenId));
+            args.Add(t.Sum(x => x.Calls));
+        }
+
         foreach (var (key, n) in Fields(calls))
         {
             args.Add((string)UserDay(key.UserId, key.Day)!);
@@ -218,7 +249,7 @@ internal sealed partial class RedisQuotaCounter(
 
     // (user, day, field) → value, with the user's total summed from the per-model counts.
     private static IEnumerable<(QuotaKey Key, int N)> Fields(Dictionary<QuotaKey, int> calls) =>
-        calls.Select(p => (p.Key with { ModelId = ModelField(p.Key.ModelId) }, p.Value))
+        calls.GroupBy(p => (p.Key.UserId, p.Key.Day, p.Key.ModelId)).Select(g => (new QuotaKey(g.Key.UserId, ModelField(g.Key.ModelId), g.Key.Day), g.Sum(p => p.Value)))
             .Concat(calls.GroupBy(p => (p.Key.UserId, p.Key.Day)).Select(g => (new QuotaKey(g.Key.UserId, Total, g.Key.Day), g.Sum(p => p.Value))));
 
     private long ExpireAt(DateOnly day)

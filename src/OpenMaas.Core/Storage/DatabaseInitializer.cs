@@ -39,6 +39,7 @@ public sealed class DatabaseInitializer(
                 Directory.CreateDirectory(Path.GetDirectoryName(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(target.ConnectionString).DataSource) ?? data.Value.FullPath);
             }
 
+            DataFolderPermissions.Secure(data.Value.FullPath);
             await using var db = await factory.CreateDbContextAsync(ct);
             await AdoptLegacyAsync(db, ct);
             // Asking a database without the history table for its applied migrations logs a failed command; don't.

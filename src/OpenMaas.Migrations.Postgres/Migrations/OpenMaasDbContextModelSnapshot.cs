@@ -208,6 +208,24 @@ namespace OpenMaas.Migrations.Postgres.Migrations
                     b.ToTable("quota_limits", (string)null);
                 });
 
+            modelBuilder.Entity("OpenMaas.Core.Settings.SiteSetting", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("site_settings", (string)null);
+                });
+
             modelBuilder.Entity("OpenMaas.Core.Tokens.AccessToken", b =>
                 {
                     b.Property<long>("Id")
@@ -218,6 +236,9 @@ namespace OpenMaas.Migrations.Postgres.Migrations
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("DailyCalls")
+                        .HasColumnType("integer");
 
                     b.Property<string>("Description")
                         .IsRequired()
@@ -232,6 +253,9 @@ namespace OpenMaas.Migrations.Postgres.Migrations
 
                     b.Property<DateTimeOffset?>("LastUsedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Models")
+                        .HasColumnType("text");
 
                     b.Property<string>("Prefix")
                         .IsRequired()

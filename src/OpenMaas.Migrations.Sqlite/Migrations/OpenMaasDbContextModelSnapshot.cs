@@ -198,6 +198,24 @@ namespace OpenMaas.Migrations.Sqlite.Migrations
                     b.ToTable("quota_limits", (string)null);
                 });
 
+            modelBuilder.Entity("OpenMaas.Core.Settings.SiteSetting", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasColumnType("TEXT")
+                        .UseCollation("BINARY");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("site_settings", (string)null);
+                });
+
             modelBuilder.Entity("OpenMaas.Core.Tokens.AccessToken", b =>
                 {
                     b.Property<long>("Id")
@@ -206,6 +224,9 @@ namespace OpenMaas.Migrations.Sqlite.Migrations
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("DailyCalls")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Description")
                         .IsRequired()
@@ -219,6 +240,9 @@ namespace OpenMaas.Migrations.Sqlite.Migrations
                         .HasColumnType("BLOB");
 
                     b.Property<DateTimeOffset?>("LastUsedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Models")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Prefix")

@@ -19,14 +19,7 @@ internal sealed class CallPipeline(
     {
         var ct = http.RequestAborted;
         var request = await adapter.ReadAsync(http);
-        var model = await resolution.ResolveAsync(request.Model, ct);
-        var call = new InferenceCall { Caller = http.User, Model = model, Endpoint = request.Endpoint, StartedAt = clock.GetUtcNow() };
-        http.Features.Set(call);
-        foreach (var authorizer in _authorizers)
-        {
-            await authorizer.AuthorizeAsync(call, ct);
-        }
-
+        var call = await AuthorizeAsync(http, request);
         var preparer = http.RequestServices.GetRequiredService<ICallPreparer<TRequest, TPrepared>>();
         var prepared = await preparer.PrepareAsync(request, call, ct);
         // A draining node refuses before admission (503): the call costs nothing and the client retries on another node.
@@ -42,5 +35,21 @@ internal sealed class CallPipeline(
             RequestTiming.HandOff(http, call.Model.Id);
             return adapter.RespondAsync(http, request, admitted);
         });
+    }
+
+    /// <summary>The steps before preparation: resolve the model (404) and run the authorizers (403). Also used alone
+    /// by free endpoints that need the model but make no call (Anthropic's <c>count_tokens</c>).</summary>
+    public async Task<InferenceCall> AuthorizeAsync(HttpContext http, IInferenceRequest request)
+    {
+        var ct = http.RequestAborted;
+        var model = await resolution.ResolveAsync(request.Model, ct);
+        var call = new InferenceCall { Caller = http.User, Model = model, Endpoint = request.Endpoint, StartedAt = clock.GetUtcNow() };
+        http.Features.Set(call);
+        foreach (var authorizer in _authorizers)
+        {
+            await authorizer.AuthorizeAsync(call, ct);
+        }
+
+        return call;
     }
 }

@@ -14,7 +14,7 @@ namespace OpenMaas.Core.Usage;
 /// in one transaction on its own connection (fsync'd when <see cref="QuotaOptions.UsageLogFsync"/>), touches the
 /// tokens' last use, then completes each record's task.
 /// </summary>
-internal sealed partial class UsageLogWriter(
+internal sealed class UsageLogWriter(
     IOptions<DataOptions> data,
     IOptions<QuotaOptions> quota,
     DatabaseInitializer initializer,
@@ -65,14 +65,11 @@ internal sealed partial class UsageLogWriter(
             }
             catch (SqliteException e)
             {
-                LogCommitFailed(logger, e, batch.Count);
+                QuotaLog.UsageCommitFailed(logger, e, batch.Count);
                 batch.ForEach(b => b.Done.TrySetException(e));
             }
 
             batch.Clear();
         }
     }
-
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Error, Message = "Usage log: committing {Count} records failed")]
-    private static partial void LogCommitFailed(ILogger logger, Exception exception, int count);
 }

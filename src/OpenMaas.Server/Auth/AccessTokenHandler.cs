@@ -13,33 +13,44 @@ namespace OpenMaas.Server.Auth;
 /// expired one or a disabled account stops working at once. Challenges on /v1
 /// answer in the endpoint's surface shape (the OpenAI envelope), elsewhere with ProblemDetails; the message says why, about this token only.
 /// </summary>
-internal sealed partial class AccessTokenHandler(
+internal sealed class AccessTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
     ITokenService tokens) : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     private const string BearerPrefix = "Bearer ";
+    private const string HubSessionCookie = "m_session_id";
     private const string Missing = "Missing access token: send the header 'Authorization: Bearer ms-…' with a token from your account's access tokens.";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization;
+        string secret;
         if (header.Count == 0)
         {
-            return AuthenticateResult.NoResult();
-        }
+            if (HubSessionToken(Request) is not { } cookie)
+            {
+                return AuthenticateResult.NoResult();
+            }
 
-        var value = header.ToString();
-        if (!value.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
+            secret = cookie;
+        }
+        else
         {
-            return AuthenticateResult.Fail("Malformed Authorization header: expected 'Bearer ms-…'.");
+            var value = header.ToString();
+            if (!value.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                return AuthenticateResult.Fail("Malformed Authorization header: expected 'Bearer ms-…'.");
+            }
+
+            secret = value[BearerPrefix.Length..].Trim();
         }
 
-        var check = await tokens.CheckAsync(value[BearerPrefix.Length..].Trim(), Context.RequestAborted);
+        var check = await tokens.CheckAsync(secret, Context.RequestAborted);
         if (!check.IsValid)
         {
-            LogRejected(Logger, check.Status);
+            AuthLog.TokenRejected(Logger, check.Status);
             return AuthenticateResult.Fail(Reason(check.Status));
         }
 
@@ -74,6 +85,14 @@ internal sealed partial class AccessTokenHandler(
         await TypedResults.Problem(Message, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden").ExecuteAsync(Context);
     }
 
+    /// <summary>On the hub routes (<c>/api/v1/models/…</c>), the token that older modelscope SDKs send only as their
+    /// <c>m_session_id</c> cookie (with no Authorization header): it is an access token like the bearer one.</summary>
+    internal static string? HubSessionToken(HttpRequest request) =>
+        request.Path.StartsWithSegments("/api/v1/models", StringComparison.OrdinalIgnoreCase)
+        && request.Cookies.TryGetValue(HubSessionCookie, out var token) && token.StartsWith("ms-", StringComparison.Ordinal)
+            ? token
+            : null;
+
     /// <summary>The API surface's error writer (from the endpoint; OpenAI for the rest of /v1); null elsewhere (ProblemDetails).</summary>
     private ISurfaceErrorWriter? ApiErrorWriter() =>
         Request.Path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase) ? Context.ErrorWriter(OpenAIErrorWriter.Instance) : null;
@@ -87,7 +106,4 @@ internal sealed partial class AccessTokenHandler(
         TokenStatus.UserDisabled => "The account of this access token is disabled.",
         _ => "Invalid access token.",
     };
-
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Access token refused: {Status}")]
-    private static partial void LogRejected(ILogger logger, TokenStatus status);
 }

@@ -2,6 +2,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenMaas.Core;
+using OpenMaas.Core.Catalog;
+using OpenMaas.Core.Hub;
+using OpenMaas.Server.Runtimes;
 
 namespace OpenMaas.Server.Cli;
 
@@ -19,7 +22,9 @@ internal static class CliServices
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(b => b.AddConfiguration(configuration.GetSection("Logging")).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
         services.AddOpenMaasCore();
+        services.AddSingleton<IModelFileInspector, GgufFileInspector>();
         services.AddSingleton<ModelRegistrar>();
+        services.AddSingleton<ModelPuller>();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
 }

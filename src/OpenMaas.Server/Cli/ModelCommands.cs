@@ -13,7 +13,7 @@ internal static class ModelCommands
         List(),
         Remove(),
         ModelSetCommand.Create(),
-        Pull.PullCommand.Create(),
+        PullCommand.Create(),
     };
 
     private static Command Add()

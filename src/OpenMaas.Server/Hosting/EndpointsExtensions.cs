@@ -1,3 +1,4 @@
+using OpenMaas.Core.Catalog;
 using OpenMaas.Server.Auth;
 using OpenMaas.Server.Library;
 using OpenMaas.Server.Metering;
@@ -21,6 +22,8 @@ internal static class EndpointsExtensions
 
         // Runtimes, by capability.
         services.AddSingleton<IRuntimeSelector, RuntimeSelector>();
+        services.AddSingleton<IModelFileInspector, GgufFileInspector>();
+        services.AddSingleton<ModelRegistrar>();
         services.AddSingleton<ICallPreparer<TextGenerationRequest, PreparedGeneration>, TextGenerationPreparer>();
 
         // The OpenAI surface.

@@ -5,7 +5,7 @@ namespace OpenMaas.Server.Library;
 
 /// <summary>Re-evaluates the API-Inference policy at start and every <c>Library:ReevaluateSeconds</c>: downloads
 /// leave the recent window with time, and another process (the CLI) may have changed the library.</summary>
-internal sealed partial class ApiInferenceRefresher(
+internal sealed class ApiInferenceRefresher(
     IApiInferencePolicy policy, IOptions<LibraryOptions> options, TimeProvider clock, ILogger<ApiInferenceRefresher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -19,12 +19,9 @@ internal sealed partial class ApiInferenceRefresher(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                RefreshFailed(logger, e);
+                LibraryLog.RefreshFailed(logger, e);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
-
-    [LoggerMessage(1401, LogLevel.Warning, "Re-evaluating API-Inference failed; the served set stays as it was")]
-    private static partial void RefreshFailed(ILogger logger, Exception e);
 }

@@ -1,16 +1,19 @@
 using Microsoft.Extensions.Options;
-using OpenMaas.Core.Catalog;
 using OpenMaas.Core.Hosting;
-using OpenMaas.Inference.Llama;
 
-namespace OpenMaas.Server.Cli;
+namespace OpenMaas.Core.Catalog;
 
-/// <summary>Registers model files: reads their metadata, copies them into the store (or links) while hashing them,
-/// writes the catalog.</summary>
-internal sealed class ModelRegistrar(IModelCatalog catalog, IOptions<DataOptions> data, TimeProvider clock)
+/// <summary>Registers model files (a domain service used alike by the CLI, the server and the tests): reads their
+/// metadata through the format's <see cref="IModelFileInspector"/>, copies them into the store (or links) while hashing
+/// them, writes the catalog. Reports to the given writers; the result is an exit status (0 ok, 1 conflict, 2 bad input).</summary>
+public sealed class ModelRegistrar(IModelCatalog catalog, IModelFileInspector inspector, IOptions<DataOptions> data, TimeProvider clock)
 {
     public const string ReadmeName = "README.md";
 
+    /// <param name="File">The weights file.</param>
+    /// <param name="Id">The Model ID to register it under.</param>
+    /// <param name="Task">The ModelScope task.</param>
+    /// <param name="Link">Leave the file in place instead of copying it into the store.</param>
     /// <param name="Card">Card fields; its Readme is a path to a Markdown file here.</param>
     public sealed record Request(FileInfo File, string Id, string Task, bool Link, ModelCardChange? Card = null);
 
@@ -102,7 +105,7 @@ internal sealed class ModelRegistrar(IModelCatalog catalog, IOptions<DataOptions
         return removed;
     }
 
-    private ModelRecord BuildRecord(string id, string task, GgufMetadata meta, List<ModelFile> files, string revision, ModelCardChange card)
+    private ModelRecord BuildRecord(string id, string task, ModelFileFacts meta, List<ModelFile> files, string revision, ModelCardChange card)
     {
         var now = clock.GetUtcNow();
         var weights = files[0];
@@ -110,7 +113,7 @@ internal sealed class ModelRegistrar(IModelCatalog catalog, IOptions<DataOptions
         {
             Id = id,
             Task = task,
-            Format = ModelFormats.Gguf,
+            Format = inspector.Format,
             FilePath = weights.LocalPath,
             SizeBytes = weights.Size,
             Architecture = meta.Architecture,
@@ -127,7 +130,7 @@ internal sealed class ModelRegistrar(IModelCatalog catalog, IOptions<DataOptions
         return record;
     }
 
-    private async Task<int> SaveAsync(ModelRecord record, GgufMetadata meta, TextWriter output, TextWriter error, CancellationToken ct)
+    private async Task<int> SaveAsync(ModelRecord record, ModelFileFacts meta, TextWriter output, TextWriter error, CancellationToken ct)
     {
         if (!await catalog.AddAsync(record, ct))
         {
@@ -148,15 +151,15 @@ internal sealed class ModelRegistrar(IModelCatalog catalog, IOptions<DataOptions
         return 0;
     }
 
-    private static async Task<GgufMetadata?> ReadGgufAsync(string path, TextWriter error)
+    private async Task<ModelFileFacts?> ReadGgufAsync(string path, TextWriter error)
     {
         try
         {
-            return GgufReader.Read(path);
+            return inspector.Inspect(path);
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or OverflowException)
+        catch (Exception e) when (e is InvalidDataException or IOException)
         {
-            await error.WriteLineAsync($"Cannot read {path} as GGUF: {e.Message}");
+            await error.WriteLineAsync($"Cannot read {path} as {inspector.Format.ToUpperInvariant()}: {e.Message}");
             return null;
         }
     }

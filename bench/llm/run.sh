@@ -139,7 +139,7 @@ if [ "$llama_bin" != none ]; then
     [ "$i" = 150 ] && { echo "run.sh: llama-server not up after 30 s" >&2; exit 1; }
     sleep 0.2
   done
-  llama_client() { timeout 300 node "$here/sse-client.mjs" --url "$llama_url" --model "$model_id" --prompt "$prompt" --tokens "$tokens" "$@"; }
+  llama_client() { timeout 300 node "$here/sse-client.mjs" --url "$llama_url" --model "$model_id" --prompt "$prompt" --tokens "$tokens" --keep-alive false "$@"; }
   llama_client --clients "$parallel" --reps 2 >/dev/null
 fi
 

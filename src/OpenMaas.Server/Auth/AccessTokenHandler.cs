@@ -21,7 +21,8 @@ internal sealed class AccessTokenHandler(
 {
     private const string BearerPrefix = "Bearer ";
     private const string HubSessionCookie = "m_session_id";
-    private const string Missing = "Missing access token: send the header 'Authorization: Bearer ms-…' with a token from your account's access tokens.";
+    private const string ApiKeyHeader = "x-api-key";
+    private const string Missing = "Missing access token: send the header 'Authorization: Bearer ms-…' (or 'x-api-key: ms-…') with a token from your account's access tokens.";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -29,12 +30,13 @@ internal sealed class AccessTokenHandler(
         string secret;
         if (header.Count == 0)
         {
-            if (HubSessionToken(Request) is not { } cookie)
+            // Anthropic's clients send the key as x-api-key; older ModelScope SDKs send it as the hub session cookie.
+            if ((Request.Headers[ApiKeyHeader] is [{ Length: > 0 } apiKey] ? apiKey.Trim() : HubSessionToken(Request)) is not { } found)
             {
                 return AuthenticateResult.NoResult();
             }
 
-            secret = cookie;
+            secret = found;
         }
         else
         {
@@ -54,7 +56,8 @@ internal sealed class AccessTokenHandler(
             return AuthenticateResult.Fail(Reason(check.Status));
         }
 
-        var principal = CallerExtensions.Principal(check.UserId, check.UserName!, check.Role!, Scheme.Name, check.TokenId);
+        // The token's scope travels with the caller: the scope step and the admission read it.
+        var principal = CallerExtensions.Principal(check.UserId, check.UserName!, check.Role!, Scheme.Name, check.TokenId, check.Scope);
         return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
     }
 

@@ -1,4 +1,5 @@
 using OpenMaas.Core.Catalog;
+using OpenMaas.Server.Anthropic;
 using OpenMaas.Server.Auth;
 using OpenMaas.Server.Library;
 using OpenMaas.Server.Metering;
@@ -7,6 +8,7 @@ using OpenMaas.Server.Pipeline;
 using OpenMaas.Server.Runtimes;
 using OpenMaas.Server.Runtimes.TextGeneration;
 using OpenMaas.Server.Tokens;
+using OpenMaas.Server.WebConsole;
 
 namespace OpenMaas.Server.Hosting;
 
@@ -19,6 +21,7 @@ internal static class EndpointsExtensions
         services.AddSingleton<ModelResolution>();
         services.AddSingleton<QuotaAdmission>();
         services.AddSingleton<ICallAuthorizer, ApiInferenceAuthorizer>();
+        services.AddSingleton<ICallAuthorizer, TokenScopeAuthorizer>();
 
         // Runtimes, by capability.
         services.AddSingleton<IRuntimeSelector, RuntimeSelector>();
@@ -31,7 +34,12 @@ internal static class EndpointsExtensions
         services.AddSingleton<ChatCompletionsAdapter>();
         services.AddSingleton<CompletionsAdapter>();
 
+        // The Anthropic surface.
+        services.AddSingleton<MessagesWriter>();
+        services.AddSingleton<MessagesAdapter>();
+
         services.AddOpenMaasLibrary();
+        services.AddOpenMaasConsole();
         return services;
     }
 
@@ -40,6 +48,7 @@ internal static class EndpointsExtensions
         // /v1 is the OpenAI surface; a group under it with another shape (Anthropic's /v1/messages) declares its own
         // error writer with WithErrorWriter, which the middleware and the 401 challenge follow.
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/v1"), v1 => v1.UseMiddleware<CallErrorMiddleware>(OpenAIErrorWriter.Instance));
+        app.UseOpenMaasConsole();
         // After the error middleware, so 401s on /v1 carry its request id.
         app.UseAuthentication();
         app.UseAuthorization();
@@ -48,12 +57,14 @@ internal static class EndpointsExtensions
         app.MapAuth();
         app.MapTokens();
         app.MapUsage();
+        app.MapOpenMaasConsole();
 
         var v1 = app.MapGroup("/v1").RequireAccessToken(app.Services).WithErrorWriter(OpenAIErrorWriter.Instance);
         v1.MapModels();
 
         // Inference endpoints: each is the call pipeline (read → resolve → authorize → prepare → admit → respond).
         v1.MapCompletions();
+        v1.MapMessages();
         return app;
     }
 }

@@ -1,0 +1,55 @@
+namespace OpenMaas.Inference.Abstractions;
+
+/// <summary>Loads models of non-generative tasks (vision, audio) on first use.</summary>
+public interface ITaskRuntime
+{
+    bool CanServe(ModelDescriptor model);
+
+    /// <summary>Returns the loaded model, loading it first when needed. Throws <see cref="ModelLoadException"/>.</summary>
+    ValueTask<ITaskModel> GetAsync(ModelDescriptor model, CancellationToken ct);
+}
+
+/// <summary>A loaded model of one task: decodes its input, runs, post-processes.</summary>
+public interface ITaskModel
+{
+    string Id { get; }
+
+    string Task { get; }
+
+    /// <summary>The parameter names this task accepts (others are refused before running).</summary>
+    IReadOnlyCollection<string> Parameters { get; }
+
+    /// <summary>Throws <see cref="TaskInputException"/> for input the task cannot take and
+    /// <see cref="SchedulerFullException"/> when the model's queue is full.</summary>
+    Task<TaskOutput> RunAsync(TaskInput input, CancellationToken ct);
+}
+
+/// <summary>The input of a task call: bytes (image, audio) and numeric parameters.</summary>
+public sealed record TaskInput(ReadOnlyMemory<byte> Data, IReadOnlyDictionary<string, double> Parameters);
+
+/// <summary>What a task model answers.</summary>
+public abstract record TaskOutput
+{
+    private TaskOutput()
+    {
+    }
+
+    /// <summary>Labels sorted by descending score.</summary>
+    public sealed record Classification(IReadOnlyList<string> Labels, IReadOnlyList<float> Scores) : TaskOutput;
+
+    /// <summary>Boxes as <c>[x1, y1, x2, y2]</c> in the input image's pixels, sorted by descending score.</summary>
+    public sealed record Detection(IReadOnlyList<float[]> Boxes, IReadOnlyList<float> Scores, IReadOnlyList<string> Labels) : TaskOutput;
+
+    /// <summary>Speech segments in seconds.</summary>
+    public sealed record Segments(IReadOnlyList<SpeechSegment> Items, double DurationSeconds) : TaskOutput;
+}
+
+public readonly record struct SpeechSegment(double Start, double End);
+
+/// <summary>The input cannot be taken (bad bytes, wrong format, too large, unknown parameter): a 4xx, nothing ran.</summary>
+public sealed class TaskInputException(string message, string? param = null, int status = 400) : Exception(message)
+{
+    public string? Param { get; } = param;
+
+    public int Status { get; } = status;
+}

@@ -8,6 +8,9 @@ public sealed class OnnxOptions
 {
     public const string Section = "Onnx";
 
+    /// <summary>Registers the built-in sentence encoder sentence-transformers/all-MiniLM-L6-v2 at start.</summary>
+    public bool BuiltInEmbeddingModel { get; set; } = true;
+
     /// <summary>Threads one ONNX Runtime run may use (0: ONNX Runtime decides).</summary>
     [Range(0, 1024)]
     public int IntraOpThreads { get; set; } = 1;

@@ -20,6 +20,8 @@ internal static class CliServices
         services.AddLogging(b => b.AddConfiguration(configuration.GetSection("Logging")).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
         services.AddOpenMaasCore();
         services.AddSingleton<ModelRegistrar>();
+        services.AddOpenMaasInference();
+        services.AddSingleton<Onnx.BuiltInModels>();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
 }

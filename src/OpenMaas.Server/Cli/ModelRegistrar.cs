@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using OpenMaas.Core.Catalog;
 using OpenMaas.Core.Hosting;
 using OpenMaas.Inference.Llama;
+using OpenMaas.Inference.Onnx;
 
 namespace OpenMaas.Server.Cli;
 
@@ -9,6 +10,8 @@ namespace OpenMaas.Server.Cli;
 /// writes the catalog.</summary>
 internal sealed class ModelRegistrar(IModelCatalog catalog, IOptions<DataOptions> data, TimeProvider clock)
 {
+    private OnnxModelImporter Onnx => new(this, catalog, clock);
+
     public const string ReadmeName = "README.md";
 
     /// <param name="Card">Card fields; its Readme is a path to a Markdown file here.</param>
@@ -25,6 +28,11 @@ internal sealed class ModelRegistrar(IModelCatalog catalog, IOptions<DataOptions
         {
             await error.WriteLineAsync($"Invalid model ID '{request.Id}': expected OWNER/NAME (letters, digits, '-', '_', '.').");
             return 2;
+        }
+
+        if (OnnxTasks.IsSupported(request.Task))
+        {
+            return await Onnx.AddAsync(request, output, error, ct);
         }
 
         if (!request.File.Exists)
@@ -161,7 +169,7 @@ internal sealed class ModelRegistrar(IModelCatalog catalog, IOptions<DataOptions
         }
     }
 
-    private static async Task<ModelFile> LinkAsync(FileInfo file, CancellationToken ct) => new()
+    internal static async Task<ModelFile> LinkAsync(FileInfo file, CancellationToken ct) => new()
     {
         Path = file.Name,
         Size = file.Length,
@@ -169,7 +177,7 @@ internal sealed class ModelRegistrar(IModelCatalog catalog, IOptions<DataOptions
         LocalPath = file.FullName,
     };
 
-    private async Task<ModelFile> CopyIntoStoreAsync(string source, string id, string name, CancellationToken ct)
+    internal async Task<ModelFile> CopyIntoStoreAsync(string source, string id, string name, CancellationToken ct)
     {
         var folder = FolderOf(id);
         Directory.CreateDirectory(folder);

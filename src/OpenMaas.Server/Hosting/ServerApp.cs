@@ -4,6 +4,7 @@ using OpenMaas.Core.Quota;
 using OpenMaas.Server.Auth;
 using OpenMaas.Server.Endpoints;
 using OpenMaas.Server.Metering;
+using OpenMaas.Server.Onnx;
 
 namespace OpenMaas.Server.Hosting;
 
@@ -47,5 +48,6 @@ public static class ServerApp
         builder.Services.AddSingleton<UsageReporter>();
         builder.Services.AddOpenMaasEndpoints();
         builder.Services.AddHostedService<StartupBanner>();
+        builder.Services.AddOpenMaasBuiltInModels();
     }
 }

@@ -19,9 +19,27 @@ public interface ITaskModel
     /// <summary>The parameter names this task accepts (others are refused before running).</summary>
     IReadOnlyCollection<string> Parameters { get; }
 
-    /// <summary>Throws <see cref="TaskInputException"/> for input the task cannot take and
-    /// <see cref="SchedulerFullException"/> when the model's queue is full.</summary>
-    Task<TaskOutput> RunAsync(TaskInput input, CancellationToken ct);
+    /// <summary>Checks the parameters and decodes the input (image, audio) without running the model: throws
+    /// <see cref="TaskInputException"/> for input the task cannot take, so a caller can refuse it before admission.</summary>
+    PreparedTaskInput Prepare(TaskInput input);
+
+    /// <summary>Runs the model on a prepared input. Throws <see cref="SchedulerFullException"/> when the model's queue
+    /// is full and <see cref="InferenceException"/> when the run fails.</summary>
+    Task<TaskOutput> RunAsync(PreparedTaskInput input, CancellationToken ct);
+}
+
+/// <summary>A decoded, checked task input (what <see cref="ITaskModel.Prepare"/> made), opaque to callers.</summary>
+public sealed class PreparedTaskInput
+{
+    internal PreparedTaskInput(object decoded, IReadOnlyDictionary<string, double> parameters)
+    {
+        Decoded = decoded;
+        Parameters = parameters;
+    }
+
+    internal object Decoded { get; }
+
+    internal IReadOnlyDictionary<string, double> Parameters { get; }
 }
 
 /// <summary>The input of a task call: bytes (image, audio) and numeric parameters.</summary>

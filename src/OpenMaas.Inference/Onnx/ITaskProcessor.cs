@@ -11,6 +11,9 @@ internal interface ITaskProcessor
     /// <summary>Decodes and checks the input; throws <see cref="TaskInputException"/>. Runs before a slot is taken.</summary>
     object Prepare(TaskInput input);
 
+    /// <summary>Throws <see cref="TaskInputException"/> for a parameter value out of its bounds.</summary>
+    void CheckParameters(IReadOnlyDictionary<string, double> parameters);
+
     TaskOutput Run(InferenceSession session, object prepared, IReadOnlyDictionary<string, double> parameters);
 }
 

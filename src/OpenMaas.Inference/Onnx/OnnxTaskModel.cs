@@ -16,7 +16,7 @@ internal sealed class OnnxTaskModel(ModelDescriptor descriptor, OnnxTaskConfig c
 
     public IReadOnlyCollection<string> Parameters => processor.Parameters;
 
-    public async Task<TaskOutput> RunAsync(TaskInput input, CancellationToken ct)
+    public PreparedTaskInput Prepare(TaskInput input)
     {
         foreach (var name in input.Parameters.Keys)
         {
@@ -27,8 +27,15 @@ internal sealed class OnnxTaskModel(ModelDescriptor descriptor, OnnxTaskConfig c
             }
         }
 
+        // Parameter values are checked now too: the processor reads them with their bounds.
+        var decoded = processor.Prepare(input);
+        processor.CheckParameters(input.Parameters);
+        return new PreparedTaskInput(decoded, input.Parameters);
+    }
+
+    public async Task<TaskOutput> RunAsync(PreparedTaskInput input, CancellationToken ct)
+    {
         using var work = BeginWork();
-        var prepared = processor.Prepare(input);
         if (Interlocked.Increment(ref _waiting) > options.QueueLimit + options.ConcurrentRuns)
         {
             Interlocked.Decrement(ref _waiting);
@@ -48,7 +55,7 @@ internal sealed class OnnxTaskModel(ModelDescriptor descriptor, OnnxTaskConfig c
         {
             ct.ThrowIfCancellationRequested();
             CountRun();
-            return processor.Run(Session, prepared, input.Parameters);
+            return processor.Run(Session, input.Decoded, input.Parameters);
         }
         catch (OnnxRuntimeException e)
         {

@@ -19,7 +19,7 @@ internal sealed class TaskInvoker(IEnumerable<ITaskRuntime> tasks, IEnumerable<I
         {
             var data = request as TaskRequest.Bytes ?? throw NotSupported(model, $"{model.Task} takes an image or audio file (base64, data URL or multipart upload), not text.");
             var loaded = await taskRuntime.GetAsync(descriptor, ct);
-            var output = await loaded.RunAsync(new TaskInput(data.Data, data.Parameters), ct);
+            var output = await loaded.RunAsync(loaded.Prepare(new TaskInput(data.Data, data.Parameters)), ct);
             return new TaskResult(TaskData.From(output), 0, 0);
         }
 

@@ -63,8 +63,18 @@ internal static class OnnxTestHost
     public static async Task<IEmbeddingModel> LoadEmbeddingAsync(this OnnxModelRuntime runtime)
         => await ((IEmbeddingRuntime)runtime).GetAsync(MiniLm(), CancellationToken.None);
 
+    /// <summary>Prepares (decode, check) and runs, as the task API does.</summary>
     public static Task<TaskOutput> RunAsync(this ITaskModel model, byte[] data, IReadOnlyDictionary<string, double>? parameters = null)
-        => model.RunAsync(new TaskInput(data, parameters ?? new Dictionary<string, double>()), CancellationToken.None);
+    {
+        try
+        {
+            return model.RunAsync(model.Prepare(new TaskInput(data, parameters ?? new Dictionary<string, double>())), CancellationToken.None);
+        }
+        catch (TaskInputException e)
+        {
+            return Task.FromException<TaskOutput>(e);
+        }
+    }
 
     public static async Task<float[]> EmbedOneAsync(this IEmbeddingModel model, string text)
         => (await model.EmbedAsync([model.Tokenize(text)], CancellationToken.None))[0].Vector;

@@ -16,15 +16,22 @@ internal sealed class VoiceActivityDetector(OnnxTaskConfig config, OnnxOptions o
     public TaskOutput Run(InferenceSession session, object prepared, IReadOnlyDictionary<string, double> parameters)
     {
         var (samples, rate) = ((float[], int))prepared;
+        var settings = Settings(parameters);
+        var probabilities = Probabilities(session, samples, rate, out var window);
+        return new TaskOutput.Segments(SpeechSegmenter.Segment(probabilities, window, rate, samples.Length, settings), Math.Round((double)samples.Length / rate, 3));
+    }
+
+    public void CheckParameters(IReadOnlyDictionary<string, double> parameters) => Settings(parameters);
+
+    private SpeechSegmenter.Settings Settings(IReadOnlyDictionary<string, double> parameters)
+    {
         var threshold = (float)TaskParameters.Get(parameters, "threshold", _vad.Threshold, 0, 1);
-        var settings = new SpeechSegmenter.Settings(
+        return new SpeechSegmenter.Settings(
             threshold,
             (float)TaskParameters.Get(parameters, "neg_threshold", Math.Min(_vad.NegThreshold, threshold), 0, threshold),
             (int)TaskParameters.Get(parameters, "min_speech_duration_ms", _vad.MinSpeechMs, 0, 60_000),
             (int)TaskParameters.Get(parameters, "min_silence_duration_ms", _vad.MinSilenceMs, 0, 60_000),
             (int)TaskParameters.Get(parameters, "speech_pad_ms", _vad.SpeechPadMs, 0, 10_000));
-        var probabilities = Probabilities(session, samples, rate, out var window);
-        return new TaskOutput.Segments(SpeechSegmenter.Segment(probabilities, window, rate, samples.Length, settings), Math.Round((double)samples.Length / rate, 3));
     }
 
     private List<float> Probabilities(InferenceSession session, float[] samples, int rate, out int window)

@@ -21,8 +21,7 @@ internal sealed class FaceDetector(OnnxTaskConfig config, OnnxOptions options) :
     public TaskOutput Run(InferenceSession session, object prepared, IReadOnlyDictionary<string, double> parameters)
     {
         var image = (Prepared)prepared;
-        var threshold = (float)TaskParameters.Get(parameters, "score_threshold", _detection.ScoreThreshold, 0, 1);
-        var iou = (float)TaskParameters.Get(parameters, "iou_threshold", _detection.IouThreshold, 0, 1);
+        var (threshold, iou) = Thresholds(parameters);
         using var input = OrtValue.CreateTensorValueFromMemory(image.Tensor, [1, _image.Channels, _image.Height, _image.Width]);
         using var runOptions = new RunOptions();
         using var outputs = session.Run(runOptions, new Dictionary<string, OrtValue> { [_image.Input] = input }, [_detection.ScoresOutput, _detection.BoxesOutput]);
@@ -45,6 +44,12 @@ internal sealed class FaceDetector(OnnxTaskConfig config, OnnxOptions options) :
             [.. kept.Select(k => k.Score)],
             [.. kept.Select(_ => _detection.Label)]);
     }
+
+    public void CheckParameters(IReadOnlyDictionary<string, double> parameters) => Thresholds(parameters);
+
+    private (float Score, float Iou) Thresholds(IReadOnlyDictionary<string, double> parameters) =>
+        ((float)TaskParameters.Get(parameters, "score_threshold", _detection.ScoreThreshold, 0, 1),
+         (float)TaskParameters.Get(parameters, "iou_threshold", _detection.IouThreshold, 0, 1));
 
     private static float[] Scale(float[] box, int width, int height) =>
     [

@@ -20,7 +20,7 @@ internal sealed class ImageClassifier(OnnxTaskConfig config, OnnxOptions options
 
     public TaskOutput Run(InferenceSession session, object prepared, IReadOnlyDictionary<string, double> parameters)
     {
-        var topK = (int)TaskParameters.Get(parameters, "top_k", _classes.TopK, 1, 1000);
+        var topK = TopK(parameters);
         using var input = OrtValue.CreateTensorValueFromMemory((float[])prepared, [1, _image.Channels, _image.Height, _image.Width]);
         using var runOptions = new RunOptions();
         using var outputs = session.Run(runOptions, new Dictionary<string, OrtValue> { [_image.Input] = input }, [_classes.Output]);
@@ -35,6 +35,10 @@ internal sealed class ImageClassifier(OnnxTaskConfig config, OnnxOptions options
             [.. order.Select(i => i < _classes.Labels.Count ? _classes.Labels[i] : i.ToString(System.Globalization.CultureInfo.InvariantCulture))],
             [.. order.Select(i => scores[i])]);
     }
+
+    public void CheckParameters(IReadOnlyDictionary<string, double> parameters) => TopK(parameters);
+
+    private int TopK(IReadOnlyDictionary<string, double> parameters) => (int)TaskParameters.Get(parameters, "top_k", _classes.TopK, 1, 1000);
 
     private static void Softmax(float[] values)
     {

@@ -1,13 +1,7 @@
 namespace OpenMaas.Inference.Abstractions;
 
-/// <summary>Loads sentence-embedding models on first use (same lifetime rules as text generation).</summary>
-public interface IEmbeddingRuntime
-{
-    bool CanServe(ModelDescriptor model);
-
-    /// <summary>Returns the loaded model, loading it first when needed. Throws <see cref="ModelLoadException"/>.</summary>
-    ValueTask<IEmbeddingModel> GetAsync(ModelDescriptor model, CancellationToken ct);
-}
+/// <summary>A runtime of sentence-embedding models (ONNX Runtime for BERT-family encoders).</summary>
+public interface IEmbeddingRuntime : IModelRuntime<IEmbeddingModel>;
 
 /// <summary>A loaded sentence-embedding model; concurrent calls are batched together.</summary>
 public interface IEmbeddingModel

@@ -1,13 +1,7 @@
 namespace OpenMaas.Inference.Abstractions;
 
-/// <summary>Loads models of non-generative tasks (vision, audio) on first use.</summary>
-public interface ITaskRuntime
-{
-    bool CanServe(ModelDescriptor model);
-
-    /// <summary>Returns the loaded model, loading it first when needed. Throws <see cref="ModelLoadException"/>.</summary>
-    ValueTask<ITaskModel> GetAsync(ModelDescriptor model, CancellationToken ct);
-}
+/// <summary>A runtime of models of non-generative tasks (vision, audio).</summary>
+public interface ITaskRuntime : IModelRuntime<ITaskModel>;
 
 /// <summary>A loaded model of one task: decodes its input, runs, post-processes.</summary>
 public interface ITaskModel

@@ -21,14 +21,14 @@ public sealed class OnnxModelRuntime(ModelHost host, IOptions<OnnxOptions> optio
 {
     private readonly OnnxOptions _options = options.Value;
 
-    bool IEmbeddingRuntime.CanServe(ModelDescriptor model) => IsOnnx(model) && model.Task == OnnxTasks.SentenceEmbedding;
+    bool IModelRuntime<IEmbeddingModel>.CanServe(ModelDescriptor model) => IsOnnx(model) && model.Task == OnnxTasks.SentenceEmbedding;
 
-    bool ITaskRuntime.CanServe(ModelDescriptor model) => IsOnnx(model) && OnnxTasks.IsSupported(model.Task) && model.Task != OnnxTasks.SentenceEmbedding;
+    bool IModelRuntime<ITaskModel>.CanServe(ModelDescriptor model) => IsOnnx(model) && OnnxTasks.IsSupported(model.Task) && model.Task != OnnxTasks.SentenceEmbedding;
 
-    async ValueTask<IEmbeddingModel> IEmbeddingRuntime.GetAsync(ModelDescriptor model, CancellationToken ct) =>
+    async ValueTask<IEmbeddingModel> IModelRuntime<IEmbeddingModel>.GetAsync(ModelDescriptor model, CancellationToken ct) =>
         await host.GetAsync(model, LoadEmbedding, ct).ConfigureAwait(false);
 
-    async ValueTask<ITaskModel> ITaskRuntime.GetAsync(ModelDescriptor model, CancellationToken ct) =>
+    async ValueTask<ITaskModel> IModelRuntime<ITaskModel>.GetAsync(ModelDescriptor model, CancellationToken ct) =>
         await host.GetAsync(model, LoadTask, ct).ConfigureAwait(false);
 
     private static bool IsOnnx(ModelDescriptor model) => string.Equals(model.Format, OnnxTasks.Format, StringComparison.OrdinalIgnoreCase);

@@ -3,13 +3,13 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using OpenMaas.Core.Catalog;
-using OpenMaas.Inference.Abstractions;
-using OpenMaas.Server.TaskApi;
+using OpenMaas.Server.Pipeline;
+using OpenMaas.Server.Runtimes.Tasks;
 
 namespace OpenMaas.Server.Cli;
 
-/// <summary><c>openmaas run OWNER/NAME --input FILE_OR_TEXT</c>: runs a model in this process (no server) and prints
-/// the task's output as the task API's <c>Data</c>.</summary>
+/// <summary><c>openmaas run OWNER/NAME --input FILE_OR_TEXT</c>: runs a model in this process (no server, no quota)
+/// and prints the task's output as the task API's <c>Data</c>.</summary>
 internal static class RunCommand
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
@@ -37,25 +37,24 @@ internal static class RunCommand
             }
 
             var text = parse.GetValue(input)!;
-            TaskRequest request = File.Exists(text)
-                ? new TaskRequest.Bytes(await File.ReadAllBytesAsync(text, ct), numbers)
-                : new TaskRequest.Texts([text], 0, numbers);
+            var request = new TaskCallRequest
+            {
+                Model = modelId,
+                Endpoint = new CallEndpoint("cli", "run"),
+                Input = File.Exists(text) ? new TaskPayload.File(await File.ReadAllBytesAsync(text, ct)) : new TaskPayload.Text(text),
+                Parameters = numbers,
+            };
             try
             {
-                var invoker = ActivatorUtilities.CreateInstance<TaskInvoker>(services);
-                var result = await invoker.InvokeAsync(model, request, ct);
+                var prepared = await services.GetRequiredService<TaskPreparer>().PrepareAsync(request, model, null, ct);
+                var result = await TaskRunner.RunAsync(prepared, ct);
                 Console.WriteLine(result.Data.ToJsonString(Indented));
                 return 0;
             }
-            catch (TaskInputException e)
+            catch (CallException e)
             {
                 await Console.Error.WriteLineAsync(e.Message);
-                return 2;
-            }
-            catch (ModelLoadException e)
-            {
-                await Console.Error.WriteLineAsync(e.Message);
-                return 1;
+                return e.Status < 500 ? 2 : 1;
             }
         });
         return command;

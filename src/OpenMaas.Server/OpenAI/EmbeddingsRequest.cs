@@ -1,4 +1,6 @@
 using System.Text.Json;
+using OpenMaas.Server.Pipeline;
+using OpenMaas.Server.Runtimes.Embeddings;
 
 namespace OpenMaas.Server.OpenAI;
 
@@ -22,35 +24,35 @@ public sealed record EmbeddingsRequest
 
     public bool Base64 => EncodingFormat == "base64";
 
-    /// <summary>Checks every field that needs no model and returns the inputs; throws a 400 <see cref="OpenAIException"/>.</summary>
+    /// <summary>Checks every field that needs no model and returns the inputs; throws a 400 <see cref="CallException"/>.</summary>
     public IReadOnlyList<EmbeddingInput> ToInputs()
     {
         if (string.IsNullOrEmpty(Model))
         {
-            throw OpenAIException.BadRequest("'model' is required.", "model");
+            throw CallException.BadRequest("'model' is required.", "model");
         }
 
         if (EncodingFormat is not (null or "float" or "base64"))
         {
-            throw OpenAIException.BadRequest($"Invalid value for 'encoding_format': '{EncodingFormat}'. Use 'float' or 'base64'.", "encoding_format");
+            throw CallException.BadRequest($"Invalid value for 'encoding_format': '{EncodingFormat}'. Use 'float' or 'base64'.", "encoding_format");
         }
 
         if (Dimensions is <= 0)
         {
-            throw OpenAIException.BadRequest("'dimensions' must be a positive integer.", "dimensions");
+            throw CallException.BadRequest("'dimensions' must be a positive integer.", "dimensions");
         }
 
         List<EmbeddingInput> inputs = Input.ValueKind switch
         {
             JsonValueKind.String => [Text(Input, "input")],
-            JsonValueKind.Array when Input.GetArrayLength() == 0 => throw OpenAIException.BadRequest("'input' must not be empty.", "input"),
+            JsonValueKind.Array when Input.GetArrayLength() == 0 => throw CallException.BadRequest("'input' must not be empty.", "input"),
             JsonValueKind.Array when Input[0].ValueKind == JsonValueKind.Number => [Tokens(Input, "input")],
             JsonValueKind.Array => FromArray(Input),
-            JsonValueKind.Undefined or JsonValueKind.Null => throw OpenAIException.BadRequest("'input' is required.", "input"),
-            _ => throw OpenAIException.BadRequest("'input' must be a string, an array of strings, an array of token ids or an array of token arrays.", "input"),
+            JsonValueKind.Undefined or JsonValueKind.Null => throw CallException.BadRequest("'input' is required.", "input"),
+            _ => throw CallException.BadRequest("'input' must be a string, an array of strings, an array of token ids or an array of token arrays.", "input"),
         };
         return inputs.Count <= MaxInputs ? inputs
-            : throw OpenAIException.BadRequest($"'input' has {inputs.Count} items; at most {MaxInputs} are allowed per request.", "input");
+            : throw CallException.BadRequest($"'input' has {inputs.Count} items; at most {MaxInputs} are allowed per request.", "input");
     }
 
     private static List<EmbeddingInput> FromArray(JsonElement array)
@@ -64,7 +66,7 @@ public sealed record EmbeddingsRequest
             {
                 JsonValueKind.String => Text(item, param),
                 JsonValueKind.Array => Tokens(item, param),
-                _ => throw OpenAIException.BadRequest($"'{param}' must be a string or an array of token ids, like the other items.", param),
+                _ => throw CallException.BadRequest($"'{param}' must be a string or an array of token ids, like the other items.", param),
             });
             if (inputs.Count > EmbeddingsRequest.MaxInputs)
             {
@@ -74,7 +76,7 @@ public sealed record EmbeddingsRequest
 
         if (inputs.Select(x => x.Text is null).Distinct().Count() > 1)
         {
-            throw OpenAIException.BadRequest("'input' mixes strings and token arrays; send one kind.", "input");
+            throw CallException.BadRequest("'input' mixes strings and token arrays; send one kind.", "input");
         }
 
         return inputs;
@@ -83,7 +85,7 @@ public sealed record EmbeddingsRequest
     private static EmbeddingInput Text(JsonElement item, string param)
     {
         var text = item.GetString()!;
-        return text.Length > 0 ? new EmbeddingInput(text, null) : throw OpenAIException.BadRequest($"'{param}' must not be an empty string.", param);
+        return text.Length > 0 ? new EmbeddingInput(text, null) : throw CallException.BadRequest($"'{param}' must not be an empty string.", param);
     }
 
     private static EmbeddingInput Tokens(JsonElement item, string param)
@@ -91,7 +93,7 @@ public sealed record EmbeddingsRequest
         var tokens = new int[item.GetArrayLength()];
         if (tokens.Length == 0)
         {
-            throw OpenAIException.BadRequest($"'{param}' must not be an empty token array.", param);
+            throw CallException.BadRequest($"'{param}' must not be an empty token array.", param);
         }
 
         var t = 0;
@@ -99,7 +101,7 @@ public sealed record EmbeddingsRequest
         {
             if (token.ValueKind != JsonValueKind.Number || !token.TryGetInt32(out var id) || id < 0)
             {
-                throw OpenAIException.BadRequest($"'{param}[{t}]' must be a non-negative integer token id.", $"{param}[{t}]");
+                throw CallException.BadRequest($"'{param}[{t}]' must be a non-negative integer token id.", $"{param}[{t}]");
             }
 
             tokens[t++] = id;
@@ -108,6 +110,3 @@ public sealed record EmbeddingsRequest
         return new EmbeddingInput(null, tokens);
     }
 }
-
-/// <summary>One input: text, or the model's token ids.</summary>
-public sealed record EmbeddingInput(string? Text, int[]? Tokens);

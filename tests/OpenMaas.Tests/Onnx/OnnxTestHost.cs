@@ -58,10 +58,10 @@ internal static class OnnxTestHost
     public static ModelDescriptor Silero() => TaskModel("silero_vad.onnx", OnnxTasks.VoiceActivityDetection, "onnx/silero-vad");
 
     public static async Task<ITaskModel> LoadTaskAsync(this OnnxModelRuntime runtime, ModelDescriptor descriptor)
-        => await ((ITaskRuntime)runtime).GetAsync(descriptor, CancellationToken.None);
+        => await ((IModelRuntime<ITaskModel>)runtime).GetAsync(descriptor, CancellationToken.None);
 
     public static async Task<IEmbeddingModel> LoadEmbeddingAsync(this OnnxModelRuntime runtime)
-        => await ((IEmbeddingRuntime)runtime).GetAsync(MiniLm(), CancellationToken.None);
+        => await ((IModelRuntime<IEmbeddingModel>)runtime).GetAsync(MiniLm(), CancellationToken.None);
 
     /// <summary>Prepares (decode, check) and runs, as the task API does.</summary>
     public static Task<TaskOutput> RunAsync(this ITaskModel model, byte[] data, IReadOnlyDictionary<string, double>? parameters = null)

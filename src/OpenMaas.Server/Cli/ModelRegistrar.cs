@@ -30,7 +30,9 @@ internal sealed class ModelRegistrar(IModelCatalog catalog, IOptions<DataOptions
             return 2;
         }
 
-        if (OnnxTasks.IsSupported(request.Task))
+        // A GGUF file keeps the GGUF path whatever the task (registered, not servable); anything else of an ONNX task
+        // is an ONNX model. Decided by the content (GGUF magic), not the file name.
+        if (OnnxTasks.IsSupported(request.Task) && !OnnxModelImporter.IsGguf(request.File.FullName))
         {
             return await Onnx.AddAsync(request, output, error, ct);
         }

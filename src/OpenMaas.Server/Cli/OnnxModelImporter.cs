@@ -103,6 +103,19 @@ internal sealed class OnnxModelImporter(ModelRegistrar registrar, IModelCatalog 
         return record;
     }
 
+    /// <summary>True for a file that starts with the GGUF magic.</summary>
+    public static bool IsGguf(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        Span<byte> magic = stackalloc byte[4];
+        using var file = File.OpenRead(path);
+        return file.ReadAtLeast(magic, 4, throwOnEndOfStream: false) == 4 && magic.SequenceEqual("GGUF"u8);
+    }
+
     private static string Describe(TensorSpec spec) => $"{spec.Name} {spec.ElementType}[{string.Join(",", spec.Shape)}]";
 
     // A file, or a folder with exactly one .onnx file; a sentence encoder also needs vocab.txt beside it.

@@ -11,7 +11,7 @@ public sealed class OnnxServerFixture : ServerFixture
     public const string UltraFace = "onnx/ultraface-rfb-320";
     public const string Silero = "snakers4/silero-vad";
 
-    protected override IEnumerable<string> Settings => ["Onnx:BatchWaitMilliseconds=20"];
+    protected override IEnumerable<string> Settings => ["Onnx:BuiltInEmbeddingModel=true", "Onnx:BatchWaitMilliseconds=20"];
 
     protected override async Task SeedAsync()
     {

@@ -69,7 +69,7 @@ foreach (var (id, file, task, images) in new[]
 {
     var bytes = images.Select(f => File.ReadAllBytes(Path.Combine(shared, "testdata", f))).ToArray();
     var bodies = bytes.Select(b => Json(new { input = Convert.ToBase64String(b) })).ToArray();
-    var count = task == OnnxTasks.ImageClassification ? 2000 : 200;
+    var count = task == OnnxTasks.ImageClassification ? 1000 : 100;
     var local = await Local.LoadAsync(runtime, Path.Combine(shared, "models", file), task, id);
     for (var i = 0; i < 20; i++)
     {

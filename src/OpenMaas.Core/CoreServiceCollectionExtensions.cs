@@ -4,6 +4,7 @@ using OpenMaas.Core.Catalog;
 using OpenMaas.Core.Hosting;
 using OpenMaas.Core.Library;
 using OpenMaas.Core.Quota;
+using OpenMaas.Core.Settings;
 using OpenMaas.Core.Storage;
 
 namespace OpenMaas.Core;
@@ -22,6 +23,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<IModelPopularity, ModelPopularity>();
         services.TryAddSingleton<IModelCatalog, ModelCatalog>();
         services.AddOpenMaasAccounts();
+        services.TryAddSingleton<ISiteSettings, SiteSettings>();
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using OpenMaas.Server.Anthropic;
 using OpenMaas.Server.Auth;
 using OpenMaas.Server.Library;
 using OpenMaas.Server.Metering;
@@ -9,6 +10,7 @@ using OpenMaas.Server.Runtimes.Embeddings;
 using OpenMaas.Server.Runtimes.Tasks;
 using OpenMaas.Server.Runtimes.TextGeneration;
 using OpenMaas.Server.Tokens;
+using OpenMaas.Server.WebConsole;
 
 namespace OpenMaas.Server.Hosting;
 
@@ -21,6 +23,7 @@ internal static class EndpointsExtensions
         services.AddSingleton<ModelResolution>();
         services.AddSingleton<QuotaAdmission>();
         services.AddSingleton<ICallAuthorizer, ApiInferenceAuthorizer>();
+        services.AddSingleton<ICallAuthorizer, TokenScopeAuthorizer>();
 
         // Runtimes, by capability.
         services.AddSingleton<IRuntimeSelector, RuntimeSelector>();
@@ -38,7 +41,12 @@ internal static class EndpointsExtensions
         // The ModelScope task API.
         services.AddSingleton<TaskApiAdapter>();
 
+        // The Anthropic surface.
+        services.AddSingleton<MessagesWriter>();
+        services.AddSingleton<MessagesAdapter>();
+
         services.AddOpenMaasLibrary();
+        services.AddOpenMaasConsole();
         return services;
     }
 
@@ -48,6 +56,7 @@ internal static class EndpointsExtensions
         // error writer with WithErrorWriter, which the middleware and the 401 challenge follow.
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/v1"), v1 => v1.UseMiddleware<CallErrorMiddleware>(OpenAIErrorWriter.Instance));
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api-inference"), t => t.UseMiddleware<CallErrorMiddleware>(TaskApiEnvelope.Instance));
+        app.UseOpenMaasConsole();
         // After the error middleware, so 401s on /v1 carry its request id.
         app.UseAuthentication();
         app.UseAuthorization();
@@ -56,6 +65,7 @@ internal static class EndpointsExtensions
         app.MapAuth();
         app.MapTokens();
         app.MapUsage();
+        app.MapOpenMaasConsole();
 
         var v1 = app.MapGroup("/v1").RequireAccessToken(app.Services).WithErrorWriter(OpenAIErrorWriter.Instance);
         v1.MapModels();
@@ -64,6 +74,7 @@ internal static class EndpointsExtensions
         v1.MapCompletions();
         v1.MapEmbeddings();
         app.MapTaskApi();
+        v1.MapMessages();
         return app;
     }
 }

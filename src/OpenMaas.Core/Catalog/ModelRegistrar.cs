@@ -6,8 +6,11 @@ namespace OpenMaas.Core.Catalog;
 /// <summary>Registers model files (a domain service used alike by the CLI, the server and the tests): reads their
 /// metadata through the format's <see cref="IModelFileInspector"/>, copies them into the store (or links) while hashing
 /// them, writes the catalog. Reports to the given writers; the result is an exit status (0 ok, 1 conflict, 2 bad input).</summary>
-public sealed class ModelRegistrar(IModelCatalog catalog, IModelFileInspector inspector, IOptions<DataOptions> data, TimeProvider clock)
+public sealed class ModelRegistrar(
+    IModelCatalog catalog, IModelFileInspector inspector, IEnumerable<IModelImporter> importers, IOptions<DataOptions> data, TimeProvider clock)
 {
+    private readonly IModelImporter[] _importers = [.. importers];
+
     public const string ReadmeName = "README.md";
 
     /// <param name="File">The weights file.</param>
@@ -28,6 +31,12 @@ public sealed class ModelRegistrar(IModelCatalog catalog, IModelFileInspector in
         {
             await error.WriteLineAsync($"Invalid model ID '{request.Id}': expected OWNER/NAME (letters, digits, '-', '_', '.').");
             return 2;
+        }
+
+        // Another format's importer (e.g. ONNX task models) takes the request when it recognises it by task and content.
+        if (Array.Find(_importers, i => i.CanImport(request)) is { } importer)
+        {
+            return await importer.AddAsync(this, request, output, error, ct);
         }
 
         if (!request.File.Exists)
@@ -164,7 +173,8 @@ public sealed class ModelRegistrar(IModelCatalog catalog, IModelFileInspector in
         }
     }
 
-    private static async Task<ModelFile> LinkAsync(FileInfo file, CancellationToken ct) => new()
+    /// <summary>A file left in place, hashed.</summary>
+    public static async Task<ModelFile> LinkAsync(FileInfo file, CancellationToken ct) => new()
     {
         Path = file.Name,
         Size = file.Length,
@@ -172,7 +182,8 @@ public sealed class ModelRegistrar(IModelCatalog catalog, IModelFileInspector in
         LocalPath = file.FullName,
     };
 
-    private async Task<ModelFile> CopyIntoStoreAsync(string source, string id, string name, CancellationToken ct)
+    /// <summary>Copies a file into the model's store folder under <paramref name="name"/>, hashing it on the way.</summary>
+    public async Task<ModelFile> CopyIntoStoreAsync(string source, string id, string name, CancellationToken ct)
     {
         var folder = FolderOf(id);
         Directory.CreateDirectory(folder);

@@ -3,6 +3,7 @@ using OpenMaas.Core;
 using OpenMaas.Core.Quota;
 using OpenMaas.Server.Auth;
 using OpenMaas.Server.Metering;
+using OpenMaas.Server.Onnx;
 
 namespace OpenMaas.Server.Hosting;
 
@@ -46,5 +47,6 @@ public static class ServerApp
         builder.Services.AddSingleton<UsageReporter>();
         builder.Services.AddOpenMaasEndpoints();
         builder.Services.AddHostedService<StartupBanner>();
+        builder.Services.AddOpenMaasBuiltInModels();
     }
 }

@@ -59,6 +59,7 @@ public class ServerFixture : IAsyncLifetime
             "--Server:Urls=http://127.0.0.1:0",
             $"--Data:Path={DataPath}",
             "--Logging:LogLevel:Default=Warning",
+            "--Onnx:BuiltInEmbeddingModel=false", // the ONNX fixtures turn it on; the library tests count their own models
             .. Settings.Select(s => "--" + s),
         ];
         _app = ServerApp.Build(args, ConfigureServices);

@@ -5,6 +5,7 @@ using OpenMaas.Core.Hosting;
 using OpenMaas.Core.Library;
 using OpenMaas.Core.Quota;
 using OpenMaas.Core.Storage;
+using OpenMaas.Core.Upstream;
 
 namespace OpenMaas.Core;
 
@@ -22,6 +23,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<IModelPopularity, ModelPopularity>();
         services.TryAddSingleton<IModelCatalog, ModelCatalog>();
         services.AddOpenMaasAccounts();
+        services.AddOpenMaasUpstreamStore();
         return services;
     }
 }

@@ -12,6 +12,8 @@ internal static class ModelCommands
         Add(),
         List(),
         Remove(),
+        UpstreamCommands.Add(),
+        UpstreamCommands.Remove(),
         ModelSetCommand.Create(),
         Pull.PullCommand.Create(),
     };
@@ -48,12 +50,14 @@ internal static class ModelCommands
                 return 0;
             }
 
-            Console.WriteLine($"{"ID",-40} {"TASK",-18} {"FORMAT",-6} {"ARCH",-10} {"PARAMS",12} {"CTX",7} {"SIZE",12} {"LIKES",6} {"DLS",6} API");
+            Console.WriteLine($"{"ID",-40} {"TASK",-18} {"FORMAT",-8} {"ARCH",-10} {"PARAMS",12} {"CTX",7} {"SIZE",12} {"LIKES",6} {"DLS",6} API");
             foreach (var m in models)
             {
                 var api = (m.ApiInference ? "on" : "off") + (m.ApiInferenceMode == ApiInferenceMode.Auto ? string.Empty : " (pinned)");
-                Console.WriteLine($"{m.Id,-40} {m.Task,-18} {m.Format,-6} {m.Architecture ?? "-",-10} {m.ParameterCount?.ToString("N0") ?? "-",12} {m.ContextLength?.ToString() ?? "-",7} {m.SizeBytes,12:N0} {m.Likes,6} {m.Downloads,6} {api}");
+                Console.WriteLine($"{m.Id,-40} {m.Task,-18} {m.Format,-8} {m.Architecture ?? "-",-10} {m.ParameterCount?.ToString("N0") ?? "-",12} {m.ContextLength?.ToString() ?? "-",7} {m.SizeBytes,12:N0} {m.Likes,6} {m.Downloads,6} {api}");
             }
+
+            await UpstreamCommands.PrintDeploymentsAsync(services, ct);
 
             return 0;
         });

@@ -1,13 +1,14 @@
 using Microsoft.Extensions.Options;
 using OpenMaas.Core.Catalog;
 using OpenMaas.Core.Hosting;
+using OpenMaas.Core.Upstream;
 using OpenMaas.Inference.Llama;
 
 namespace OpenMaas.Server.Cli;
 
 /// <summary>Registers model files: reads their metadata, copies them into the store (or links) while hashing them,
 /// writes the catalog.</summary>
-internal sealed class ModelRegistrar(IModelCatalog catalog, IOptions<DataOptions> data, TimeProvider clock)
+internal sealed class ModelRegistrar(IModelCatalog catalog, IUpstreamStore upstreams, IOptions<DataOptions> data, TimeProvider clock)
 {
     public const string ReadmeName = "README.md";
 
@@ -83,6 +84,8 @@ internal sealed class ModelRegistrar(IModelCatalog catalog, IOptions<DataOptions
         {
             return null;
         }
+
+        await upstreams.RemoveAsync(id, null, ct);
 
         // Only what lives in the store is ours to delete; a linked file stays where it is.
         var folder = FolderOf(id);

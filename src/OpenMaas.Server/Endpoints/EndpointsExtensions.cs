@@ -3,6 +3,7 @@ using OpenMaas.Server.Generation;
 using OpenMaas.Server.Library;
 using OpenMaas.Server.Metering;
 using OpenMaas.Server.Tokens;
+using OpenMaas.Server.Upstream;
 
 namespace OpenMaas.Server.Endpoints;
 
@@ -13,6 +14,8 @@ internal static class EndpointsExtensions
         services.AddSingleton<IModelResolver, ModelResolver>();
         services.AddSingleton<CompletionRunner>();
         services.AddSingleton<ModelResolutionFilter>();
+        services.AddSingleton<UpstreamProxy>();
+        services.AddSingleton<UpstreamFilter>();
         services.AddOpenMaasLibrary();
         return services;
     }
@@ -33,7 +36,7 @@ internal static class EndpointsExtensions
         v1.MapModels();
 
         // Inference: validated body → model resolution (404) → quota admission (429) → handler.
-        var inference = v1.MapGroup("").AddEndpointFilter<ModelResolutionFilter>().AddQuota();
+        var inference = v1.MapGroup("").AddEndpointFilter<ModelResolutionFilter>().AddQuota().AddEndpointFilter<UpstreamFilter>();
         inference.MapCompletions();
         return app;
     }

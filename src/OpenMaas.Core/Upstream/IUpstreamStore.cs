@@ -7,8 +7,14 @@ public interface IUpstreamStore
     Task<bool> AddAsync(string modelId, Uri baseUrl, string upstreamModel, int weight, string? apiKey, CancellationToken ct = default);
 
     /// <summary>Every deployment (of one model when <paramref name="modelId"/> is set), keys decrypted.</summary>
-    Task<IReadOnlyList<UpstreamTarget>> ListAsync(string? modelId = null, CancellationToken ct = default);
+    Task<IReadOnlyList<StoredUpstream>> ListAsync(string? modelId = null, CancellationToken ct = default);
 
     /// <summary>Removes the model's deployments (only the one at <paramref name="baseUrl"/> when set); returns how many.</summary>
     Task<int> RemoveAsync(string modelId, Uri? baseUrl = null, CancellationToken ct = default);
+}
+
+/// <summary>A stored deployment with its key decrypted. Its <see cref="ToString"/> leaves the key out.</summary>
+public sealed record StoredUpstream(string ModelId, Uri BaseUrl, string UpstreamModel, int Weight, string? ApiKey)
+{
+    public override string ToString() => $"{ModelId} at {BaseUrl} as {UpstreamModel} (weight {Weight}, key {(ApiKey is null ? "none" : "set")})";
 }

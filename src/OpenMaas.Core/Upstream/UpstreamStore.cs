@@ -32,7 +32,7 @@ internal sealed class UpstreamStore(
         return true;
     }
 
-    public async Task<IReadOnlyList<UpstreamTarget>> ListAsync(string? modelId = null, CancellationToken ct = default)
+    public async Task<IReadOnlyList<StoredUpstream>> ListAsync(string? modelId = null, CancellationToken ct = default)
     {
         await using var db = await OpenAsync(ct);
         var query = db.Set<UpstreamDeployment>().AsNoTracking();
@@ -42,7 +42,7 @@ internal sealed class UpstreamStore(
         }
 
         var rows = await query.OrderBy(d => d.ModelId).ThenBy(d => d.Id).ToListAsync(ct);
-        return [.. rows.Select(d => new UpstreamTarget(d.ModelId, new Uri(d.Url), d.UpstreamModel, d.Weight, Unprotect(d.ProtectedApiKey), "db"))];
+        return [.. rows.Select(d => new StoredUpstream(d.ModelId, new Uri(d.Url), d.UpstreamModel, d.Weight, Unprotect(d.ProtectedApiKey)))];
     }
 
     public async Task<int> RemoveAsync(string modelId, Uri? baseUrl = null, CancellationToken ct = default)
@@ -58,7 +58,7 @@ internal sealed class UpstreamStore(
         return await query.ExecuteDeleteAsync(ct);
     }
 
-    private UpstreamApiKey? Unprotect(string? stored)
+    private string? Unprotect(string? stored)
     {
         if (stored is null)
         {
@@ -67,7 +67,7 @@ internal sealed class UpstreamStore(
 
         try
         {
-            return new UpstreamApiKey(_protector.Unprotect(stored));
+            return _protector.Unprotect(stored);
         }
         catch (CryptographicException)
         {

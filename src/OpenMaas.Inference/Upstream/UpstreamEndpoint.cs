@@ -1,4 +1,3 @@
-using OpenMaas.Core.Upstream;
 
 namespace OpenMaas.Inference.Upstream;
 

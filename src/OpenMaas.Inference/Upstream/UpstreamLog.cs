@@ -16,10 +16,4 @@ internal static partial class UpstreamLog
 
     [LoggerMessage(4103, LogLevel.Warning, "Upstream deployments could not be re-read")]
     public static partial void ReloadFailed(ILogger logger, Exception error);
-
-    [LoggerMessage(4104, LogLevel.Warning, "Upstreams:Models:{Model} names a model that is in the library with format {Format}; its deployments are ignored")]
-    public static partial void ConfiguredModelConflict(ILogger logger, string model, string format);
-
-    [LoggerMessage(4105, LogLevel.Information, "Upstream model {Model} added to the library from configuration")]
-    public static partial void ConfiguredModelAdded(ILogger logger, string model);
 }

@@ -48,7 +48,7 @@ public sealed class UpstreamOptions : IValidatableObject
     {
         foreach (var (id, model) in Models)
         {
-            if (!OpenMaas.Core.Catalog.ModelId.IsValid(id))
+            if (id.Split('/').Length != 2)
             {
                 yield return new ValidationResult($"Upstreams:Models: '{id}' is not a model ID (OWNER/NAME).");
             }
@@ -61,7 +61,7 @@ public sealed class UpstreamOptions : IValidatableObject
             for (var i = 0; i < model.Deployments.Count; i++)
             {
                 var d = model.Deployments[i];
-                if (OpenMaas.Core.Upstream.UpstreamUrl.Check(d.Url) is { } error)
+                if (UpstreamUrl.Check(d.Url) is { } error)
                 {
                     yield return new ValidationResult($"Upstreams:Models:{id}:Deployments:{i}:Url: {error}");
                 }
@@ -78,7 +78,7 @@ public sealed class UpstreamOptions : IValidatableObject
 /// <summary>A model served by upstream engines, configured in appsettings.</summary>
 public sealed class UpstreamModelOptions
 {
-    public string Task { get; set; } = OpenMaas.Core.Catalog.ModelTasks.TextGeneration;
+    public string Task { get; set; } = "text-generation";
 
     public List<UpstreamDeploymentOptions> Deployments { get; set; } = [];
 }

@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using OpenMaas.Core.Upstream;
 
 namespace OpenMaas.Inference.Upstream;
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using OpenMaas.Core.Upstream;
 
 namespace OpenMaas.Inference.Upstream;
 
@@ -7,7 +6,7 @@ namespace OpenMaas.Inference.Upstream;
 /// The live deployments per model: those configured in appsettings plus those in the database (CLI), re-read on
 /// every health round and when a model has none yet. State (load, health, ejection) survives a reload.
 /// </summary>
-public sealed class UpstreamRegistry(IUpstreamStore store, IOptions<UpstreamOptions> options)
+public sealed class UpstreamRegistry(IUpstreamSource source, IOptions<UpstreamOptions> options)
 {
     private readonly SemaphoreSlim _reload = new(1, 1);
     private volatile Dictionary<string, UpstreamEndpoint[]> _byModel = new(StringComparer.Ordinal);
@@ -39,7 +38,7 @@ public sealed class UpstreamRegistry(IUpstreamStore store, IOptions<UpstreamOpti
         {
             var settings = options.Value;
             var targets = new List<UpstreamTarget>(Configured(settings));
-            targets.AddRange(await store.ListAsync(null, ct));
+            targets.AddRange(await source.ListAsync(ct));
             var current = _byModel.Values.SelectMany(e => e).ToDictionary(e => e.Target.Key, StringComparer.Ordinal);
             _byModel = targets
                 .DistinctBy(t => t.Key)

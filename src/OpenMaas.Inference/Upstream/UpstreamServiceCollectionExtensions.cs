@@ -12,7 +12,7 @@ public static class UpstreamServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<UpstreamRegistry>();
         services.TryAddSingleton<UpstreamInvoker>();
-        services.AddHostedService<UpstreamHealthService>();
+        services.AddHostedService<UpstreamHealthRounds>();
         return services;
     }
 }

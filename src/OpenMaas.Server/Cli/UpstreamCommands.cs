@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OpenMaas.Core.Catalog;
 using OpenMaas.Core.Upstream;
 using OpenMaas.Inference.Upstream;
+using OpenMaas.Server.Upstream;
 
 namespace OpenMaas.Server.Cli;
 
@@ -71,7 +72,7 @@ internal static class UpstreamCommands
         }
 
         using var http = new HttpMessageInvoker(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = TimeSpan.FromSeconds(2) });
-        var health = await Task.WhenAll(targets.Select(t => UpstreamProbe.RunAsync(http, t, TimeSpan.FromSeconds(2), ct)));
+        var health = await Task.WhenAll(targets.Select(t => UpstreamProbe.RunAsync(http, StoredUpstreamSource.ToTarget(t), TimeSpan.FromSeconds(2), ct)));
         Console.WriteLine();
         Console.WriteLine($"{"UPSTREAM OF",-40} {"URL",-36} {"UPSTREAM MODEL",-28} {"WEIGHT",6} {"KEY",4} HEALTH");
         for (var i = 0; i < targets.Count; i++)

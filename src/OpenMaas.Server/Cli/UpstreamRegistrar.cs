@@ -1,6 +1,7 @@
 using OpenMaas.Core.Catalog;
 using OpenMaas.Core.Upstream;
 using OpenMaas.Inference.Upstream;
+using OpenMaas.Server.Upstream;
 
 namespace OpenMaas.Server.Cli;
 

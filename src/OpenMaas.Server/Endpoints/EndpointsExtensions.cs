@@ -14,7 +14,6 @@ internal static class EndpointsExtensions
         services.AddSingleton<IModelResolver, ModelResolver>();
         services.AddSingleton<CompletionRunner>();
         services.AddSingleton<ModelResolutionFilter>();
-        services.AddSingleton<UpstreamProxy>();
         services.AddSingleton<UpstreamFilter>();
         services.AddOpenMaasLibrary();
         return services;

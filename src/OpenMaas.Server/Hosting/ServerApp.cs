@@ -3,7 +3,7 @@ using OpenMaas.Core;
 using OpenMaas.Core.Quota;
 using OpenMaas.Server.Auth;
 using OpenMaas.Server.Endpoints;
-using OpenMaas.Inference.Upstream;
+using OpenMaas.Server.Upstream;
 using OpenMaas.Server.Metering;
 
 namespace OpenMaas.Server.Hosting;
@@ -43,7 +43,7 @@ public static class ServerApp
         });
         builder.Services.AddOpenMaasCore();
         builder.Services.AddOpenMaasInference();
-        builder.Services.AddOpenMaasUpstreams();
+        builder.Services.AddOpenMaasUpstreamServing();
         builder.AddOpenMaasAuth();
         builder.Services.AddOpenMaasMetering();
         builder.Services.AddSingleton<UsageReporter>();

@@ -1,9 +1,9 @@
 using OpenMaas.Core.Catalog;
 
-namespace OpenMaas.Inference.Upstream;
+namespace OpenMaas.Server.Upstream;
 
 /// <summary>Library records of models served by upstream engines.</summary>
-public static class UpstreamModels
+internal static class UpstreamModels
 {
     /// <summary>The tasks an OpenAI-compatible engine serves through OpenMaaS (chat/completions and embeddings).</summary>
     public static bool Supports(string task) => ModelTasks.IsTextGeneration(task) || IsEmbedding(task);

@@ -1,4 +1,4 @@
-namespace OpenMaas.Core.Upstream;
+namespace OpenMaas.Inference.Upstream;
 
 /// <summary>Checks and normalizes an engine's OpenAI base URL (<c>http[s]://host:port/v1</c>).</summary>
 public static class UpstreamUrl

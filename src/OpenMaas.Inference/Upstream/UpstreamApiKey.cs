@@ -1,4 +1,4 @@
-namespace OpenMaas.Core.Upstream;
+namespace OpenMaas.Inference.Upstream;
 
 /// <summary>An upstream engine's API key in memory. Prints as <c>[redacted]</c>, so it cannot leak through a log
 /// message, an exception text or a debugger display; only the HTTP client asks for the value.</summary>

@@ -1,4 +1,4 @@
-namespace OpenMaas.Core.Upstream;
+namespace OpenMaas.Inference.Upstream;
 
 /// <summary>A deployment as the router uses it: where, under which name, how much traffic, and its key.</summary>
 /// <param name="Source">Where it is configured: <c>db</c> (CLI) or <c>config</c> (appsettings).</param>

@@ -6,8 +6,8 @@ namespace OpenMaas.Core.Usage;
 internal static class UsageLogBatch
 {
     private const string Insert =
-        "INSERT INTO usage_log (At, Day, UserId, TokenId, ModelId, Endpoint, Status, LatencyMs, TtftMs, PromptTokens, CompletionTokens, RequestId, Counted) " +
-        "VALUES ($at, $day, $user, $token, $model, $endpoint, $status, $latency, $ttft, $prompt, $completion, $request, $counted)";
+        "INSERT INTO usage_log (At, Day, UserId, TokenId, ModelId, Protocol, Endpoint, Status, LatencyMs, TtftMs, PromptTokens, CompletionTokens, RequestId, Counted) " +
+        "VALUES ($at, $day, $user, $token, $model, $protocol, $endpoint, $status, $latency, $ttft, $prompt, $completion, $request, $counted)";
 
     private const string Touch = "UPDATE access_tokens SET LastUsedAt = $at WHERE Id = $id";
 
@@ -18,7 +18,7 @@ internal static class UsageLogBatch
         insert.Transaction = tx;
         insert.CommandText = Insert;
         var p = new Dictionary<string, SqliteParameter>();
-        foreach (var name in new[] { "$at", "$day", "$user", "$token", "$model", "$endpoint", "$status", "$latency", "$ttft", "$prompt", "$completion", "$request", "$counted" })
+        foreach (var name in new[] { "$at", "$day", "$user", "$token", "$model", "$protocol", "$endpoint", "$status", "$latency", "$ttft", "$prompt", "$completion", "$request", "$counted" })
         {
             p[name] = insert.Parameters.Add(new SqliteParameter { ParameterName = name });
         }
@@ -31,6 +31,7 @@ internal static class UsageLogBatch
             p["$user"].Value = r.UserId;
             p["$token"].Value = (object?)r.TokenId ?? DBNull.Value;
             p["$model"].Value = r.ModelId;
+            p["$protocol"].Value = r.Protocol;
             p["$endpoint"].Value = r.Endpoint;
             p["$status"].Value = r.Status;
             p["$latency"].Value = r.LatencyMs;

@@ -19,6 +19,10 @@ public sealed class UsageRecord
 
     public required string ModelId { get; set; }
 
+    /// <summary>The surface the call came in on: <c>openai</c>, later <c>anthropic</c>, <c>modelscope</c>, <c>console</c>.</summary>
+    public string Protocol { get; set; } = "openai";
+
+    /// <summary>The endpoint within the surface, e.g. <c>chat.completions</c>.</summary>
     public required string Endpoint { get; set; }
 
     public int Status { get; set; }

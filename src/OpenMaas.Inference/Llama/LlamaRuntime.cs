@@ -38,7 +38,7 @@ public sealed class LlamaRuntime : ITextGenerationRuntime, IDisposable, IAsyncDi
     public bool CanServe(ModelDescriptor model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return string.Equals(model.Format, "gguf", StringComparison.OrdinalIgnoreCase);
+        return string.Equals(model.Format, "gguf", StringComparison.OrdinalIgnoreCase) && model.Task is "text-generation" or "chat";
     }
 
     public ValueTask<ITextGenerationModel> GetAsync(ModelDescriptor model, CancellationToken ct)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenMaas.Inference.Abstractions;
 
 namespace OpenMaas.Inference.Upstream;
 
@@ -12,6 +13,8 @@ public static class UpstreamServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<UpstreamRegistry>();
         services.TryAddSingleton<UpstreamInvoker>();
+        services.TryAddSingleton<UpstreamRuntime>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IModelRuntime<ITextGenerationModel>, UpstreamRuntime>(sp => sp.GetRequiredService<UpstreamRuntime>()));
         services.AddHostedService<UpstreamHealthRounds>();
         return services;
     }

@@ -2,8 +2,8 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using OpenMaas.Core.Tokens;
-using OpenMaas.Server.Metering;
 using OpenMaas.Server.OpenAI;
+using OpenMaas.Server.Pipeline;
 
 namespace OpenMaas.Server.Auth;
 
@@ -11,7 +11,7 @@ namespace OpenMaas.Server.Auth;
 /// <c>Authorization: Bearer ms-…</c>. Every request checks the token (by its SHA-256) in a cache that every change
 /// to tokens or users, by this server or the CLI, invalidates before the change returns; so a revoked token, an
 /// expired one or a disabled account stops working at once. Challenges on /v1
-/// answer in the OpenAI envelope, elsewhere with ProblemDetails; the message says why, about this token only.
+/// answer in the endpoint's surface shape (the OpenAI envelope), elsewhere with ProblemDetails; the message says why, about this token only.
 /// </summary>
 internal sealed partial class AccessTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -52,10 +52,10 @@ internal sealed partial class AccessTokenHandler(
         var result = await HandleAuthenticateOnceSafeAsync();
         var message = result.Failure?.Message ?? Missing;
         Response.Headers.WWWAuthenticate = "Bearer";
-        if (IsOpenAiPath())
+        if (ApiErrorWriter() is { } writer)
         {
             var code = result.Failure is null ? "missing_api_key" : "invalid_api_key";
-            await new OpenAiErrorResult(StatusCodes.Status401Unauthorized, message, OpenAIErrorTypes.InvalidRequest, code).ExecuteAsync(Context);
+            await writer.WriteAsync(Context, new CallException(StatusCodes.Status401Unauthorized, CallErrorKind.Authentication, message, code: code));
             return;
         }
 
@@ -65,13 +65,18 @@ internal sealed partial class AccessTokenHandler(
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
         const string Message = "This access token is not allowed to do this.";
-        IResult result = IsOpenAiPath()
-            ? new OpenAiErrorResult(StatusCodes.Status403Forbidden, Message, OpenAIErrorTypes.Permission, "permission_denied")
-            : TypedResults.Problem(Message, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
-        await result.ExecuteAsync(Context);
+        if (ApiErrorWriter() is { } writer)
+        {
+            await writer.WriteAsync(Context, new CallException(StatusCodes.Status403Forbidden, CallErrorKind.Permission, Message, code: "permission_denied"));
+            return;
+        }
+
+        await TypedResults.Problem(Message, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden").ExecuteAsync(Context);
     }
 
-    private bool IsOpenAiPath() => Request.Path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase);
+    /// <summary>The API surface's error writer (from the endpoint; OpenAI for the rest of /v1); null elsewhere (ProblemDetails).</summary>
+    private ISurfaceErrorWriter? ApiErrorWriter() =>
+        Request.Path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase) ? Context.ErrorWriter(OpenAIErrorWriter.Instance) : null;
 
     private static string Reason(TokenStatus status) => status switch
     {

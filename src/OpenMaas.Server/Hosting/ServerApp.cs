@@ -2,7 +2,6 @@ using Microsoft.Extensions.Options;
 using OpenMaas.Core;
 using OpenMaas.Core.Quota;
 using OpenMaas.Server.Auth;
-using OpenMaas.Server.Endpoints;
 using OpenMaas.Server.Upstream;
 using OpenMaas.Server.Metering;
 

@@ -14,7 +14,7 @@ public sealed record ChatMessageDto(string? Role, MessageContent? Content, strin
 public sealed record CompletionRequest : SamplingRequest
 {
     /// <summary>A string (a list of one string is accepted too).</summary>
-    public StopSequences? Prompt { get; init; }
+    public PromptText? Prompt { get; init; }
 
     public string? Suffix { get; init; }
 

@@ -22,24 +22,3 @@ public static class OpenAIErrorTypes
     public const string Server = "server_error";
     public const string Overloaded = "server_overloaded";
 }
-
-/// <summary>Thrown anywhere on /v1 to answer with the OpenAI envelope (before the first byte of a response).</summary>
-public sealed class OpenAIException(int status, string message, string type, string? param = null, string? code = null)
-    : Exception(message)
-{
-    public int Status { get; } = status;
-
-    public string Type { get; } = type;
-
-    public string? Param { get; } = param;
-
-    public string? Code { get; } = code;
-
-    /// <summary>Seconds for a <c>Retry-After</c> header, when the client should come back later.</summary>
-    public int? RetryAfterSeconds { get; init; }
-
-    public static OpenAIException BadRequest(string message, string? param = null, string? code = null) =>
-        new(StatusCodes.Status400BadRequest, message, OpenAIErrorTypes.InvalidRequest, param, code);
-
-    public OpenAIError ToError() => new(Message, Type, Param, Code);
-}

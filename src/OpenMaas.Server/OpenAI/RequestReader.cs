@@ -1,9 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using OpenMaas.Server.Pipeline;
 
 namespace OpenMaas.Server.OpenAI;
 
-/// <summary>Reads a JSON request body into a wire record, turning every client mistake into a 400/413/415 envelope.</summary>
+/// <summary>Reads a JSON request body into a wire record, turning every client mistake into a 400/413/415 <see cref="CallException"/>.</summary>
 public static class RequestReader
 {
     public static async ValueTask<T> ReadAsync<T>(HttpContext context, JsonTypeInfo<T> typeInfo)
@@ -12,8 +13,8 @@ public static class RequestReader
         var request = context.Request;
         if (request.ContentType is { } ct && !ct.Contains("json", StringComparison.OrdinalIgnoreCase))
         {
-            throw new OpenAIException(StatusCodes.Status415UnsupportedMediaType,
-                $"Unsupported Content-Type '{ct}': send application/json.", OpenAIErrorTypes.InvalidRequest);
+            throw new CallException(StatusCodes.Status415UnsupportedMediaType, CallErrorKind.InvalidRequest,
+                $"Unsupported Content-Type '{ct}': send application/json.");
         }
 
         try
@@ -22,20 +23,20 @@ public static class RequestReader
             var bytes = await ReadBodyAsync(request, context.RequestAborted);
             context.Features.Set(new Upstream.RawRequestBody(bytes));
             var value = JsonSerializer.Deserialize(bytes.Span, typeInfo);
-            return value ?? throw OpenAIException.BadRequest("The request body must be a JSON object.");
+            return value ?? throw CallException.BadRequest("The request body must be a JSON object.");
         }
         catch (EndOfStreamException)
         {
-            throw OpenAIException.BadRequest("The request body is shorter than its Content-Length.");
+            throw CallException.BadRequest("The request body is shorter than its Content-Length.");
         }
         catch (JsonException e)
         {
-            throw OpenAIException.BadRequest(Describe(e), ParamOf(e.Path));
+            throw CallException.BadRequest(Describe(e), ParamOf(e.Path));
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            throw new OpenAIException(StatusCodes.Status413PayloadTooLarge,
-                "The request body is larger than the server accepts.", OpenAIErrorTypes.InvalidRequest, code: "request_too_large");
+            throw new CallException(StatusCodes.Status413PayloadTooLarge, CallErrorKind.InvalidRequest,
+                "The request body is larger than the server accepts.", code: "request_too_large");
         }
     }
 
@@ -66,7 +67,7 @@ public static class RequestReader
         var reason = e.Message.Contains("could not be converted", StringComparison.Ordinal)
             ? "has the wrong type"
             : e.InnerException?.Message ?? "is invalid";
-        if (e.Message.StartsWith("stop ", StringComparison.Ordinal) || e.Message.StartsWith("content ", StringComparison.Ordinal) ||
+        if (e.Message.StartsWith("stop ", StringComparison.Ordinal) || e.Message.StartsWith("prompt ", StringComparison.Ordinal) || e.Message.StartsWith("content ", StringComparison.Ordinal) ||
             e.Message.StartsWith("each content", StringComparison.Ordinal))
         {
             reason = e.Message;

@@ -1,8 +1,11 @@
 using OpenMaas.Inference.Abstractions;
+using OpenMaas.Server.Pipeline;
+using OpenMaas.Server.Runtimes.TextGeneration;
 
 namespace OpenMaas.Server.OpenAI;
 
-/// <summary>Checks a request's fields and maps them to the core's types. Throws <see cref="OpenAIException"/> (400).</summary>
+/// <summary>The OpenAI wire mappers: check every field of a request and map it to the neutral
+/// <see cref="TextGenerationRequest"/>. Throws <see cref="CallException"/> (400) naming the field at fault.</summary>
 public static class RequestValidation
 {
     private static readonly HashSet<string> Roles = ["system", "developer", "user", "assistant", "tool"];
@@ -14,37 +17,37 @@ public static class RequestValidation
         ValidateCommon(request);
         if (request.Messages is null)
         {
-            throw OpenAIException.BadRequest("'messages' is required.", "messages");
+            throw CallException.BadRequest("'messages' is required.", "messages");
         }
 
         if (request.Messages.Count == 0)
         {
-            throw OpenAIException.BadRequest("'messages' must contain at least one message.", "messages");
+            throw CallException.BadRequest("'messages' must contain at least one message.", "messages");
         }
 
         var messages = new List<ChatMessage>(request.Messages.Count);
         for (var i = 0; i < request.Messages.Count; i++)
         {
-            var m = request.Messages[i] ?? throw OpenAIException.BadRequest($"messages[{i}] must be an object.", $"messages[{i}]");
+            var m = request.Messages[i] ?? throw CallException.BadRequest($"messages[{i}] must be an object.", $"messages[{i}]");
             if (string.IsNullOrEmpty(m.Role))
             {
-                throw OpenAIException.BadRequest($"messages[{i}].role is required.", $"messages[{i}].role");
+                throw CallException.BadRequest($"messages[{i}].role is required.", $"messages[{i}].role");
             }
 
             if (!Roles.Contains(m.Role))
             {
-                throw OpenAIException.BadRequest(
+                throw CallException.BadRequest(
                     $"Invalid value '{m.Role}' for messages[{i}].role: expected one of system, developer, user, assistant, tool.", $"messages[{i}].role");
             }
 
             if (m.Content is null && m.Role != "assistant")
             {
-                throw OpenAIException.BadRequest($"messages[{i}].content is required.", $"messages[{i}].content");
+                throw CallException.BadRequest($"messages[{i}].content is required.", $"messages[{i}].content");
             }
 
             if (m.Content is { HasNonTextParts: true })
             {
-                throw OpenAIException.BadRequest($"messages[{i}].content has non-text parts; this model accepts text only.", $"messages[{i}].content");
+                throw CallException.BadRequest($"messages[{i}].content has non-text parts; this model accepts text only.", $"messages[{i}].content");
             }
 
             messages.Add(new ChatMessage(m.Role == "developer" ? "system" : m.Role, m.Content?.Text ?? string.Empty));
@@ -58,46 +61,62 @@ public static class RequestValidation
         ValidateCommon(request);
         if (request.Prompt is null)
         {
-            throw OpenAIException.BadRequest("'prompt' is required.", "prompt");
+            throw CallException.BadRequest("'prompt' is required.", "prompt");
         }
 
         if (request.Prompt.Values.Count != 1)
         {
-            throw OpenAIException.BadRequest("'prompt' must be a single string (batched prompts are not supported).", "prompt");
+            throw CallException.BadRequest("'prompt' must be a single string (batched prompts are not supported).", "prompt");
         }
 
         if (request.Echo == true)
         {
-            throw OpenAIException.BadRequest("'echo' is not supported.", "echo");
+            throw CallException.BadRequest("'echo' is not supported.", "echo");
         }
 
         return new PromptInput.Raw(request.Prompt.Values[0]);
     }
 
-    /// <summary>Maps sampling fields; <paramref name="contextLength"/> bounds max_tokens.</summary>
-    public static SamplingOptions ToSamplingOptions(this SamplingRequest request, int? maxTokensOverride, int contextLength, int promptTokens)
+    /// <summary>Validates a chat request and maps it to the neutral request.</summary>
+    public static TextGenerationRequest ToGenerationRequest(this ChatCompletionRequest request) => new()
     {
-        var requested = maxTokensOverride ?? request.MaxTokens;
-        if (requested > contextLength)
-        {
-            throw OpenAIException.BadRequest(
-                $"max_tokens is {requested}, but this model's context holds {contextLength} tokens.", "max_tokens", "max_tokens_too_large");
-        }
+        Model = request.Model,
+        Endpoint = OpenAIEndpoints.ChatCompletions,
+        Prompt = request.ToPrompt(),
+        PromptParam = "messages",
+        MaxTokens = request.EffectiveMaxTokens(),
+        MaxTokensParam = request.MaxCompletionTokens is null ? "max_tokens" : "max_completion_tokens",
+        Sampling = request.ToSampling(),
+        Stream = request.Stream == true,
+        StreamUsage = request.StreamOptions?.IncludeUsage == true,
+    };
 
-        var room = Math.Max(1, contextLength - promptTokens);
-        return new SamplingOptions
-        {
-            MaxTokens = Math.Min(requested ?? room, room),
-            Temperature = request.Temperature ?? 1f,
-            TopP = request.TopP ?? 1f,
-            TopK = request.TopK ?? 0,
-            Seed = request.Seed is { } s ? unchecked((uint)s) : null,
-            Stop = request.Stop?.Values ?? [],
-            PresencePenalty = request.PresencePenalty ?? 0f,
-            FrequencyPenalty = request.FrequencyPenalty ?? 0f,
-            IgnoreEos = request.IgnoreEos ?? false,
-        };
-    }
+    /// <summary>Validates a text-completion request and maps it to the neutral request.</summary>
+    public static TextGenerationRequest ToGenerationRequest(this CompletionRequest request) => new()
+    {
+        Model = request.Model,
+        Endpoint = OpenAIEndpoints.Completions,
+        Prompt = request.ToPrompt(),
+        PromptParam = "prompt",
+        MaxTokens = request.MaxTokens,
+        MaxTokensParam = "max_tokens",
+        Sampling = request.ToSampling(),
+        Stream = request.Stream == true,
+        StreamUsage = request.StreamOptions?.IncludeUsage == true,
+    };
+
+    /// <summary>Maps the sampling fields (already validated); <c>MaxTokens</c> is bounded later, against the model.</summary>
+    public static SamplingOptions ToSampling(this SamplingRequest request) => new()
+    {
+        Temperature = request.Temperature ?? 1f,
+        TopP = request.TopP ?? 1f,
+        TopK = request.TopK ?? 0,
+        Seed = request.Seed is { } s ? unchecked((uint)s) : null,
+        Stop = request.Stop?.Values ?? [],
+        PresencePenalty = request.PresencePenalty ?? 0f,
+        FrequencyPenalty = request.FrequencyPenalty ?? 0f,
+        IgnoreEos = request.IgnoreEos ?? false,
+    };
 
     /// <summary>Both names exist; OpenAI's newer clients send max_completion_tokens.</summary>
     public static int? EffectiveMaxTokens(this ChatCompletionRequest request) => request.MaxCompletionTokens ?? request.MaxTokens;
@@ -106,7 +125,7 @@ public static class RequestValidation
     {
         if (string.IsNullOrWhiteSpace(r.Model))
         {
-            throw OpenAIException.BadRequest("'model' is required.", "model");
+            throw CallException.BadRequest("'model' is required.", "model");
         }
 
         var maxTokens = r is ChatCompletionRequest chat ? chat.EffectiveMaxTokens() : r.MaxTokens;
@@ -127,7 +146,7 @@ public static class RequestValidation
     {
         if (!ok)
         {
-            throw OpenAIException.BadRequest(message, param);
+            throw CallException.BadRequest(message, param);
         }
     }
 }

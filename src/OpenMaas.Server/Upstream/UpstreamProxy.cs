@@ -1,6 +1,6 @@
 using System.Buffers;
 using OpenMaas.Inference.Upstream;
-using OpenMaas.Server.Metering;
+using OpenMaas.Server.Pipeline;
 
 namespace OpenMaas.Server.Upstream;
 
@@ -25,7 +25,7 @@ internal sealed class UpstreamProxy(UpstreamInvoker invoker, TimeProvider clock,
         }
         catch (UpstreamException e)
         {
-            throw UpstreamErrors.ToOpenAI(e, call.Model.Id);
+            throw UpstreamErrors.ToCallException(e, call.Model.Id);
         }
 
         await using (answer)
@@ -68,7 +68,7 @@ internal sealed class UpstreamProxy(UpstreamInvoker invoker, TimeProvider clock,
         }
         catch (UpstreamException e)
         {
-            throw UpstreamErrors.ToOpenAI(e, call.Model.Id);
+            throw UpstreamErrors.ToCallException(e, call.Model.Id);
         }
 
         var usage = UsageJson.Read(content.Span);

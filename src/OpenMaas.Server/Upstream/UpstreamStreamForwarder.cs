@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using OpenMaas.Inference.Upstream;
-using OpenMaas.Server.Metering;
+using OpenMaas.Server.Pipeline;
 using OpenMaas.Server.OpenAI;
 
 namespace OpenMaas.Server.Upstream;
@@ -73,10 +73,10 @@ internal sealed class UpstreamStreamForwarder(
             UpstreamProxyLog.StreamFailed(logger, call.Model.Id, e.Message);
             if (!call.HasOutput)
             {
-                throw UpstreamErrors.ToOpenAI(e, call.Model.Id);
+                throw UpstreamErrors.ToCallException(e, call.Model.Id);
             }
 
-            WriteError(pipe, UpstreamErrors.ToOpenAI(e, call.Model.Id));
+            WriteError(pipe, UpstreamErrors.ToCallException(e, call.Model.Id));
             await pipe.FlushAsync(CancellationToken.None);
         }
         finally
@@ -229,12 +229,12 @@ internal sealed class UpstreamStreamForwarder(
         _end = pending;
     }
 
-    private void WriteError(System.IO.Pipelines.PipeWriter pipe, OpenAIException e)
+    private void WriteError(System.IO.Pipelines.PipeWriter pipe, CallException e)
     {
         pipe.Write("data: "u8);
         using (var json = new Utf8JsonWriter(pipe))
         {
-            JsonSerializer.Serialize(json, new OpenAIErrorResponse(e.ToError(), http.TraceIdentifier), OpenAIJson.Default.OpenAIErrorResponse);
+            JsonSerializer.Serialize(json, OpenAIErrorWriter.Envelope(e, http.TraceIdentifier), OpenAIJson.Default.OpenAIErrorResponse);
         }
 
         pipe.Write("\n\n"u8);

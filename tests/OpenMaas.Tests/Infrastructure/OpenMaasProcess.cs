@@ -38,7 +38,8 @@ public static class OpenMaasProcess
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         using var http = new HttpClient { BaseAddress = new Uri(url) };
-        for (var i = 0; i < 300; i++)
+        // Up to 2 minutes: on a busy shared machine a cold start (JIT, first database, admin bootstrap) took 36 s.
+        for (var i = 0; i < 1200; i++)
         {
             try
             {

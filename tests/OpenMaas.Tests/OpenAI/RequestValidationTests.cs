@@ -1,6 +1,8 @@
 using System.Text.Json;
 using OpenMaas.Inference.Abstractions;
 using OpenMaas.Server.OpenAI;
+using OpenMaas.Server.Pipeline;
+using OpenMaas.Server.Runtimes.TextGeneration;
 
 namespace OpenMaas.Tests.OpenAI;
 
@@ -32,16 +34,19 @@ public sealed class RequestValidationTests
     [InlineData("""{"model":"a/b","messages":[{"role":"user","content":"x"}],"top_k":-1}""", "top_k")]
     public void ToPrompt_RejectsWithTheParamNamed(string json, string param)
     {
-        var e = Assert.Throws<OpenAIException>(() => Chat(json).ToPrompt());
+        var e = Assert.Throws<CallException>(() => Chat(json).ToGenerationRequest());
         Assert.Equal(400, e.Status);
         Assert.Equal(param, e.Param);
     }
 
     [Fact]
-    public void ToSamplingOptions_MapsEveryField()
+    public void ToGenerationRequest_MapsEveryField()
     {
         var request = Chat("""{"model":"a/b","messages":[{"role":"user","content":"x"}],"max_completion_tokens":7,"temperature":0,"top_p":0.5,"top_k":4,"seed":42,"stop":"END","presence_penalty":0.5,"frequency_penalty":-0.5,"ignore_eos":true}""");
-        var options = request.ToSamplingOptions(request.EffectiveMaxTokens(), contextLength: 100, promptTokens: 10);
+        var neutral = request.ToGenerationRequest();
+        Assert.Equal(new CallEndpoint("openai", "chat.completions"), neutral.Endpoint);
+        Assert.Equal("max_completion_tokens", neutral.MaxTokensParam);
+        var options = TextGenerationPreparer.Bound(neutral, contextLength: 100, promptTokens: 10);
         Assert.Equal(7, options.MaxTokens);
         Assert.Equal(0f, options.Temperature);
         Assert.Equal(0.5f, options.TopP);
@@ -54,18 +59,20 @@ public sealed class RequestValidationTests
     }
 
     [Fact]
-    public void ToSamplingOptions_ClipsToTheRoomLeftInTheContext()
+    public void Bound_ClipsToTheRoomLeftInTheContext()
     {
-        var request = Chat("""{"model":"a/b","messages":[{"role":"user","content":"x"}],"max_tokens":80}""");
-        Assert.Equal(30, request.ToSamplingOptions(80, contextLength: 100, promptTokens: 70).MaxTokens);
-        Assert.Equal(30, Chat("""{"model":"a/b","messages":[{"role":"user","content":"x"}]}""").ToSamplingOptions(null, 100, 70).MaxTokens);
+        var request = Chat("""{"model":"a/b","messages":[{"role":"user","content":"x"}],"max_tokens":80}""").ToGenerationRequest();
+        Assert.Equal(30, TextGenerationPreparer.Bound(request, contextLength: 100, promptTokens: 70).MaxTokens);
+        Assert.Equal(30, TextGenerationPreparer.Bound(Chat("""{"model":"a/b","messages":[{"role":"user","content":"x"}]}""").ToGenerationRequest(), 100, 70).MaxTokens);
     }
 
     [Fact]
-    public void ToSamplingOptions_RejectsMaxTokensBeyondTheContext()
+    public void Bound_RejectsMaxTokensBeyondTheContext()
     {
-        var request = Chat("""{"model":"a/b","messages":[{"role":"user","content":"x"}],"max_tokens":101}""");
-        var e = Assert.Throws<OpenAIException>(() => request.ToSamplingOptions(101, contextLength: 100, promptTokens: 5));
+        var request = Chat("""{"model":"a/b","messages":[{"role":"user","content":"x"}],"max_tokens":101}""").ToGenerationRequest();
+        var e = Assert.Throws<CallException>(() => TextGenerationPreparer.Bound(request, contextLength: 100, promptTokens: 5));
+        Assert.Equal("max_tokens_too_large", e.Code);
+        Assert.Equal("max_tokens", e.Param);
         Assert.Contains("101", e.Message);
         Assert.Contains("100", e.Message);
     }

@@ -46,7 +46,14 @@ public sealed class CrashRecoveryTests : IDisposable
                 }
             })).ToArray();
 
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            // Under load until some calls completed (the first one loads the model; on a busy machine that alone can take
+            // seconds), then SIGKILL while calls are in flight.
+            for (var waited = 0; completed.Count <= 20 && waited < 600; waited++)
+            {
+                await Task.Delay(100);
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1));
             server.Process.Kill(); // SIGKILL: no shutdown, no flush
             await server.Process.WaitForExitAsync();
             await stop.CancelAsync();

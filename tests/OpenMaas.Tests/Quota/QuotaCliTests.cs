@@ -1,5 +1,5 @@
 using System.Net;
-using OpenMaas.Server.Metering;
+using OpenMaas.Server.Pipeline;
 using OpenMaas.Tests.Infrastructure;
 
 namespace OpenMaas.Tests.Quota;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using OpenMaas.Core.Quota;
 using OpenMaas.Core.Usage;
-using OpenMaas.Server.Metering;
+using OpenMaas.Server.Pipeline;
 using OpenMaas.Tests.Infrastructure;
 
 namespace OpenMaas.Tests.Quota;
@@ -64,7 +64,7 @@ public sealed class QuotaClockTests(QuotaClockTests.Fixture server) : IClassFixt
     }
 
     [Fact]
-    public async Task FailureBeforeAnyOutput_IsRefunded()
+    public async Task ModelThatCannotLoad_FailsBeforeAdmission_AndCostsNothing()
     {
         var broken = Path.Combine(server.DataPath, "broken.gguf");
         File.Copy(TestAssets.StoriesGguf, broken);
@@ -92,30 +92,35 @@ public sealed class QuotaClockTests(QuotaClockTests.Fixture server) : IClassFixt
         Assert.Equal(1, (await http.UsageAsync()).GetProperty("todayUsage").GetProperty("used").GetInt32());
         var day = server.Services.GetRequiredService<QuotaCalendar>().Today().Date;
         var records = await server.Services.GetRequiredService<IUsageQueries>().RecordsAsync(user.Id, day);
-        Assert.Equal(3, records.Count(r => r.ModelId == "broken/stories" && r.Status == 500 && !r.Counted));
+        // The model is loaded (to check the prompt against it) before admission: its failure is never admitted.
+        Assert.DoesNotContain(records, r => r.ModelId == "broken/stories");
         Assert.Single(records, r => r.Counted && r.Status == 200 && r.CompletionTokens == 1);
     }
 
-    [Fact]
-    public async Task RejectedAfterAdmission_ByTheHandler_IsRefundedWithItsStatus()
+    [Theory]
+    [InlineData("prompt longer than the context", 2000, 1)]
+    [InlineData("max_tokens beyond the context", 1, 100_000)]
+    public async Task BadRequestThatNeedsTheModel_IsDecidedBeforeAdmission_AndWritesNoRecord(string why, int repeats, int maxTokens)
     {
-        var (user, token) = await server.CreateUserAsync("too-long");
+        var (user, token) = await server.CreateUserAsync("before-admission-" + maxTokens);
         await server.SetLimitAsync(user.Id, null, 1);
         using var http = server.CreateClient(token);
-        var prompt = string.Join(' ', Enumerable.Repeat("once upon a time", 2000));
-        using (var tooLong = await http.PostAsync(QuotaTestExtensions.Chat, new StringContent($$"""{"model":"{{TestAssets.StoriesId}}","messages":[{"role":"user","content":"{{prompt}}"}],"max_tokens":1}""", System.Text.Encoding.UTF8, "application/json")))
+        var prompt = string.Join(' ', Enumerable.Repeat("once upon a time", repeats));
+        using (var bad = await http.PostAsync(QuotaTestExtensions.Chat, new StringContent($$"""{"model":"{{TestAssets.StoriesId}}","messages":[{"role":"user","content":"{{prompt}}"}],"max_tokens":{{maxTokens}}}""", System.Text.Encoding.UTF8, "application/json")))
         {
-            Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+            Assert.True(bad.StatusCode == HttpStatusCode.BadRequest, why);
+            Assert.Empty(bad.Header(QuotaResponses.LimitHeader)); // never reached admission
         }
 
+        Assert.Equal(0, (await http.UsageAsync()).GetProperty("todayUsage").GetProperty("used").GetInt32());
         using (var ok = await http.ChatAsync())
         {
-            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode); // the one call of the day is still there
         }
 
         var day = server.Services.GetRequiredService<QuotaCalendar>().Today().Date;
         var records = await server.Services.GetRequiredService<IUsageQueries>().RecordsAsync(user.Id, day);
-        Assert.Single(records, r => r.Status == 400 && !r.Counted);
+        Assert.Equal(200, Assert.Single(records).Status);
     }
 }
 

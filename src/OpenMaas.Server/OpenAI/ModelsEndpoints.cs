@@ -1,7 +1,7 @@
 using OpenMaas.Core.Catalog;
-using OpenMaas.Server.OpenAI;
+using OpenMaas.Server.Pipeline;
 
-namespace OpenMaas.Server.Endpoints;
+namespace OpenMaas.Server.OpenAI;
 
 /// <summary><c>GET /v1/models</c> and <c>GET /v1/models/{owner}/{name}</c> (free: no quota): exactly the models with
 /// API-Inference on.</summary>
@@ -24,7 +24,7 @@ internal static class ModelsEndpoints
     internal static async Task<IResult> GetModel(string id, IModelCatalog catalog, CancellationToken ct)
     {
         id = Uri.UnescapeDataString(id);
-        var model = ModelResolutionFilter.EnsureServed(id, await catalog.FindAsync(id, ct));
+        var model = ApiInferenceAuthorizer.EnsureApiInference(ModelResolution.Found(id, await catalog.FindAsync(id, ct)));
         return TypedResults.Json(ToWire(model), OpenAIJson.Default.ModelObject);
     }
 

@@ -1,10 +1,9 @@
 using System.Globalization;
 using OpenMaas.Core.Quota;
-using OpenMaas.Server.OpenAI;
 
-namespace OpenMaas.Server.Metering;
+namespace OpenMaas.Server.Pipeline;
 
-/// <summary>The quota's wire format: ModelScope's rate-limit headers and the 429 in the OpenAI envelope.</summary>
+/// <summary>The quota's wire format, the same on every surface: ModelScope's rate-limit headers, and the 429.</summary>
 internal static class QuotaResponses
 {
     public const string LimitHeader = "modelscope-ratelimit-requests-limit";
@@ -24,14 +23,15 @@ internal static class QuotaResponses
         }
     }
 
-    public static OpenAiErrorResult Rejected(QuotaVerdict verdict, EffectiveLimits limits, string modelId, QuotaDay day, DateTimeOffset now)
+    /// <summary>The 429 (with <c>Retry-After</c>: seconds to the reset) whose message names the limit and the reset time.</summary>
+    public static CallException Rejected(QuotaVerdict verdict, EffectiveLimits limits, string modelId, QuotaDay day, DateTimeOffset now)
     {
         var (message, code) = verdict == QuotaVerdict.ModelLimitReached
             ? ($"Daily quota for model {modelId} exceeded: you have used all {limits.ModelDaily} calls allowed per day for this model. It resets at {day.ResetText}.", "model_daily_quota_exceeded")
             : ($"Daily API-Inference quota exceeded: you have used all {limits.Daily} calls allowed per day. It resets at {day.ResetText}.", "daily_quota_exceeded");
-        return new OpenAiErrorResult(StatusCodes.Status429TooManyRequests, message, OpenAIErrorTypes.RateLimit, code)
+        return new CallException(StatusCodes.Status429TooManyRequests, CallErrorKind.RateLimit, message, code: code)
         {
-            Headers = new Dictionary<string, string> { ["Retry-After"] = day.SecondsUntilReset(now).ToString(CultureInfo.InvariantCulture) },
+            RetryAfterSeconds = day.SecondsUntilReset(now),
         };
     }
 

@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Text.Json;
 
-namespace OpenMaas.Server.Generation;
+namespace OpenMaas.Server.Pipeline;
 
-/// <summary>Writes Server-Sent Events straight into the response pipe: <c>data: {json}\n\n</c>. <see cref="WriteEvent{TState}"/>
+/// <summary>Writes Server-Sent Events (for any surface that streams) straight into the response pipe: <c>data: {json}\n\n</c>. <see cref="WriteEvent{TState}"/>
 /// only buffers; <see cref="FlushAsync"/> sends what is buffered, so a caller can send several events with one flush.</summary>
 internal sealed class SseWriter : IDisposable
 {

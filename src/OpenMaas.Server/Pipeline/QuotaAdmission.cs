@@ -2,35 +2,39 @@ using Microsoft.Extensions.Options;
 using OpenMaas.Core.Quota;
 using OpenMaas.Core.Usage;
 using OpenMaas.Server.Auth;
-using OpenMaas.Server.OpenAI;
 
-namespace OpenMaas.Server.Metering;
+namespace OpenMaas.Server.Pipeline;
 
 /// <summary>
-/// Admits an inference call against every daily limit that applies, in one atomic step, after the model is
-/// resolved (so 400/401/404 cost nothing) and before the handler runs. Sets the ModelScope rate-limit headers,
-/// answers 429 over the limit, refunds calls that failed on the server before any output, and writes the usage
-/// record, awaiting its group commit before the response can end.
+/// The pipeline's admission step: admits a prepared call against every daily limit that applies, in one atomic step,
+/// sets the ModelScope rate-limit headers, answers 429 over the limit, runs the call, then refunds it when it failed on
+/// the server before any output and writes the usage record, awaiting its group commit before the response can end.
+/// Fail closed: the only way to an <see cref="AdmittedCall{TPrepared}"/> is through here, and a metered setup whose
+/// call has no user is refused, never let through uncounted.
 /// </summary>
-internal sealed partial class QuotaFilter(
+internal sealed class QuotaAdmission(
     IQuotaLimits limits,
     IQuotaCounter counter,
     IUsageLog usage,
     QuotaCalendar calendar,
-    IOptions<QuotaOptions> options,
-    ILogger<QuotaFilter> logger) : IEndpointFilter
+    IOptions<QuotaOptions> quota,
+    IOptions<AuthOptions> auth,
+    ILogger<QuotaAdmission> logger)
 {
     /// <summary>Status recorded for a client that left before the response had a status.</summary>
     private const int ClientClosedRequest = 499;
 
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    /// <summary>Admits the call, runs <paramref name="respond"/> with the admission in hand, and settles the call.</summary>
+    public async Task<IResult> RunAsync<TPrepared>(
+        HttpContext http, InferenceCall call, TPrepared prepared, Func<AdmittedCall<TPrepared>, Task<IResult>> respond)
     {
-        var http = context.HttpContext;
-        if (!options.Value.Enabled || http.User.UserId() is not { } userId || http.Features.Get<InferenceCall>() is not { } call)
+        if (!quota.Value.Enabled || !auth.Value.Enabled)
         {
-            return await next(context);
+            return await respond(new AdmittedCall<TPrepared>(call, prepared, metered: false));
         }
 
+        var userId = call.Caller.UserId() ?? throw new InvalidOperationException(
+            "An inference call reached admission without a user while the quota is on: refusing it rather than letting it through uncounted.");
         var now = calendar.Clock.GetUtcNow();
         var day = calendar.DayOf(now);
         var key = new QuotaKey(userId, call.Model.Id, day.Date);
@@ -39,15 +43,15 @@ internal sealed partial class QuotaFilter(
         QuotaResponses.SetHeaders(http.Response, effective, admission);
         if (!admission.Admitted)
         {
-            LogRejected(logger, userId, call.Model.Id, admission.Verdict);
-            return QuotaResponses.Rejected(admission.Verdict, effective, call.Model.Id, day, now);
+            PipelineLog.QuotaRejected(logger, userId, call.Model.Id, admission.Verdict);
+            throw QuotaResponses.Rejected(admission.Verdict, effective, call.Model.Id, day, now);
         }
 
-        object? result = null;
+        IResult? result = null;
         Exception? error = null;
         try
         {
-            result = await next(context);
+            result = await respond(new AdmittedCall<TPrepared>(call, prepared, metered: true));
             return result;
         }
         catch (Exception e)
@@ -61,14 +65,14 @@ internal sealed partial class QuotaFilter(
         }
     }
 
-    private async Task SettleAsync(HttpContext http, InferenceCall call, QuotaKey key, DateTimeOffset admittedAt, object? result, Exception? error)
+    private async Task SettleAsync(HttpContext http, InferenceCall call, QuotaKey key, DateTimeOffset admittedAt, IResult? result, Exception? error)
     {
         var aborted = http.RequestAborted.IsCancellationRequested;
         var status = error switch
         {
             null => StatusOf(result, http),
             OperationCanceledException when aborted => ClientClosedRequest,
-            OpenAIException e => e.Status,
+            CallException e => e.Status,
             _ => http.Response.HasStarted ? http.Response.StatusCode : StatusCodes.Status500InternalServerError,
         };
 
@@ -85,9 +89,10 @@ internal sealed partial class QuotaFilter(
             At = admittedAt,
             Day = key.Day,
             UserId = key.UserId,
-            TokenId = http.User.TokenId(),
+            TokenId = call.Caller.TokenId(),
             ModelId = key.ModelId,
-            Endpoint = call.Endpoint,
+            Protocol = call.Endpoint.Protocol,
+            Endpoint = call.Endpoint.Name,
             Status = status,
             LatencyMs = (end - call.StartedAt).TotalMilliseconds,
             TtftMs = call.FirstOutputAt is { } first ? (first - call.StartedAt).TotalMilliseconds : null,
@@ -98,16 +103,14 @@ internal sealed partial class QuotaFilter(
         }, CancellationToken.None);
     }
 
-    private static int StatusOf(object? result, HttpContext http)
+    private static int StatusOf(IResult? result, HttpContext http)
     {
-        while (result is INestedHttpResult nested)
+        object? r = result;
+        while (r is INestedHttpResult nested)
         {
-            result = nested.Result;
+            r = nested.Result;
         }
 
-        return result is IStatusCodeHttpResult { StatusCode: { } code } ? code : http.Response.StatusCode;
+        return r is IStatusCodeHttpResult { StatusCode: { } code } ? code : http.Response.StatusCode;
     }
-
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Debug, Message = "Quota: call of user {UserId} to {Model} refused: {Verdict}")]
-    private static partial void LogRejected(ILogger logger, long userId, string model, QuotaVerdict verdict);
 }

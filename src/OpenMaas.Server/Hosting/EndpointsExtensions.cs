@@ -1,0 +1,56 @@
+using OpenMaas.Server.Auth;
+using OpenMaas.Server.Library;
+using OpenMaas.Server.Metering;
+using OpenMaas.Server.OpenAI;
+using OpenMaas.Server.Pipeline;
+using OpenMaas.Server.Runtimes;
+using OpenMaas.Server.Runtimes.TextGeneration;
+using OpenMaas.Server.Tokens;
+
+namespace OpenMaas.Server.Hosting;
+
+internal static class EndpointsExtensions
+{
+    public static IServiceCollection AddOpenMaasEndpoints(this IServiceCollection services)
+    {
+        // The call pipeline and its steps.
+        services.AddSingleton<CallPipeline>();
+        services.AddSingleton<ModelResolution>();
+        services.AddSingleton<QuotaAdmission>();
+        services.AddSingleton<ICallAuthorizer, ApiInferenceAuthorizer>();
+
+        // Runtimes, by capability.
+        services.AddSingleton<IRuntimeSelector, RuntimeSelector>();
+        services.AddSingleton<ICallPreparer<TextGenerationRequest, PreparedGeneration>, TextGenerationPreparer>();
+
+        // The OpenAI surface.
+        services.AddSingleton<CompletionWriter>();
+        services.AddSingleton<ChatCompletionsAdapter>();
+        services.AddSingleton<CompletionsAdapter>();
+
+        services.AddOpenMaasLibrary();
+        return services;
+    }
+
+    public static WebApplication MapOpenMaas(this WebApplication app)
+    {
+        // /v1 is the OpenAI surface; a group under it with another shape (Anthropic's /v1/messages) declares its own
+        // error writer with WithErrorWriter, which the middleware and the 401 challenge follow.
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/v1"), v1 => v1.UseMiddleware<CallErrorMiddleware>(OpenAIErrorWriter.Instance));
+        // After the error middleware, so 401s on /v1 carry its request id.
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
+        app.MapLibrary();
+        app.MapAuth();
+        app.MapTokens();
+        app.MapUsage();
+
+        var v1 = app.MapGroup("/v1").RequireAccessToken(app.Services).WithErrorWriter(OpenAIErrorWriter.Instance);
+        v1.MapModels();
+
+        // Inference endpoints: each is the call pipeline (read → resolve → authorize → prepare → admit → respond).
+        v1.MapCompletions();
+        return app;
+    }
+}

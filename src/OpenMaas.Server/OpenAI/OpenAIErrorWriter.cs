@@ -1,0 +1,48 @@
+using System.Globalization;
+using System.Text.Json;
+using OpenMaas.Server.Pipeline;
+
+namespace OpenMaas.Server.OpenAI;
+
+/// <summary>The one writer of the OpenAI error envelope <c>{"error":{"message","type","param","code"},"request_id"}</c>:
+/// responses before the first byte, and the body of the error event that ends a failed stream.</summary>
+internal sealed class OpenAIErrorWriter : ISurfaceErrorWriter
+{
+    public static readonly OpenAIErrorWriter Instance = new();
+
+    public async Task WriteAsync(HttpContext context, CallException error)
+    {
+        var response = context.Response;
+        if (response.HasStarted)
+        {
+            return;
+        }
+
+        response.StatusCode = error.Status;
+        response.Headers["X-Request-Id"] = context.TraceIdentifier;
+        if (error.RetryAfterSeconds is { } retry)
+        {
+            response.Headers.RetryAfter = retry.ToString(CultureInfo.InvariantCulture);
+        }
+
+        response.ContentLength = null;
+        response.ContentType = "application/json";
+        await JsonSerializer.SerializeAsync(response.Body, Envelope(error, context.TraceIdentifier), OpenAIJson.Default.OpenAIErrorResponse, CancellationToken.None);
+    }
+
+    /// <summary>The envelope of <paramref name="error"/>.</summary>
+    public static OpenAIErrorResponse Envelope(CallException error, string requestId) =>
+        new(new OpenAIError(error.Message, TypeOf(error.Kind), error.Param, error.Code), requestId);
+
+    /// <summary>OpenAI's error type names.</summary>
+    public static string TypeOf(CallErrorKind kind) => kind switch
+    {
+        CallErrorKind.InvalidRequest => OpenAIErrorTypes.InvalidRequest,
+        CallErrorKind.Authentication => OpenAIErrorTypes.InvalidRequest,
+        CallErrorKind.Permission => OpenAIErrorTypes.Permission,
+        CallErrorKind.NotFound => OpenAIErrorTypes.InvalidRequest,
+        CallErrorKind.RateLimit => OpenAIErrorTypes.RateLimit,
+        CallErrorKind.Overloaded => OpenAIErrorTypes.Overloaded,
+        _ => OpenAIErrorTypes.Server,
+    };
+}

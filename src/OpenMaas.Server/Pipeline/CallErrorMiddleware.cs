@@ -1,0 +1,64 @@
+using System.Security.Cryptography;
+
+namespace OpenMaas.Server.Pipeline;
+
+/// <summary>
+/// On the API surfaces (/v1): gives every request an id (<c>X-Request-Id</c>), and turns every failure into an error in
+/// the shape of the endpoint's surface (<see cref="ISurfaceErrorWriter"/> in its metadata; the fallback for unknown
+/// routes): thrown <see cref="CallException"/>s, oversized bodies, unknown routes, unexpected exceptions (500, no stack
+/// trace).
+/// </summary>
+internal sealed class CallErrorMiddleware(RequestDelegate next, ISurfaceErrorWriter fallback, ILogger<CallErrorMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        context.TraceIdentifier = "req-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10));
+        context.Response.Headers["X-Request-Id"] = context.TraceIdentifier;
+        try
+        {
+            RejectOversizedBody(context);
+            await next(context);
+            if (!context.Response.HasStarted && context.GetEndpoint() is null && context.Response.StatusCode is 404 or 405)
+            {
+                var status = context.Response.StatusCode;
+                await WriteAsync(context, new CallException(status, CallErrorKind.InvalidRequest,
+                    status == 404 ? $"Unknown path {context.Request.Method} {context.Request.Path}." : $"Method {context.Request.Method} is not allowed on {context.Request.Path}.",
+                    code: status == 404 ? "unknown_url" : "method_not_allowed"));
+            }
+        }
+        catch (CallException e)
+        {
+            await WriteAsync(context, e);
+        }
+        catch (BadHttpRequestException e)
+        {
+            await WriteAsync(context, e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? new CallException(413, CallErrorKind.InvalidRequest, "The request body is larger than the server accepts.", code: "request_too_large")
+                : new CallException(e.StatusCode, CallErrorKind.InvalidRequest, "The request could not be read."));
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            context.Response.StatusCode = 499; // client closed request; nothing to write
+        }
+        catch (Exception e)
+        {
+            PipelineLog.Unhandled(logger, context.Request.Path, e);
+            await WriteAsync(context, new CallException(500, CallErrorKind.Server, "The server had an error while processing the request.", code: "internal_error"));
+        }
+    }
+
+    /// <summary>Answers 413 from Content-Length before reading anything, so a client sending Expect: 100-continue never
+    /// uploads the body and others are drained by Kestrel rather than cut off mid-upload.</summary>
+    private static void RejectOversizedBody(HttpContext context)
+    {
+        var limit = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
+        if (context.Request.ContentLength > limit)
+        {
+            throw new CallException(413, CallErrorKind.InvalidRequest,
+                $"The request body is {context.Request.ContentLength} bytes; the server accepts at most {limit}.", code: "request_too_large");
+        }
+    }
+
+    private Task WriteAsync(HttpContext context, CallException e) =>
+        context.Response.HasStarted ? Task.CompletedTask : context.ErrorWriter(fallback).WriteAsync(context, e);
+}

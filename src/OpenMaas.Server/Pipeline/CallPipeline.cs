@@ -1,0 +1,31 @@
+namespace OpenMaas.Server.Pipeline;
+
+/// <summary>
+/// The one call pipeline under every inference endpoint of every surface:
+/// read + validate (adapter, 400) → resolve the model (404) → authorizers in order (403: API-Inference, token scope)
+/// → prepare on the model's runtime (400 that need the model; 500 when it cannot load) → admit (429, fail closed) →
+/// run and respond (adapter). Everything before admission costs no call and writes no usage record.
+/// </summary>
+internal sealed class CallPipeline(ModelResolution resolution, IEnumerable<ICallAuthorizer> authorizers, TimeProvider clock, QuotaAdmission admission)
+{
+    private readonly ICallAuthorizer[] _authorizers = [.. authorizers.OrderBy(a => a.Order)];
+
+    /// <summary>Runs one call through every step for the endpoint that <paramref name="adapter"/> speaks.</summary>
+    public async Task<IResult> RunAsync<TRequest, TPrepared>(HttpContext http, IWireAdapter<TRequest, TPrepared> adapter)
+        where TRequest : IInferenceRequest
+    {
+        var ct = http.RequestAborted;
+        var request = await adapter.ReadAsync(http);
+        var model = await resolution.ResolveAsync(request.Model, ct);
+        var call = new InferenceCall { Caller = http.User, Model = model, Endpoint = request.Endpoint, StartedAt = clock.GetUtcNow() };
+        http.Features.Set(call);
+        foreach (var authorizer in _authorizers)
+        {
+            await authorizer.AuthorizeAsync(call, ct);
+        }
+
+        var preparer = http.RequestServices.GetRequiredService<ICallPreparer<TRequest, TPrepared>>();
+        var prepared = await preparer.PrepareAsync(request, call, ct);
+        return await admission.RunAsync(http, call, prepared, admitted => adapter.RespondAsync(http, request, admitted));
+    }
+}

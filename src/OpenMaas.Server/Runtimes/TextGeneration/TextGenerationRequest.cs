@@ -1,0 +1,39 @@
+using OpenMaas.Inference.Abstractions;
+using OpenMaas.Server.Pipeline;
+
+namespace OpenMaas.Server.Runtimes.TextGeneration;
+
+/// <summary>
+/// A protocol-neutral text-generation request (OpenAI chat and text completions, Anthropic messages, the console's
+/// playground): every field already checked by its wire adapter. The <c>…Param</c> names say which field of the
+/// caller's wire format a later 400 (prompt too long, <c>max_tokens</c> beyond the context) is blamed on.
+/// </summary>
+public sealed record TextGenerationRequest : IInferenceRequest
+{
+    /// <inheritdoc/>
+    public required string Model { get; init; }
+
+    /// <inheritdoc/>
+    public required CallEndpoint Endpoint { get; init; }
+
+    /// <summary>A conversation or a raw prompt.</summary>
+    public required PromptInput Prompt { get; init; }
+
+    /// <summary>The most tokens to generate; null means as many as the context leaves.</summary>
+    public int? MaxTokens { get; init; }
+
+    /// <summary>Sampling and stop settings (its <see cref="SamplingOptions.MaxTokens"/> is set by the preparer).</summary>
+    public SamplingOptions Sampling { get; init; } = new();
+
+    /// <summary>Answer as a stream of chunks rather than one response.</summary>
+    public bool Stream { get; init; }
+
+    /// <summary>Also report token usage at the end of a stream (OpenAI's <c>stream_options.include_usage</c>).</summary>
+    public bool StreamUsage { get; init; }
+
+    /// <summary>The wire field holding the prompt (<c>messages</c>, <c>prompt</c>).</summary>
+    public string PromptParam { get; init; } = "messages";
+
+    /// <summary>The wire field holding the token limit (<c>max_tokens</c>, <c>max_completion_tokens</c>).</summary>
+    public string MaxTokensParam { get; init; } = "max_tokens";
+}

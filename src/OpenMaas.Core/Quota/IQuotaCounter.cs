@@ -1,7 +1,7 @@
 namespace OpenMaas.Core.Quota;
 
-/// <summary>Whose calls on which quota day and model.</summary>
-public readonly record struct QuotaKey(long UserId, string ModelId, DateOnly Day);
+/// <summary>Whose calls on which quota day and model, and with which token (null: a session, not a token).</summary>
+public readonly record struct QuotaKey(long UserId, string ModelId, DateOnly Day, long? TokenId = null);
 
 public enum QuotaVerdict
 {
@@ -12,19 +12,22 @@ public enum QuotaVerdict
 
     /// <summary>The user's daily cap for this model is used up.</summary>
     ModelLimitReached,
+
+    /// <summary>The token's own daily cap is used up.</summary>
+    TokenLimitReached,
 }
 
 /// <summary>The outcome of an admission and the counts after it (including this call when admitted).</summary>
-public readonly record struct Admission(QuotaVerdict Verdict, int Used, int ModelUsed)
+public readonly record struct Admission(QuotaVerdict Verdict, int Used, int ModelUsed, int TokenUsed = 0)
 {
     public bool Admitted => Verdict == QuotaVerdict.Admitted;
 }
 
 /// <summary>
-/// Counts calls per (user, day) and (user, model, day). <see cref="TryAdmitAsync"/> is one atomic check-and-count
-/// over every limit that applies: a call rejected by one limit consumes none of the others, and under any
-/// concurrency exactly the limit is admitted. The embedded default is in-process; a Redis implementation (one Lua
-/// script over both keys) can replace it for several nodes.
+/// Counts calls per (user, day), (user, model, day) and (token, day). <see cref="TryAdmitAsync"/> is one atomic
+/// check-and-count over every limit that applies (the user's total, the model's cap, the token's cap): a call rejected
+/// by one limit consumes none of the others, and under any concurrency exactly the smallest limit is admitted. The
+/// embedded default is in-process; a Redis implementation (one Lua script over all keys) can replace it for several nodes.
 /// </summary>
 public interface IQuotaCounter
 {

@@ -3,8 +3,9 @@ using System.Collections.Concurrent;
 namespace OpenMaas.Core.Quota;
 
 /// <summary>
-/// The embedded counter: one small lock per (user, day) guards the user's total and all of the user's per-model
-/// counts, so checking every limit and counting the call is a single critical section of a few instructions.
+/// The embedded counter: one small lock per (user, day) guards the user's total and all of the user's per-model and
+/// per-token counts (a token belongs to one user), so checking every limit and counting the call is a single
+/// critical section of a few instructions.
 /// Counters for past days are dropped when a later day is first seen. Rebuilt from the usage log at startup.
 /// </summary>
 internal sealed class InMemoryQuotaCounter : IQuotaCounter
@@ -13,6 +14,7 @@ internal sealed class InMemoryQuotaCounter : IQuotaCounter
     {
         public readonly Lock Gate = new();
         public readonly Dictionary<string, int> PerModel = new(StringComparer.Ordinal);
+        public readonly Dictionary<long, int> PerToken = [];
         public int Total;
     }
 
@@ -38,19 +40,27 @@ internal sealed class InMemoryQuotaCounter : IQuotaCounter
         lock (day.Gate)
         {
             day.PerModel.TryGetValue(key.ModelId, out var modelUsed);
-            if (day.Total >= limits.Daily)
+            var tokenUsed = key.TokenId is { } t ? day.PerToken.GetValueOrDefault(t) : 0;
+            var verdict = true switch
             {
-                return ValueTask.FromResult(new Admission(QuotaVerdict.DailyLimitReached, day.Total, modelUsed));
-            }
-
-            if (modelUsed >= limits.ModelDaily)
+                _ when day.Total >= limits.Daily => QuotaVerdict.DailyLimitReached,
+                _ when modelUsed >= limits.ModelDaily => QuotaVerdict.ModelLimitReached,
+                _ when tokenUsed >= limits.TokenDaily => QuotaVerdict.TokenLimitReached,
+                _ => QuotaVerdict.Admitted,
+            };
+            if (verdict != QuotaVerdict.Admitted)
             {
-                return ValueTask.FromResult(new Admission(QuotaVerdict.ModelLimitReached, day.Total, modelUsed));
+                return ValueTask.FromResult(new Admission(verdict, day.Total, modelUsed, tokenUsed));
             }
 
             day.Total++;
             day.PerModel[key.ModelId] = ++modelUsed;
-            return ValueTask.FromResult(new Admission(QuotaVerdict.Admitted, day.Total, modelUsed));
+            if (key.TokenId is { } token)
+            {
+                day.PerToken[token] = ++tokenUsed;
+            }
+
+            return ValueTask.FromResult(new Admission(QuotaVerdict.Admitted, day.Total, modelUsed, tokenUsed));
         }
     }
 
@@ -64,6 +74,10 @@ internal sealed class InMemoryQuotaCounter : IQuotaCounter
                 {
                     day.PerModel[key.ModelId] = modelUsed - 1;
                     day.Total--;
+                    if (key.TokenId is { } token && day.PerToken.TryGetValue(token, out var tokenUsed) && tokenUsed > 0)
+                    {
+                        day.PerToken[token] = tokenUsed - 1;
+                    }
                 }
             }
         }
@@ -92,6 +106,16 @@ internal sealed class InMemoryQuotaCounter : IQuotaCounter
         {
             day.Total += calls;
             day.PerModel[key.ModelId] = day.PerModel.GetValueOrDefault(key.ModelId) + calls;
+        }
+    }
+
+    /// <summary>Adds a token's calls found in the usage log (startup rebuild; the user's totals come from <see cref="Seed"/>).</summary>
+    public void SeedToken(long userId, long tokenId, DateOnly date, int calls)
+    {
+        var day = Get(userId, date);
+        lock (day.Gate)
+        {
+            day.PerToken[tokenId] = day.PerToken.GetValueOrDefault(tokenId) + calls;
         }
     }
 

@@ -21,6 +21,11 @@ internal sealed partial class QuotaCounterRebuilder(
             counter.Seed(new QuotaKey(t.UserId, t.ModelId!, today), t.Calls);
         }
 
+        foreach (var t in await usage.PerTokenAsync(null, today, cancellationToken))
+        {
+            counter.SeedToken(t.UserId, t.TokenId, today, t.Calls);
+        }
+
         counter.MarkReady();
         LogRebuilt(logger, totals.Sum(t => t.Calls), totals.Select(t => t.UserId).Distinct().Count(), today);
     }

@@ -21,8 +21,9 @@ public sealed class QuotaLimit
     public DateTimeOffset UpdatedAt { get; set; }
 }
 
-/// <summary>The limits that apply to one call: the user's daily total and, when set, the model's cap.</summary>
-public readonly record struct EffectiveLimits(int Daily, int? ModelDaily);
+/// <summary>The limits that apply to one call: the user's daily total and, when set, the model's cap and the calling
+/// token's own cap.</summary>
+public readonly record struct EffectiveLimits(int Daily, int? ModelDaily, int? TokenDaily = null);
 
 internal sealed class QuotaLimitConfiguration : IEntityTypeConfiguration<QuotaLimit>
 {

@@ -28,6 +28,12 @@ public sealed class AccessToken
     public DateTimeOffset? ExpiresAt { get; set; }
 
     public DateTimeOffset? RevokedAt { get; set; }
+
+    /// <summary>Model ID patterns the token may call, comma-separated (<see cref="TokenScope"/>); null: every model.</summary>
+    public string? Models { get; set; }
+
+    /// <summary>The token's own daily call cap; null: only the user's limits apply.</summary>
+    public int? DailyCalls { get; set; }
 }
 
 internal sealed class AccessTokenConfiguration : IEntityTypeConfiguration<AccessToken>

@@ -6,7 +6,14 @@ namespace OpenMaas.Core.Tokens;
 public interface ITokenService
 {
     /// <summary>Creates a token; the returned text is the only time it exists outside the caller.</summary>
-    Task<CreatedToken> CreateAsync(long userId, string? description, int? expiresDays, CancellationToken ct = default);
+    Task<CreatedToken> CreateAsync(long userId, string? description, int? expiresDays, CancellationToken ct = default) =>
+        CreateAsync(userId, description, expiresDays, TokenScope.Unrestricted, ct);
+
+    /// <summary>Creates a token limited to <paramref name="scope"/> (validated by the caller).</summary>
+    Task<CreatedToken> CreateAsync(long userId, string? description, int? expiresDays, TokenScope scope, CancellationToken ct = default);
+
+    /// <summary>Replaces the token's scope; it applies from the next call on. False when there is no such token.</summary>
+    Task<bool> SetScopeAsync(long id, TokenScope scope, CancellationToken ct = default);
 
     /// <summary>The tokens of one user, or of everyone when <paramref name="userId"/> is null; newest first.</summary>
     Task<IReadOnlyList<TokenInfo>> ListAsync(long? userId, CancellationToken ct = default);
@@ -25,7 +32,8 @@ public interface ITokenService
 
 public sealed record CreatedToken(string Text, TokenInfo Info);
 
-/// <summary>What may be shown about a token: never its text.</summary>
+/// <summary>What may be shown about a token: never its text. <see cref="UsedToday"/> counts its completed calls of
+/// the current quota day (from the usage log).</summary>
 public sealed record TokenInfo(
     long Id,
     long UserId,
@@ -35,7 +43,9 @@ public sealed record TokenInfo(
     DateTimeOffset CreatedAt,
     DateTimeOffset? LastUsedAt,
     DateTimeOffset? ExpiresAt,
-    DateTimeOffset? RevokedAt);
+    DateTimeOffset? RevokedAt,
+    TokenScope Scope,
+    int UsedToday);
 
 public enum TokenStatus
 {
@@ -49,5 +59,8 @@ public enum TokenStatus
 
 public sealed record TokenCheck(TokenStatus Status, long TokenId = 0, long UserId = 0, string? UserName = null, string? Role = null)
 {
+    /// <summary>What a valid token may call and spend.</summary>
+    public TokenScope Scope { get; init; } = TokenScope.Unrestricted;
+
     public bool IsValid => Status == TokenStatus.Valid;
 }

@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
 using Microsoft.EntityFrameworkCore;
+using OpenMaas.Core.Quota;
 using OpenMaas.Core.Storage;
+using OpenMaas.Core.Usage;
 
 namespace OpenMaas.Core.Tokens;
 
@@ -9,6 +11,8 @@ internal sealed class TokenService(
     DatabaseInitializer initializer,
     SqliteReads reads,
     AuthStamp stamp,
+    IUsageQueries usage,
+    QuotaCalendar calendar,
     TimeProvider clock) : ITokenService
 {
     private readonly StampedCache<(UInt128, UInt128), TokenRow?> _byHash = new(stamp, CacheCapacity);
@@ -18,10 +22,11 @@ internal sealed class TokenService(
 
     // The hot path of every authenticated request: one lookup on the unique hash index, on a cache miss.
     private const string ByHash =
-        "SELECT t.Id, t.UserId, t.ExpiresAt, t.RevokedAt, u.Name, u.Role, u.Enabled FROM access_tokens t JOIN users u ON u.Id = t.UserId WHERE t.Hash = $hash";
+        "SELECT t.Id, t.UserId, t.ExpiresAt, t.RevokedAt, u.Name, u.Role, u.Enabled, t.Models, t.DailyCalls FROM access_tokens t JOIN users u ON u.Id = t.UserId WHERE t.Hash = $hash";
 
-    public async Task<CreatedToken> CreateAsync(long userId, string? description, int? expiresDays, CancellationToken ct = default)
+    public async Task<CreatedToken> CreateAsync(long userId, string? description, int? expiresDays, TokenScope scope, CancellationToken ct = default)
     {
+        EnsureValid(scope);
         if (expiresDays is <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(expiresDays), expiresDays, "Expiry must be at least one day.");
@@ -41,10 +46,29 @@ internal sealed class TokenService(
             Description = description?.Trim() ?? string.Empty,
             CreatedAt = now,
             ExpiresAt = expiresDays is { } days ? now.AddDays(days) : null,
+            Models = TokenScope.Store(scope.Models),
+            DailyCalls = scope.DailyCalls,
         };
         db.Tokens.Add(token);
         await db.SaveChangesAsync(ct);
-        return new CreatedToken(text, ToInfo(token, user.Name));
+        return new CreatedToken(text, ToInfo(token, user.Name, 0));
+    }
+
+    public async Task<bool> SetScopeAsync(long id, TokenScope scope, CancellationToken ct = default)
+    {
+        EnsureValid(scope);
+        await initializer.EnsureInitializedAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var token = await db.Tokens.FirstOrDefaultAsync(t => t.Id == id, ct);
+        if (token is null)
+        {
+            return false;
+        }
+
+        token.Models = TokenScope.Store(scope.Models);
+        token.DailyCalls = scope.DailyCalls;
+        await db.SaveChangesAsync(ct); // bumps the change stamp: the next call sees the new scope
+        return true;
     }
 
     public async Task<IReadOnlyList<TokenInfo>> ListAsync(long? userId, CancellationToken ct = default)
@@ -58,7 +82,8 @@ internal sealed class TokenService(
         }
 
         var tokens = await query.OrderByDescending(t => t.Id).ToListAsync(ct);
-        return [.. tokens.Select(t => ToInfo(t, t.User!.Name))];
+        var used = await UsedTodayAsync(userId, ct);
+        return [.. tokens.Select(t => ToInfo(t, t.User!.Name, used.GetValueOrDefault(t.Id)))];
     }
 
     public async Task<TokenInfo?> FindAsync(long id, CancellationToken ct = default)
@@ -66,7 +91,7 @@ internal sealed class TokenService(
         await initializer.EnsureInitializedAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var token = await db.Tokens.AsNoTracking().Include(t => t.User).FirstOrDefaultAsync(t => t.Id == id, ct);
-        return token is null ? null : ToInfo(token, token.User!.Name);
+        return token is null ? null : ToInfo(token, token.User!.Name, (await UsedTodayAsync(token.UserId, ct)).GetValueOrDefault(id));
     }
 
     public async Task<IReadOnlyList<TokenInfo>> FindAsync(string idOrPrefix, CancellationToken ct = default)
@@ -79,7 +104,8 @@ internal sealed class TokenService(
         await initializer.EnsureInitializedAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var tokens = await db.Tokens.AsNoTracking().Include(t => t.User).Where(t => t.Prefix == idOrPrefix).ToListAsync(ct);
-        return [.. tokens.Select(t => ToInfo(t, t.User!.Name))];
+        var used = tokens.Count == 0 ? [] : await UsedTodayAsync(null, ct);
+        return [.. tokens.Select(t => ToInfo(t, t.User!.Name, used.GetValueOrDefault(t.Id)))];
     }
 
     public async Task<bool> RevokeAsync(long id, CancellationToken ct = default)
@@ -128,12 +154,29 @@ internal sealed class TokenService(
             return (null, false);
         }
 
-        var valid = new TokenCheck(TokenStatus.Valid, row.GetInt64(0), row.GetInt64(1), row.GetString(4), row.GetString(5));
+        var valid = new TokenCheck(TokenStatus.Valid, row.GetInt64(0), row.GetInt64(1), row.GetString(4), row.GetString(5))
+        {
+            Scope = TokenScope.From(row.IsDBNull(7) ? null : row.GetString(7), row.IsDBNull(8) ? null : row.GetInt32(8)),
+        };
         return (new TokenRow(valid, row.IsDBNull(2) ? null : row.GetDateTimeOffset(2), !row.IsDBNull(3), row.GetBoolean(6)), true);
     }
 
-    private static TokenInfo ToInfo(AccessToken t, string userName) =>
-        new(t.Id, t.UserId, userName, t.Prefix, t.Description, t.CreatedAt, t.LastUsedAt, t.ExpiresAt, t.RevokedAt);
+    private async Task<Dictionary<long, int>> UsedTodayAsync(long? userId, CancellationToken ct) =>
+        (await usage.PerTokenAsync(userId, calendar.Today().Date, ct)).ToDictionary(u => u.TokenId, u => u.Calls);
+
+    private static void EnsureValid(TokenScope scope)
+    {
+        if (TokenScope.Validate([.. scope.Models]) is { } error)
+        {
+            throw new ArgumentException(error, nameof(scope));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(scope.DailyCalls ?? 0, nameof(scope));
+    }
+
+    private static TokenInfo ToInfo(AccessToken t, string userName, int usedToday) =>
+        new(t.Id, t.UserId, userName, t.Prefix, t.Description, t.CreatedAt, t.LastUsedAt, t.ExpiresAt, t.RevokedAt,
+            TokenScope.From(t.Models, t.DailyCalls), usedToday);
 
     /// <summary>What the check needs of a token row; <see cref="Valid"/> is the answer when nothing refuses it.</summary>
     private sealed record TokenRow(TokenCheck Valid, DateTimeOffset? ExpiresAt, bool Revoked, bool UserEnabled);

@@ -3,6 +3,9 @@ namespace OpenMaas.Core.Usage;
 /// <summary>Counted calls and tokens of one user (or everyone) on one day, optionally for one model.</summary>
 public sealed record UsageTotals(DateOnly Day, long UserId, string? ModelId, int Calls, long PromptTokens, long CompletionTokens);
 
+/// <summary>Counted calls made with one token on one day.</summary>
+public sealed record TokenUsage(long UserId, long TokenId, int Calls);
+
 /// <summary>Reads the usage log for the usage API, the CLI and the counter rebuild. Only counted calls count.</summary>
 public interface IUsageQueries
 {
@@ -11,6 +14,9 @@ public interface IUsageQueries
 
     /// <summary>Per user and model on one day; one user when <paramref name="userId"/> is set.</summary>
     Task<IReadOnlyList<UsageTotals>> PerModelAsync(long? userId, DateOnly day, CancellationToken ct = default);
+
+    /// <summary>Per token on one day (calls made with a token only); one user when <paramref name="userId"/> is set.</summary>
+    Task<IReadOnlyList<TokenUsage>> PerTokenAsync(long? userId, DateOnly day, CancellationToken ct = default);
 
     /// <summary>Every record of the day for one user, oldest first (audits and tests).</summary>
     Task<IReadOnlyList<UsageRecord>> RecordsAsync(long userId, DateOnly day, CancellationToken ct = default);

@@ -27,6 +27,17 @@ internal sealed class UsageQueries(IDbContextFactory<OpenMaasDbContext> factory,
         return [.. rows.OrderBy(t => t.UserId).ThenBy(t => t.ModelId, StringComparer.Ordinal).Select(t => new UsageTotals(day, t.UserId, t.ModelId, t.Calls, t.Prompt, t.Completion))];
     }
 
+    public async Task<IReadOnlyList<TokenUsage>> PerTokenAsync(long? userId, DateOnly day, CancellationToken ct = default)
+    {
+        await initializer.EnsureInitializedAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var rows = await Counted(db, userId).Where(r => r.Day == day && r.TokenId != null)
+            .GroupBy(r => new { r.UserId, r.TokenId })
+            .Select(g => new { g.Key.UserId, g.Key.TokenId, Calls = g.Count() })
+            .ToListAsync(ct);
+        return [.. rows.OrderBy(t => t.TokenId).Select(t => new TokenUsage(t.UserId, t.TokenId!.Value, t.Calls))];
+    }
+
     public async Task<IReadOnlyList<UsageRecord>> RecordsAsync(long userId, DateOnly day, CancellationToken ct = default)
     {
         await initializer.EnsureInitializedAsync(ct);

@@ -10,5 +10,5 @@ public enum FinishReason
 }
 
 /// <summary>A piece of generated text. The last chunk of a stream has <see cref="Finish"/> set (its text may be
-/// empty) and the final token counts.</summary>
-public readonly record struct GenerationChunk(string Text, FinishReason? Finish, int PromptTokens, int CompletionTokens);
+/// empty) and the final token counts; when a stop string ended it, <see cref="StopSequence"/> names which.</summary>
+public readonly record struct GenerationChunk(string Text, FinishReason? Finish, int PromptTokens, int CompletionTokens, string? StopSequence = null);

@@ -111,7 +111,7 @@ internal sealed class LlamaSequence
         if (Error is null && _outcome is { } reason)
         {
             var tail = Stop?.Flush() ?? string.Empty;
-            _output.Writer.TryWrite(new GenerationChunk(tail, reason, Prompt.Length, Completion));
+            _output.Writer.TryWrite(new GenerationChunk(tail, reason, Prompt.Length, Completion, Stop?.Matched));
         }
 
         _output.Writer.TryComplete();

@@ -18,6 +18,9 @@ internal sealed class StopStringMatcher
 
     public bool IsEmpty => _stops.Length == 0;
 
+    /// <summary>The stop string that was found; null while none was.</summary>
+    public string? Matched { get; private set; }
+
     /// <summary>Adds a piece; returns the text that is safe to emit and whether a stop string was found (the text
     /// before it is returned; everything after it is dropped).</summary>
     public (string Emit, bool Stopped) Append(string piece)
@@ -31,6 +34,7 @@ internal sealed class StopStringMatcher
             if (at >= 0 && (first < 0 || at < first))
             {
                 first = at;
+                Matched = stop;
             }
         }
 

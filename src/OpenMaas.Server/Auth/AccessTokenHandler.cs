@@ -20,30 +20,43 @@ internal sealed partial class AccessTokenHandler(
     ITokenService tokens) : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     private const string BearerPrefix = "Bearer ";
-    private const string Missing = "Missing access token: send the header 'Authorization: Bearer ms-…' with a token from your account's access tokens.";
+    private const string ApiKeyHeader = "x-api-key";
+    private const string Missing = "Missing access token: send the header 'Authorization: Bearer ms-…' (or 'x-api-key: ms-…') with a token from your account's access tokens.";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
+        string text;
         var header = Request.Headers.Authorization;
         if (header.Count == 0)
         {
-            return AuthenticateResult.NoResult();
-        }
+            // Anthropic's clients send the key as x-api-key: the same ms- tokens.
+            if (Request.Headers[ApiKeyHeader] is not [{ Length: > 0 } apiKey])
+            {
+                return AuthenticateResult.NoResult();
+            }
 
-        var value = header.ToString();
-        if (!value.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
+            text = apiKey.Trim();
+        }
+        else
         {
-            return AuthenticateResult.Fail("Malformed Authorization header: expected 'Bearer ms-…'.");
+            var value = header.ToString();
+            if (!value.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                return AuthenticateResult.Fail("Malformed Authorization header: expected 'Bearer ms-…'.");
+            }
+
+            text = value[BearerPrefix.Length..].Trim();
         }
 
-        var check = await tokens.CheckAsync(value[BearerPrefix.Length..].Trim(), Context.RequestAborted);
+        var check = await tokens.CheckAsync(text, Context.RequestAborted);
         if (!check.IsValid)
         {
             LogRejected(Logger, check.Status);
             return AuthenticateResult.Fail(Reason(check.Status));
         }
 
-        var principal = CallerExtensions.Principal(check.UserId, check.UserName!, check.Role!, Scheme.Name, check.TokenId);
+        // The token's scope travels with the caller: the scope step and the admission read it.
+        var principal = CallerExtensions.Principal(check.UserId, check.UserName!, check.Role!, Scheme.Name, check.TokenId, check.Scope);
         return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
     }
 

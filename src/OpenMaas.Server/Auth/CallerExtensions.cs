@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using OpenMaas.Core.Accounts;
+using OpenMaas.Core.Tokens;
 
 namespace OpenMaas.Server.Auth;
 
@@ -13,9 +14,16 @@ internal static class CallerExtensions
     public static long? TokenId(this ClaimsPrincipal user) =>
         long.TryParse(user.FindFirstValue(AuthNames.TokenIdClaim), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
 
+    /// <summary>What the calling token may call and spend; unrestricted for a console session.</summary>
+    public static TokenScope TokenScope(this ClaimsPrincipal user) =>
+        (user.Identity as TokenIdentity)?.Scope ?? Core.Tokens.TokenScope.Unrestricted;
+
+    /// <inheritdoc cref="TokenScope(ClaimsPrincipal)"/>
+    public static TokenScope TokenScope(this HttpContext http) => http.User.TokenScope();
+
     public static bool IsAdmin(this ClaimsPrincipal user) => user.IsInRole(UserRoles.Admin);
 
-    public static ClaimsPrincipal Principal(long userId, string name, string role, string scheme, long? tokenId = null)
+    public static ClaimsPrincipal Principal(long userId, string name, string role, string scheme, long? tokenId = null, TokenScope? scope = null)
     {
         var claims = new List<Claim>
         {
@@ -28,6 +36,12 @@ internal static class CallerExtensions
             claims.Add(new Claim(AuthNames.TokenIdClaim, t.ToString(CultureInfo.InvariantCulture)));
         }
 
-        return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme));
+        return new ClaimsPrincipal(new TokenIdentity(claims, scheme, scope ?? Core.Tokens.TokenScope.Unrestricted));
+    }
+
+    /// <summary>The identity of a caller, carrying its token's scope as an object (no parsing on every call).</summary>
+    private sealed class TokenIdentity(IEnumerable<Claim> claims, string scheme, TokenScope scope) : ClaimsIdentity(claims, scheme)
+    {
+        public TokenScope Scope { get; } = scope;
     }
 }

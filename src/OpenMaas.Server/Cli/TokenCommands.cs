@@ -5,13 +5,14 @@ using OpenMaas.Core.Tokens;
 
 namespace OpenMaas.Server.Cli;
 
-/// <summary><c>openmaas token create|list|revoke</c>. <c>create</c> prints the token alone on stdout.</summary>
+/// <summary><c>openmaas token create|list|set|revoke</c>. <c>create</c> prints the token alone on stdout.</summary>
 internal static class TokenCommands
 {
     public static Command Create() => new("token", "Manage access tokens")
     {
         CreateToken(),
         List(),
+        TokenSetCommand.Create(),
         Revoke(),
     };
 
@@ -20,12 +21,21 @@ internal static class TokenCommands
         var user = new Option<string>("--user") { Description = "The account the token belongs to", Required = true };
         var description = new Option<string?>("--description") { Description = "What the token is for" };
         var expires = new Option<int?>("--expires-days") { Description = "Days until the token expires (default: never)" };
-        var command = new Command("create", "Create an access token and print it (only this once) on stdout") { user, description, expires };
+        var models = TokenSetCommand.ModelsOption();
+        var daily = TokenSetCommand.DailyOption();
+        var command = new Command("create", "Create an access token and print it (only this once) on stdout") { user, description, expires, models, daily };
         command.SetAction(async (parse, ct) =>
         {
             if (parse.GetValue(expires) is <= 0)
             {
                 await Console.Error.WriteLineAsync("--expires-days must be at least 1.");
+                return 2;
+            }
+
+            var scope = TokenScope.Unrestricted;
+            if (TokenSetCommand.Apply(scope, parse.GetValue(models), parse.GetValue(daily), out scope) is { } invalid)
+            {
+                await Console.Error.WriteLineAsync(invalid);
                 return 2;
             }
 
@@ -37,9 +47,10 @@ internal static class TokenCommands
                 return 1;
             }
 
-            var created = await services.GetRequiredService<ITokenService>().CreateAsync(account.Id, parse.GetValue(description), parse.GetValue(expires), ct);
+            var created = await services.GetRequiredService<ITokenService>().CreateAsync(account.Id, parse.GetValue(description), parse.GetValue(expires), scope, ct);
             await Console.Error.WriteLineAsync($"Created token {created.Info.Id} ({created.Info.Prefix}…) for '{account.Name}'"
                 + (created.Info.ExpiresAt is { } e ? $", expires {e:yyyy-MM-dd HH:mm zzz}" : string.Empty)
+                + (scope.IsUnrestricted ? string.Empty : $", {TokenSetCommand.Describe(scope)}")
                 + ". It is shown only this once; anyone holding it can spend this account's quota.");
             Console.WriteLine(created.Text);
             return 0;
@@ -68,11 +79,13 @@ internal static class TokenCommands
             }
 
             var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-            Console.WriteLine($"{"ID",5} {"USER",-16} {"PREFIX",-12} {"STATUS",-8} {"CREATED",-17} {"LAST USED",-17} {"EXPIRES",-17} DESCRIPTION");
+            Console.WriteLine($"{"ID",5} {"USER",-16} {"PREFIX",-12} {"STATUS",-8} {"CREATED",-17} {"LAST USED",-17} {"EXPIRES",-17} {"TODAY",9} {"MODELS",-24} DESCRIPTION");
             foreach (var t in await services.GetRequiredService<ITokenService>().ListAsync(userId, ct))
             {
                 var status = t.RevokedAt is not null ? "revoked" : t.ExpiresAt <= now ? "expired" : "active";
-                Console.WriteLine($"{t.Id,5} {t.UserName,-16} {t.Prefix,-12} {status,-8} {Time(t.CreatedAt),-17} {Time(t.LastUsedAt),-17} {Time(t.ExpiresAt),-17} {t.Description}");
+                var today = t.Scope.DailyCalls is { } cap ? $"{t.UsedToday}/{cap}" : t.UsedToday.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var scope = t.Scope.RestrictsModels ? string.Join(',', t.Scope.Models) : "*";
+                Console.WriteLine($"{t.Id,5} {t.UserName,-16} {t.Prefix,-12} {status,-8} {Time(t.CreatedAt),-17} {Time(t.LastUsedAt),-17} {Time(t.ExpiresAt),-17} {today,9} {scope,-24} {t.Description}");
             }
 
             return 0;
@@ -88,14 +101,11 @@ internal static class TokenCommands
         {
             await using var services = CliServices.Create(parse.GetValue(CliOptions.Data)!);
             var tokens = services.GetRequiredService<ITokenService>();
-            var matches = await tokens.FindAsync(parse.GetValue(idOrPrefix)!, ct);
-            if (matches.Count != 1)
+            if (await FindOneAsync(tokens, parse.GetValue(idOrPrefix)!, ct) is not { } token)
             {
-                await Console.Error.WriteLineAsync(matches.Count == 0 ? $"No token '{parse.GetValue(idOrPrefix)}'." : $"'{parse.GetValue(idOrPrefix)}' matches {matches.Count} tokens; use the ID.");
                 return 1;
             }
 
-            var token = matches[0];
             if (!await tokens.RevokeAsync(token.Id, ct))
             {
                 await Console.Error.WriteLineAsync($"Token {token.Id} ({token.Prefix}…) was already revoked.");
@@ -106,6 +116,19 @@ internal static class TokenCommands
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The one token an ID or display prefix names; null (after saying why on stderr) otherwise.</summary>
+    public static async Task<TokenInfo?> FindOneAsync(ITokenService tokens, string idOrPrefix, CancellationToken ct)
+    {
+        var matches = await tokens.FindAsync(idOrPrefix, ct);
+        if (matches.Count == 1)
+        {
+            return matches[0];
+        }
+
+        await Console.Error.WriteLineAsync(matches.Count == 0 ? $"No token '{idOrPrefix}'." : $"'{idOrPrefix}' matches {matches.Count} tokens; use the ID.");
+        return null;
     }
 
     private static string Time(DateTimeOffset? t) => t is { } v ? v.ToLocalTime().ToString("yyyy-MM-dd HH:mm") : "-";

@@ -1,3 +1,4 @@
+using OpenMaas.Server.Anthropic;
 using OpenMaas.Server.Auth;
 using OpenMaas.Server.Library;
 using OpenMaas.Server.Metering;
@@ -18,6 +19,7 @@ internal static class EndpointsExtensions
         services.AddSingleton<ModelResolution>();
         services.AddSingleton<QuotaAdmission>();
         services.AddSingleton<ICallAuthorizer, ApiInferenceAuthorizer>();
+        services.AddSingleton<ICallAuthorizer, TokenScopeAuthorizer>();
 
         // Runtimes, by capability.
         services.AddSingleton<IRuntimeSelector, RuntimeSelector>();
@@ -27,6 +29,10 @@ internal static class EndpointsExtensions
         services.AddSingleton<CompletionWriter>();
         services.AddSingleton<ChatCompletionsAdapter>();
         services.AddSingleton<CompletionsAdapter>();
+
+        // The Anthropic surface.
+        services.AddSingleton<MessagesWriter>();
+        services.AddSingleton<MessagesAdapter>();
 
         services.AddOpenMaasLibrary();
         return services;
@@ -51,6 +57,7 @@ internal static class EndpointsExtensions
 
         // Inference endpoints: each is the call pipeline (read → resolve → authorize → prepare → admit → respond).
         v1.MapCompletions();
+        v1.MapMessages();
         return app;
     }
 }

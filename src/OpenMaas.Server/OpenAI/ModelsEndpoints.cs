@@ -1,4 +1,5 @@
 using OpenMaas.Core.Catalog;
+using OpenMaas.Server.Auth;
 using OpenMaas.Server.Pipeline;
 
 namespace OpenMaas.Server.OpenAI;
@@ -15,16 +16,19 @@ internal static class ModelsEndpoints
         return v1;
     }
 
-    internal static async Task<IResult> ListModels(IModelCatalog catalog, CancellationToken ct)
+    /// <summary>Only the models the calling token may call.</summary>
+    internal static async Task<IResult> ListModels(HttpContext http, IModelCatalog catalog, CancellationToken ct)
     {
+        var scope = http.TokenScope();
         var models = await catalog.ListServedAsync(ct);
-        return TypedResults.Json(new ModelList([.. models.Select(ToWire)]), OpenAIJson.Default.ModelList);
+        return TypedResults.Json(new ModelList([.. models.Where(m => scope.Allows(m.Id)).Select(ToWire)]), OpenAIJson.Default.ModelList);
     }
 
-    internal static async Task<IResult> GetModel(string id, IModelCatalog catalog, CancellationToken ct)
+    internal static async Task<IResult> GetModel(HttpContext http, string id, IModelCatalog catalog, CancellationToken ct)
     {
         id = Uri.UnescapeDataString(id);
         var model = ApiInferenceAuthorizer.EnsureApiInference(ModelResolution.Found(id, await catalog.FindAsync(id, ct)));
+        TokenScopeAuthorizer.EnsureAllowed(http.TokenScope(), model.Id);
         return TypedResults.Json(ToWire(model), OpenAIJson.Default.ModelObject);
     }
 

@@ -16,6 +16,17 @@ internal sealed class CallPipeline(ModelResolution resolution, IEnumerable<ICall
     {
         var ct = http.RequestAborted;
         var request = await adapter.ReadAsync(http);
+        var call = await AuthorizeAsync(http, request);
+        var preparer = http.RequestServices.GetRequiredService<ICallPreparer<TRequest, TPrepared>>();
+        var prepared = await preparer.PrepareAsync(request, call, ct);
+        return await admission.RunAsync(http, call, prepared, admitted => adapter.RespondAsync(http, request, admitted));
+    }
+
+    /// <summary>The steps before preparation: resolve the model (404) and run the authorizers (403). Also used alone
+    /// by free endpoints that need the model but make no call (Anthropic's <c>count_tokens</c>).</summary>
+    public async Task<InferenceCall> AuthorizeAsync(HttpContext http, IInferenceRequest request)
+    {
+        var ct = http.RequestAborted;
         var model = await resolution.ResolveAsync(request.Model, ct);
         var call = new InferenceCall { Caller = http.User, Model = model, Endpoint = request.Endpoint, StartedAt = clock.GetUtcNow() };
         http.Features.Set(call);
@@ -24,8 +35,6 @@ internal sealed class CallPipeline(ModelResolution resolution, IEnumerable<ICall
             await authorizer.AuthorizeAsync(call, ct);
         }
 
-        var preparer = http.RequestServices.GetRequiredService<ICallPreparer<TRequest, TPrepared>>();
-        var prepared = await preparer.PrepareAsync(request, call, ct);
-        return await admission.RunAsync(http, call, prepared, admitted => adapter.RespondAsync(http, request, admitted));
+        return call;
     }
 }

@@ -37,8 +37,8 @@ internal sealed class QuotaAdmission(
             "An inference call reached admission without a user while the quota is on: refusing it rather than letting it through uncounted.");
         var now = calendar.Clock.GetUtcNow();
         var day = calendar.DayOf(now);
-        var key = new QuotaKey(userId, call.Model.Id, day.Date);
-        var effective = await limits.ResolveAsync(userId, call.Model.Id, http.RequestAborted);
+        var key = new QuotaKey(userId, call.Model.Id, day.Date, call.Caller.TokenId());
+        var effective = await limits.ResolveAsync(userId, call.Model.Id, http.RequestAborted) with { TokenDaily = call.Caller.TokenScope().DailyCalls };
         var admission = await counter.TryAdmitAsync(key, effective, http.RequestAborted);
         QuotaResponses.SetHeaders(http.Response, effective, admission);
         if (!admission.Admitted)
@@ -89,7 +89,7 @@ internal sealed class QuotaAdmission(
             At = admittedAt,
             Day = key.Day,
             UserId = key.UserId,
-            TokenId = call.Caller.TokenId(),
+            TokenId = key.TokenId,
             ModelId = key.ModelId,
             Protocol = call.Endpoint.Protocol,
             Endpoint = call.Endpoint.Name,

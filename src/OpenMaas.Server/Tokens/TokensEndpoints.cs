@@ -6,11 +6,16 @@ using OpenMaas.Server.Auth;
 
 namespace OpenMaas.Server.Tokens;
 
-/// <summary><c>/api/v1/tokens</c>: list, create (shown once) and revoke access tokens. Users see only their own;
-/// admins may pass <c>?user=NAME</c> and revoke anyone's.</summary>
+/// <summary><c>/api/v1/tokens</c>: list (with each token's scope and today's use), create (shown once), scope and revoke
+/// access tokens. Users see only their own; admins may pass <c>?user=NAME</c> and scope or revoke anyone's.</summary>
 internal static class TokensEndpoints
 {
-    public sealed record CreateTokenRequest(string? Description, int? ExpiresDays);
+    /// <summary><paramref name="Models"/>: Model IDs or <c>owner/*</c> patterns (none: every model);
+    /// <paramref name="DailyCalls"/>: the token's own daily cap (none: only the user's limits).</summary>
+    public sealed record CreateTokenRequest(string? Description, int? ExpiresDays, IReadOnlyList<string?>? Models = null, int? DailyCalls = null);
+
+    /// <summary>The whole scope of a token, replacing the one it had.</summary>
+    public sealed record TokenScopeRequest(IReadOnlyList<string?>? Models, int? DailyCalls);
 
     /// <summary>The only response that ever carries a token's text.</summary>
     public sealed record CreatedTokenResponse(string Token, TokenInfo Info);
@@ -20,6 +25,7 @@ internal static class TokensEndpoints
         var group = routes.MapGroup("/api/v1/tokens").RequireAuthorization(AuthNames.ConsolePolicy);
         group.MapGet("/", ListAsync);
         group.MapPost("/", CreateAsync);
+        group.MapPut("/{id:long}/scope", SetScopeAsync);
         group.MapDelete("/{id:long}", RevokeAsync);
         return routes;
     }
@@ -37,8 +43,13 @@ internal static class TokensEndpoints
     }
 
     private static async Task<Results<Created<CreatedTokenResponse>, ProblemHttpResult>> CreateAsync(
-        CreateTokenRequest request, ClaimsPrincipal caller, ITokenService tokens, CancellationToken ct)
+        CreateTokenRequest request, HttpContext http, ClaimsPrincipal caller, ITokenService tokens, CancellationToken ct)
     {
+        if (ScopedCaller(http) is { } refused)
+        {
+            return refused;
+        }
+
         if (request.ExpiresDays is <= 0 or > 3650)
         {
             return TypedResults.Problem("expiresDays must be between 1 and 3650.", statusCode: StatusCodes.Status400BadRequest);
@@ -49,13 +60,70 @@ internal static class TokensEndpoints
             return TypedResults.Problem("The description is limited to 200 characters.", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        var created = await tokens.CreateAsync(caller.UserId()!.Value, request.Description, request.ExpiresDays, ct);
+        if (ToScope(request.Models, request.DailyCalls, out var scope) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var created = await tokens.CreateAsync(caller.UserId()!.Value, request.Description, request.ExpiresDays, scope, ct);
         return TypedResults.Created($"/api/v1/tokens/{created.Info.Id}", new CreatedTokenResponse(created.Text, created.Info));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(
-        long id, ClaimsPrincipal caller, ITokenService tokens, CancellationToken ct)
+    private static async Task<Results<Ok<TokenInfo>, ProblemHttpResult>> SetScopeAsync(
+        long id, TokenScopeRequest request, HttpContext http, ClaimsPrincipal caller, ITokenService tokens, CancellationToken ct)
     {
+        if (ScopedCaller(http) is { } refused)
+        {
+            return refused;
+        }
+
+        var token = await tokens.FindAsync(id, ct);
+        if (token is null || (token.UserId != caller.UserId() && !caller.IsAdmin()))
+        {
+            return TypedResults.Problem($"No token {id}.", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        if (ToScope(request.Models, request.DailyCalls, out var scope) is { } invalid)
+        {
+            return invalid;
+        }
+
+        await tokens.SetScopeAsync(id, scope, ct);
+        return TypedResults.Ok((await tokens.FindAsync(id, ct))!);
+    }
+
+    private static ProblemHttpResult? ToScope(IReadOnlyList<string?>? models, int? dailyCalls, out TokenScope scope)
+    {
+        scope = TokenScope.Unrestricted;
+        models ??= [];
+        if (TokenScope.Validate(models) is { } error)
+        {
+            return TypedResults.Problem(error, statusCode: StatusCodes.Status400BadRequest, title: "Invalid models");
+        }
+
+        if (dailyCalls is < 0)
+        {
+            return TypedResults.Problem($"dailyCalls must be 0 or more (got {dailyCalls}).", statusCode: StatusCodes.Status400BadRequest, title: "Invalid dailyCalls");
+        }
+
+        scope = new TokenScope { Models = [.. models.OfType<string>()], DailyCalls = dailyCalls };
+        return null;
+    }
+
+    /// <summary>A token limited in scope cannot make or widen tokens: it would lift its own limits.</summary>
+    private static ProblemHttpResult? ScopedCaller(HttpContext http) => http.TokenScope().IsUnrestricted
+        ? null
+        : TypedResults.Problem("This access token is limited in scope, so it cannot create, change or revoke tokens. Sign in, or use an unrestricted token.",
+            statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(
+        long id, HttpContext http, ClaimsPrincipal caller, ITokenService tokens, CancellationToken ct)
+    {
+        if (ScopedCaller(http) is { } refused)
+        {
+            return refused;
+        }
+
         var token = await tokens.FindAsync(id, ct);
         // Someone else's token is reported exactly like a missing one.
         if (token is null || (token.UserId != caller.UserId() && !caller.IsAdmin()))

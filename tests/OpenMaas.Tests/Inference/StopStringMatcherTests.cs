@@ -32,7 +32,9 @@ public sealed class StopStringMatcherTests
     public void Append_CutsAtTheEarliestOfSeveralStops()
     {
         var m = new StopStringMatcher(["world", "lo"]);
+        Assert.Null(m.Matched);
         Assert.Equal(("hel", true), m.Append("hello world"));
+        Assert.Equal("lo", m.Matched);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ using OpenMaas.Tests.Infrastructure;
 namespace OpenMaas.Tests.Quota;
 
 /// <summary>The real server as a child process under load, killed with SIGKILL and restarted: every call whose
-/// response completed is in the usage log and counted.</summary>
+/// response completed is in the usage log and counted, against the user and against the token's own cap.</summary>
 public sealed class CrashRecoveryTests : IDisposable
 {
     private readonly string _data = Path.Combine(Path.GetTempPath(), "openmaas-tests", "crash-" + Guid.NewGuid().ToString("N"));
@@ -19,7 +19,7 @@ public sealed class CrashRecoveryTests : IDisposable
     {
         Assert.Equal(0, (await Cli.RunAsync(_data, null, "model", "add", TestAssets.StoriesGguf, "--id", TestAssets.StoriesId, "--link")).ExitCode);
         Assert.Equal(0, (await Cli.RunAsync(_data, null, "user", "add", "crash")).ExitCode);
-        var token = (await Cli.RunAsync(_data, null, "token", "create", "--user", "crash")).Stdout.Trim();
+        var token = (await Cli.RunAsync(_data, null, "token", "create", "--user", "crash", "--daily", "100000")).Stdout.Trim();
 
         var completed = new ConcurrentBag<string>();
         using (var server = await StartAsync())
@@ -74,6 +74,10 @@ public sealed class CrashRecoveryTests : IDisposable
             var logged = records.Where(r => r.Counted).Select(r => r.RequestId).ToHashSet();
             Assert.Equal([], completed.Where(id => !logged.Contains(id)).ToArray());
             Assert.Equal(logged.Count, used);
+
+            // The token's own counter was rebuilt too: its cap has exactly what the log holds, plus this call, used.
+            using var next = await http.ChatAsync();
+            Assert.Equal((100000 - logged.Count - 1).ToString(), next.Header(OpenMaas.Server.Pipeline.QuotaResponses.TokenRemainingHeader));
         }
     }
 

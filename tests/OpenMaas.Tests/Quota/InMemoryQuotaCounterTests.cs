@@ -93,4 +93,68 @@ public sealed class InMemoryQuotaCounterTests
         counter.MarkReady();
         Assert.Equal(QuotaVerdict.DailyLimitReached, (await pending).Verdict);
     }
+
+    [Fact]
+    public async Task TokenCap_JoinsTheAdmission_AndItsRejectionsConsumeNothing()
+    {
+        var counter = Ready();
+        var limits = new EffectiveLimits(10, null, 2);
+        var capped = new QuotaKey(1, "a/b", Day, TokenId: 7);
+        Assert.Equal(1, (await counter.TryAdmitAsync(capped, limits)).TokenUsed);
+        Assert.Equal(2, (await counter.TryAdmitAsync(capped, limits)).TokenUsed);
+        for (var i = 0; i < 5; i++)
+        {
+            var refused = await counter.TryAdmitAsync(capped, limits);
+            Assert.Equal(QuotaVerdict.TokenLimitReached, refused.Verdict);
+            Assert.Equal(2, refused.Used);
+        }
+
+        // The user's other token has no cap of its own and counts against the same daily total.
+        var other = await counter.TryAdmitAsync(new QuotaKey(1, "a/b", Day, TokenId: 8), new EffectiveLimits(10, null));
+        Assert.True(other.Admitted);
+        Assert.Equal(3, other.Used);
+        Assert.Equal(1, other.TokenUsed);
+    }
+
+    [Fact]
+    public async Task TokenRefund_GivesTheTokensCallBack()
+    {
+        var counter = Ready();
+        var key = new QuotaKey(1, "a/b", Day, TokenId: 7);
+        var limits = new EffectiveLimits(10, null, 1);
+        Assert.True((await counter.TryAdmitAsync(key, limits)).Admitted);
+        await counter.RefundAsync(key);
+        Assert.True((await counter.TryAdmitAsync(key, limits)).Admitted);
+        Assert.Equal(QuotaVerdict.TokenLimitReached, (await counter.TryAdmitAsync(key, limits)).Verdict);
+    }
+
+    [Fact]
+    public async Task SeededTokenCalls_CountAgainstTheTokenCap()
+    {
+        var counter = new InMemoryQuotaCounter();
+        counter.Seed(new QuotaKey(1, "a/b", Day), 3);
+        counter.SeedToken(1, 7, Day, 3);
+        counter.MarkReady();
+        var refused = await counter.TryAdmitAsync(new QuotaKey(1, "a/b", Day, 7), new EffectiveLimits(10, null, 3));
+        Assert.Equal(QuotaVerdict.TokenLimitReached, refused.Verdict);
+        Assert.Equal(3, refused.TokenUsed);
+    }
+
+    [Fact]
+    public async Task UnderConcurrency_ExactlyTheSmallestLimitIsAdmitted()
+    {
+        foreach (var (limits, expected, verdict) in new[]
+        {
+            (new EffectiveLimits(300, 200, 100), 100, QuotaVerdict.TokenLimitReached),
+            (new EffectiveLimits(300, 50, 100), 50, QuotaVerdict.ModelLimitReached),
+            (new EffectiveLimits(25, 50, 100), 25, QuotaVerdict.DailyLimitReached),
+        })
+        {
+            var counter = Ready();
+            var key = new QuotaKey(1, "a/b", Day, 7);
+            var results = await Task.WhenAll(Enumerable.Range(0, 1000).Select(_ => Task.Run(async () => await counter.TryAdmitAsync(key, limits))));
+            Assert.Equal(expected, results.Count(r => r.Admitted));
+            Assert.All(results.Where(r => !r.Admitted), r => Assert.Equal(verdict, r.Verdict));
+        }
+    }
 }

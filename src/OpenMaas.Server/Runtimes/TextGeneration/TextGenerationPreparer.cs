@@ -28,7 +28,7 @@ internal sealed class TextGenerationPreparer(IRuntimeSelector runtimes) : ICallP
                 request.PromptParam, "context_length_exceeded");
         }
 
-        if (request.MaxTokens > contextLength)
+        if (request.MaxTokens > contextLength && !request.CapMaxTokensToContext)
         {
             throw CallException.BadRequest(
                 $"{request.MaxTokensParam} is {request.MaxTokens}, but this model's context holds {contextLength} tokens.",

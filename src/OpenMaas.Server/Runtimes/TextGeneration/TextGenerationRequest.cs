@@ -34,6 +34,10 @@ public sealed record TextGenerationRequest : IInferenceRequest
     /// <summary>The wire field holding the prompt (<c>messages</c>, <c>prompt</c>).</summary>
     public string PromptParam { get; init; } = "messages";
 
+    /// <summary>A <see cref="MaxTokens"/> beyond the model's context is lowered to what the context leaves instead of
+    /// refused (Anthropic's clients send large required defaults such as 4096 or 32000).</summary>
+    public bool CapMaxTokensToContext { get; init; }
+
     /// <summary>The wire field holding the token limit (<c>max_tokens</c>, <c>max_completion_tokens</c>).</summary>
     public string MaxTokensParam { get; init; } = "max_tokens";
 }

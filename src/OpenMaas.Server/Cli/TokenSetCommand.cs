@@ -1,0 +1,92 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using OpenMaas.Core.Tokens;
+
+namespace OpenMaas.Server.Cli;
+
+/// <summary><c>openmaas token set ID --models a/b,c/* --daily 100</c>: changes a token's scope; options left out keep
+/// their value. It applies from the running server's next call.</summary>
+internal static class TokenSetCommand
+{
+    public static Option<string?> ModelsOption() => new("--models")
+    {
+        Description = "Model IDs or owner/* patterns the token may call, comma-separated ('*': every model)",
+    };
+
+    public static Option<string?> DailyOption() => new("--daily")
+    {
+        Description = "The token's own daily call cap ('none': only the user's limits apply)",
+    };
+
+    public static Command Create()
+    {
+        var idOrPrefix = new Argument<string>("ID_OR_PREFIX") { Description = "Token ID or display prefix (ms-xxxxxxxx)" };
+        var models = ModelsOption();
+        var daily = DailyOption();
+        var command = new Command("set", "Limit a token to some models and/or a daily cap of its own") { idOrPrefix, models, daily };
+        command.SetAction(async (parse, ct) =>
+        {
+            if (parse.GetValue(models) is null && parse.GetValue(daily) is null)
+            {
+                await Console.Error.WriteLineAsync("Nothing to change: give --models and/or --daily.");
+                return 2;
+            }
+
+            await using var services = CliServices.Create(parse.GetValue(CliOptions.Data)!);
+            var tokens = services.GetRequiredService<ITokenService>();
+            if (await TokenCommands.FindOneAsync(tokens, parse.GetValue(idOrPrefix)!, ct) is not { } token)
+            {
+                return 1;
+            }
+
+            if (Apply(token.Scope, parse.GetValue(models), parse.GetValue(daily), out var scope) is { } invalid)
+            {
+                await Console.Error.WriteLineAsync(invalid);
+                return 2;
+            }
+
+            await tokens.SetScopeAsync(token.Id, scope, ct);
+            await Console.Error.WriteLineAsync($"Token {token.Id} ({token.Prefix}…) of '{token.UserName}': {Describe(scope)}.");
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>The scope after the given options (null: keep); the error to print, or null.</summary>
+    public static string? Apply(TokenScope current, string? models, string? daily, out TokenScope scope)
+    {
+        scope = current;
+        if (models is not null)
+        {
+            if (TokenScope.TryParseModels(models, out var patterns) is { } error)
+            {
+                return error;
+            }
+
+            scope = scope with { Models = patterns };
+        }
+
+        if (daily is not null)
+        {
+            if (string.Equals(daily, "none", StringComparison.OrdinalIgnoreCase))
+            {
+                scope = scope with { DailyCalls = null };
+            }
+            else if (int.TryParse(daily, NumberStyles.None, CultureInfo.InvariantCulture, out var cap))
+            {
+                scope = scope with { DailyCalls = cap };
+            }
+            else
+            {
+                return $"--daily must be a number of calls (0 or more) or 'none' (got '{daily}').";
+            }
+        }
+
+        return null;
+    }
+
+    public static string Describe(TokenScope scope) =>
+        (scope.RestrictsModels ? $"models {string.Join(", ", scope.Models)}" : "every model") +
+        (scope.DailyCalls is { } cap ? $", at most {cap} calls a day" : ", no daily cap of its own");
+}

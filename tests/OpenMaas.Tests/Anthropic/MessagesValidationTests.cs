@@ -1,0 +1,99 @@
+using System.Text.Json;
+using OpenMaas.Inference.Abstractions;
+using OpenMaas.Server.Anthropic;
+using OpenMaas.Server.Pipeline;
+
+namespace OpenMaas.Tests.Anthropic;
+
+public sealed class MessagesValidationTests
+{
+    [Fact]
+    public void Validate_MapsSystemMessagesAndSampling()
+    {
+        var v = Read("""
+            {"model":"karpathy/stories260K","max_tokens":40,"system":[{"type":"text","text":"Be brief."},{"type":"text","text":" Really.","cache_control":{"type":"ephemeral"}}],
+             "messages":[{"role":"user","content":"Once upon a time"},{"role":"assistant","content":[{"type":"text","text":"there"}]},{"role":"user","content":"go on"}],
+             "stop_sequences":["\n\n"],"temperature":0,"top_p":0.9,"top_k":5,"stream":true,"metadata":{"user_id":"u-1"},"unknown_field":1}
+            """).Validate();
+        Assert.Equal("karpathy/stories260K", v.Model);
+        Assert.Equal(
+            [new ChatMessage("system", "Be brief. Really."), new ChatMessage("user", "Once upon a time"), new ChatMessage("assistant", "there"), new ChatMessage("user", "go on")],
+            v.Prompt.Messages);
+        Assert.Equal((40, 0f, 0.9f, 5), (v.Sampling.MaxTokens, v.Sampling.Temperature, v.Sampling.TopP, v.Sampling.TopK));
+        Assert.Equal(["\n\n"], v.Sampling.Stop);
+        Assert.True(v.Stream);
+    }
+
+    [Fact]
+    public void Validate_UsesAnthropicsDefaults()
+    {
+        var v = Read("""{"model":"karpathy/stories260K","max_tokens":1,"messages":[{"role":"user","content":"hi"}]}""").Validate();
+        Assert.Equal((1f, 1f, 0), (v.Sampling.Temperature, v.Sampling.TopP, v.Sampling.TopK));
+        Assert.False(v.Stream);
+        Assert.Equal([new ChatMessage("user", "hi")], v.Prompt.Messages);
+    }
+
+    [Theory]
+    [InlineData("""{"messages":[{"role":"user","content":"hi"}],"max_tokens":5}""", "model: Field required")]
+    [InlineData("""{"model":"a/b","messages":[{"role":"user","content":"hi"}]}""", "max_tokens: Field required")]
+    [InlineData("""{"model":"a/b","max_tokens":0,"messages":[{"role":"user","content":"hi"}]}""", "max_tokens: must be at least 1")]
+    [InlineData("""{"model":"a/b","max_tokens":5}""", "messages: Field required")]
+    [InlineData("""{"model":"a/b","max_tokens":5,"messages":[]}""", "messages: at least one message")]
+    [InlineData("""{"model":"a/b","max_tokens":5,"messages":[{"role":"system","content":"hi"}]}""", "messages.0.role: Unexpected role \"system\"")]
+    [InlineData("""{"model":"a/b","max_tokens":5,"messages":[{"role":"user","content":"hi"},{"role":"tool","content":"x"}]}""", "messages.1.role: Input should be 'user' or 'assistant'")]
+    [InlineData("""{"model":"a/b","max_tokens":5,"messages":[{"content":"hi"}]}""", "messages.0.role: Field required")]
+    [InlineData("""{"model":"a/b","max_tokens":5,"messages":[{"role":"user"}]}""", "messages.0.content: Field required")]
+    [InlineData("""{"model":"a/b","max_tokens":5,"messages":[{"role":"user","content":""}]}""", "messages.0.content: must not be empty")]
+    [InlineData("""{"model":"a/b","max_tokens":5,"messages":[{"role":"user","content":[]}]}""", "messages.0.content: must contain at least one content block")]
+    [InlineData("""{"model":"a/b","max_tokens":5,"messages":[{"role":"user","content":[{"type":"text","text":""}]}]}""", "messages.0.content.0.text: text content blocks must be non-empty")]
+    [InlineData("""{"model":"a/b","max_tokens":5,"messages":[{"role":"user","content":[{"type":"text","text":"a"},{"type":"image","source":{"type":"base64","media_type":"image/png","data":"AA=="}}]}]}""", "messages.0.content.1: 'image' blocks are not supported: the models served here take text only.")]
+    [InlineData("""{"model":"a/b","max_tokens":5,"messages":[{"role":"assistant","content":[{"type":"tool_use","id":"t","name":"f","input":{}}]}]}""", "messages.0.content.0: 'tool_use' blocks are not supported")]
+    [InlineData("""{"model":"a/b","max_tokens":5,"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"t"}]}]}""", "messages.0.content.0: 'tool_result' blocks are not supported")]
+    [InlineData("""{"model":"a/b","max_tokens":5,"messages":[{"role":"user","content":[{"type":"hologram"}]}]}""", "messages.0.content.0: unknown content block type 'hologram'")]
+    [InlineData("""{"model":"a/b","max_tokens":5,"system":[{"type":"image"}],"messages":[{"role":"user","content":"hi"}]}""", "system.0: 'image' blocks are not supported")]
+    [InlineData("""{"model":"a/b","max_tokens":5,"messages":[{"role":"user","content":"hi"}],"tools":[{"name":"f","input_schema":{"type":"object"}}]}""", "tools: tool use is not supported")]
+    [InlineData("""{"model":"a/b","max_tokens":5,"messages":[{"role":"user","content":"hi"}],"tool_choice":{"type":"any"}}""", "tool_choice: tool use is not supported")]
+    [InlineData("""{"model":"a/b","max_tokens":5,"messages":[{"role":"user","content":"hi"}],"thinking":{"type":"enabled","budget_tokens":1024}}""", "thinking: extended thinking is not supported")]
+    [InlineData("""{"model":"a/b","max_tokens":5,"messages":[{"role":"user","content":"hi"}],"temperature":1.5}""", "temperature: must be between 0 and 1")]
+    [InlineData("""{"model":"a/b","max_tokens":5,"messages":[{"role":"user","content":"hi"}],"top_p":0}""", "top_p: must be greater than 0")]
+    [InlineData("""{"model":"a/b","max_tokens":5,"messages":[{"role":"user","content":"hi"}],"top_k":-1}""", "top_k: must be 0 or more")]
+    [InlineData("""{"model":"a/b","max_tokens":5,"messages":[{"role":"user","content":"hi"}],"stop_sequences":[""]}""", "stop_sequences.0: must be a non-empty string")]
+    public void Validate_RefusesWithAnthropicsMessage(string json, string expected)
+    {
+        var e = Assert.Throws<CallException>(() => Read(json).Validate());
+        Assert.Equal((400, CallErrorKind.InvalidRequest), (e.Status, e.Kind));
+        Assert.StartsWith(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_RefusesAnOverlongUserId()
+    {
+        var json = """{"model":"a/b","max_tokens":5,"messages":[{"role":"user","content":"hi"}],"metadata":{"user_id":"USER"}}""".Replace("USER", new string('x', 257), StringComparison.Ordinal);
+        Assert.StartsWith("metadata.user_id: at most 256 characters", Assert.Throws<CallException>(() => Read(json).Validate()).Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"model":"a/b","max_tokens":"many","messages":[]}""", "max_tokens: has the wrong type")]
+    [InlineData("""{"model":"a/b","max_tokens":5,"messages":[{"role":"user","content":42}]}""", "messages.0.content: content must be a string or an array of content blocks.")]
+    [InlineData("""{"model":"a/b","max_tokens":5,"messages":[{"role":"user","content":[{"type":"text"}]}]}""", "messages.0.content: content blocks of type 'text' need a string 'text'.")]
+    [InlineData("""{"model":"a/b","max_tokens":5,"messages":[{"role":"user","content":[{"text":"x"}]}]}""", "messages.0.content: content blocks must be objects with a string 'type'.")]
+    [InlineData("""{"model":"a/b",""", "The request body is not valid JSON.")]
+    public void Reading_DescribesTypeErrorsByField(string json, string expected)
+    {
+        var e = Assert.Throws<JsonException>(() => Read(json));
+        Assert.Equal(expected, MessagesReader.Describe(e));
+    }
+
+    [Fact]
+    public void CountTokens_ChecksTheConversation_WithoutMaxTokens()
+    {
+        var request = JsonSerializer.Deserialize("""{"model":"a/b","system":"s","messages":[{"role":"user","content":"hi"}]}""", AnthropicJson.Default.CountTokensRequest)!;
+        var (model, prompt) = request.Validate();
+        Assert.Equal("a/b", model);
+        Assert.Equal(2, prompt.Messages.Count);
+        var bad = JsonSerializer.Deserialize("""{"model":"a/b","messages":[{"role":"user","content":[{"type":"image"}]}]}""", AnthropicJson.Default.CountTokensRequest)!;
+        Assert.Throws<CallException>(() => bad.Validate());
+    }
+
+    private static MessagesRequest Read(string json) => JsonSerializer.Deserialize(json, AnthropicJson.Default.MessagesRequest)!;
+}

@@ -106,13 +106,18 @@ if [ -x "$llama_bin" ]; then
   om_cli model add-upstream bench/llama --url "http://127.0.0.1:$llama_port/v1" --upstream-model stories260K >/dev/null
   client() { timeout 300 node "$root/bench/llm/sse-client.mjs" --model "$1" --url "$2" ${3:+--token "$3"} --tokens 200 "${@:4}"; }
   step "llama-server warm-up"
-  client x "http://127.0.0.1:$llama_port" "" --clients 8 --reps 3 >/dev/null
-  client bench/llama "$om" "$token" --clients 8 --reps 3 >/dev/null
+  client x "http://127.0.0.1:$llama_port" "" --clients 8 --reps 3 >/dev/null || true
+  client bench/llama "$om" "$token" --clients 8 --reps 3 >/dev/null || true
   for round in 1 2 3; do
     for streams in 1 8; do
       step "llama round $round: $streams stream(s), direct then through OpenMaaS"
-      echo "{\"target\":\"direct\",\"streams\":$streams,\"r\":$(client x "http://127.0.0.1:$llama_port" "" --clients "$streams" --reps "$reps")}" >>"$llama_json"
-      echo "{\"target\":\"openmaas\",\"streams\":$streams,\"r\":$(client bench/llama "$om" "$token" --clients "$streams" --reps "$reps")}" >>"$llama_json"
+      # A run that loses connections (llama-server did, at 8 streams, in PEERS.md too) is reported and left out.
+      if r="$(client x "http://127.0.0.1:$llama_port" "" --clients "$streams" --reps "$reps")"; then
+        echo "{\"target\":\"direct\",\"streams\":$streams,\"r\":$r}" >>"$llama_json"
+      else step "direct run failed (left out)"; fi
+      if r="$(client bench/llama "$om" "$token" --clients "$streams" --reps "$reps")"; then
+        echo "{\"target\":\"openmaas\",\"streams\":$streams,\"r\":$r}" >>"$llama_json"
+      else step "through-OpenMaaS run failed (left out)"; fi
     done
   done
 else

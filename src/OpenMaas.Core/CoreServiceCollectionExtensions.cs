@@ -4,6 +4,7 @@ using OpenMaas.Core.Catalog;
 using OpenMaas.Core.Hosting;
 using OpenMaas.Core.Library;
 using OpenMaas.Core.Quota;
+using OpenMaas.Core.Settings;
 using OpenMaas.Core.Storage;
 using OpenMaas.Core.Upstream;
 
@@ -24,6 +25,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<IModelCatalog, ModelCatalog>();
         services.AddOpenMaasAccounts();
         services.AddOpenMaasUpstreamStore();
+        services.TryAddSingleton<ISiteSettings, SiteSettings>();
         return services;
     }
 }

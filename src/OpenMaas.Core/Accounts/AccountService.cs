@@ -56,6 +56,31 @@ internal sealed class AccountService(
         return found;
     }
 
+    public async Task<bool> SetPasswordAsync(string name, string password, CancellationToken ct = default)
+    {
+        await initializer.EnsureInitializedAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Name == name, ct);
+        if (user is null)
+        {
+            return false;
+        }
+
+        user.PasswordHash = hasher.HashPassword(user, password);
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    public async Task<bool> SetAdminAsync(string name, bool admin, CancellationToken ct = default)
+    {
+        await initializer.EnsureInitializedAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var role = admin ? UserRoles.Admin : UserRoles.User;
+        var found = await db.Users.Where(u => u.Name == name).ExecuteUpdateAsync(s => s.SetProperty(u => u.Role, role), ct) > 0;
+        stamp.Bump();
+        return found;
+    }
+
     public async Task<UserAccount?> VerifyPasswordAsync(string name, string password, CancellationToken ct = default)
     {
         var user = await FindAsync(name, ct);

@@ -18,6 +18,12 @@ public interface IAccountService
     /// <summary>Enables or disables the account; false when unknown.</summary>
     Task<bool> SetEnabledAsync(string name, bool enabled, CancellationToken ct = default);
 
+    /// <summary>Sets a new password (hashed); false when the account is unknown.</summary>
+    Task<bool> SetPasswordAsync(string name, string password, CancellationToken ct = default);
+
+    /// <summary>Makes the account an admin or a plain user; false when unknown.</summary>
+    Task<bool> SetAdminAsync(string name, bool admin, CancellationToken ct = default);
+
     /// <summary>The enabled account when the password matches; null otherwise (unknown, disabled or wrong).</summary>
     Task<UserAccount?> VerifyPasswordAsync(string name, string password, CancellationToken ct = default);
 }

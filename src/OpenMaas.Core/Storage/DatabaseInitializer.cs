@@ -26,7 +26,7 @@ public sealed class DatabaseInitializer(IDbContextFactory<OpenMaasDbContext> fac
                 return;
             }
 
-            Directory.CreateDirectory(data.Value.FullPath);
+            DataFolderPermissions.Secure(data.Value.FullPath);
             await using var db = await factory.CreateDbContextAsync(ct);
             if (!await db.Database.EnsureCreatedAsync(ct) && await SchemaCheck.FindMissingAsync(db, ct) is { Count: > 0 } missing)
             {

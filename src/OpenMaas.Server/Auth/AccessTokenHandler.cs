@@ -89,7 +89,8 @@ internal sealed partial class AccessTokenHandler(
 
     /// <summary>The API surface's error writer (from the endpoint; OpenAI for the rest of /v1); null elsewhere (ProblemDetails).</summary>
     private ISurfaceErrorWriter? ApiErrorWriter() =>
-        Request.Path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase) ? Context.ErrorWriter(OpenAIErrorWriter.Instance) : null;
+        Context.GetEndpoint()?.Metadata.GetMetadata<ISurfaceErrorWriter>()
+        ?? (Request.Path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase) ? OpenAIErrorWriter.Instance : null);
 
     private static string Reason(TokenStatus status) => status switch
     {

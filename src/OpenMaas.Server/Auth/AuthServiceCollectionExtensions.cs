@@ -16,6 +16,7 @@ internal static class AuthServiceCollectionExtensions
         var services = builder.Services;
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         var dataPath = builder.Configuration[$"{DataOptions.Section}:{nameof(DataOptions.Path)}"] ?? new DataOptions().Path;
+        DataFolderPermissions.Secure(Path.GetFullPath(dataPath));
         services.AddDataProtection().SetApplicationName("OpenMaaS")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(dataPath), "keys")));
         services.AddProblemDetails();
@@ -26,10 +27,20 @@ internal static class AuthServiceCollectionExtensions
             {
                 o.Cookie.Name = "openmaas_session";
                 o.Cookie.HttpOnly = true;
-                o.Cookie.SameSite = SameSiteMode.Strict;
+                // Lax: a link from elsewhere opens the console signed in; every form post also needs the antiforgery token.
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.SlidingExpiration = true;
-                o.Events.OnRedirectToLogin = ctx => Problem(ctx.HttpContext, StatusCodes.Status401Unauthorized, "Sign in first: POST /api/v1/auth/login, or send an access token.");
-                o.Events.OnRedirectToAccessDenied = ctx => Problem(ctx.HttpContext, StatusCodes.Status403Forbidden, "Only admins may do this.");
+                o.LoginPath = "/signin";
+                o.AccessDeniedPath = "/forbidden";
+                o.ReturnUrlParameter = "returnUrl";
+                o.Events.OnRedirectToLogin = ctx => IsConsolePage(ctx.Request)
+                    ? Redirect(ctx)
+                    : Problem(ctx.HttpContext, StatusCodes.Status401Unauthorized, "Sign in first: POST /api/v1/auth/login, or send an access token.");
+                // Console pages answer 403 with the console's own page (status code pages re-execute /forbidden).
+                o.Events.OnRedirectToAccessDenied = ctx => IsConsolePage(ctx.Request)
+                    ? Status(ctx.HttpContext, StatusCodes.Status403Forbidden)
+                    : Problem(ctx.HttpContext, StatusCodes.Status403Forbidden, "Only admins may do this.");
                 o.Events.OnValidatePrincipal = RejectDisabledAccountsAsync;
             })
             .AddPolicyScheme(AuthNames.TokenOrSessionScheme, "Access token or session", o =>
@@ -40,6 +51,7 @@ internal static class AuthServiceCollectionExtensions
         services.AddAuthorizationBuilder()
             .AddPolicy(AuthNames.InferencePolicy, p => p.AddAuthenticationSchemes(AuthNames.TokenScheme).RequireAuthenticatedUser())
             .AddPolicy(AuthNames.ConsolePolicy, p => p.AddAuthenticationSchemes(AuthNames.TokenOrSessionScheme).RequireAuthenticatedUser());
+        services.AddSingleton<LoginThrottle>();
         services.AddHostedService<AdminBootstrapper>();
         return builder;
     }
@@ -48,6 +60,20 @@ internal static class AuthServiceCollectionExtensions
     public static TBuilder RequireAccessToken<TBuilder>(this TBuilder builder, IServiceProvider services)
         where TBuilder : IEndpointConventionBuilder =>
         services.GetRequiredService<IOptions<AuthOptions>>().Value.Enabled ? builder.RequireAuthorization(AuthNames.InferencePolicy) : builder;
+
+    private static bool IsConsolePage(HttpRequest request) => WebConsole.ConsoleStatusPages.IsConsolePath(request.Path);
+
+    private static Task Redirect(RedirectContext<CookieAuthenticationOptions> context)
+    {
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+
+    private static Task Status(HttpContext context, int status)
+    {
+        context.Response.StatusCode = status;
+        return Task.CompletedTask;
+    }
 
     private static Task Problem(HttpContext context, int status, string detail) =>
         TypedResults.Problem(detail, statusCode: status).ExecuteAsync(context);

@@ -21,6 +21,13 @@ internal static class CliServices
         services.AddOpenMaasCore();
         services.AddSingleton<ModelRegistrar>();
         services.AddSingleton<UpstreamRegistrar>();
+        services.AddOpenMaasInference();
+        services.AddSingleton<Onnx.BuiltInModels>();
+
+        // openmaas run: the pipeline's runtime selection and preparation, without HTTP.
+        services.AddSingleton<Runtimes.IRuntimeSelector, Runtimes.RuntimeSelector>();
+        services.AddSingleton<Pipeline.ICallPreparer<Runtimes.TextGeneration.TextGenerationRequest, Runtimes.TextGeneration.PreparedGeneration>, Runtimes.TextGeneration.TextGenerationPreparer>();
+        services.AddSingleton<Runtimes.Tasks.TaskPreparer>();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
 }

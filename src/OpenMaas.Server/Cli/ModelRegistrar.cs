@@ -3,6 +3,7 @@ using OpenMaas.Core.Catalog;
 using OpenMaas.Core.Hosting;
 using OpenMaas.Core.Upstream;
 using OpenMaas.Inference.Llama;
+using OpenMaas.Inference.Onnx;
 
 namespace OpenMaas.Server.Cli;
 
@@ -10,6 +11,8 @@ namespace OpenMaas.Server.Cli;
 /// writes the catalog.</summary>
 internal sealed class ModelRegistrar(IModelCatalog catalog, IUpstreamStore upstreams, IOptions<DataOptions> data, TimeProvider clock)
 {
+    private OnnxModelImporter Onnx => new(this, catalog, clock);
+
     public const string ReadmeName = "README.md";
 
     /// <param name="Card">Card fields; its Readme is a path to a Markdown file here.</param>
@@ -26,6 +29,13 @@ internal sealed class ModelRegistrar(IModelCatalog catalog, IUpstreamStore upstr
         {
             await error.WriteLineAsync($"Invalid model ID '{request.Id}': expected OWNER/NAME (letters, digits, '-', '_', '.').");
             return 2;
+        }
+
+        // A GGUF file keeps the GGUF path whatever the task (registered, not servable); anything else of an ONNX task
+        // is an ONNX model. Decided by the content (GGUF magic), not the file name.
+        if (OnnxTasks.IsSupported(request.Task) && !OnnxModelImporter.IsGguf(request.File.FullName))
+        {
+            return await Onnx.AddAsync(request, output, error, ct);
         }
 
         if (!request.File.Exists)
@@ -164,7 +174,7 @@ internal sealed class ModelRegistrar(IModelCatalog catalog, IUpstreamStore upstr
         }
     }
 
-    private static async Task<ModelFile> LinkAsync(FileInfo file, CancellationToken ct) => new()
+    internal static async Task<ModelFile> LinkAsync(FileInfo file, CancellationToken ct) => new()
     {
         Path = file.Name,
         Size = file.Length,
@@ -172,7 +182,7 @@ internal sealed class ModelRegistrar(IModelCatalog catalog, IUpstreamStore upstr
         LocalPath = file.FullName,
     };
 
-    private async Task<ModelFile> CopyIntoStoreAsync(string source, string id, string name, CancellationToken ct)
+    internal async Task<ModelFile> CopyIntoStoreAsync(string source, string id, string name, CancellationToken ct)
     {
         var folder = FolderOf(id);
         Directory.CreateDirectory(folder);

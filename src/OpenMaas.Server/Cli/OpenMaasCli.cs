@@ -12,6 +12,7 @@ internal static class OpenMaasCli
             CliOptions.Data,
             ServeCommand.Create(),
             ModelCommands.Create(),
+            RunCommand.Create(),
             UserCommands.Create(),
             TokenCommands.Create(),
             QuotaCommands.Create(),

@@ -4,6 +4,7 @@ using OpenMaas.Core.Quota;
 using OpenMaas.Server.Auth;
 using OpenMaas.Server.Upstream;
 using OpenMaas.Server.Metering;
+using OpenMaas.Server.Onnx;
 
 namespace OpenMaas.Server.Hosting;
 
@@ -48,5 +49,6 @@ public static class ServerApp
         builder.Services.AddSingleton<UsageReporter>();
         builder.Services.AddOpenMaasEndpoints();
         builder.Services.AddHostedService<StartupBanner>();
+        builder.Services.AddOpenMaasBuiltInModels();
     }
 }

@@ -58,6 +58,7 @@ public class ServerFixture : IAsyncLifetime
             "--Server:Urls=http://127.0.0.1:0",
             $"--Data:Path={DataPath}",
             "--Logging:LogLevel:Default=Warning",
+            "--Onnx:BuiltInEmbeddingModel=false", // the ONNX fixtures turn it on; the library tests count their own models
             .. Settings.Select(s => "--" + s),
         ];
         _app = ServerApp.Build(args, ConfigureServices);
@@ -105,7 +106,7 @@ public class ServerFixture : IAsyncLifetime
         return client;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_app is not null)
         {

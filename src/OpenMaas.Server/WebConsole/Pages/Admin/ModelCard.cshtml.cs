@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
+using OpenMaas.Core.Catalog;
+
+namespace OpenMaas.Server.WebConsole.Pages.Admin;
+
+/// <summary>Edits a model's card (display name, description, licence, tags, README); empty clears a field.</summary>
+internal sealed class AdminModelCardModel(IStringLocalizer<ConsoleText> text, IModelCatalog catalog) : ConsolePageModel(text)
+{
+    public ModelRecord Record { get; private set; } = null!;
+
+    public async Task<IActionResult> OnGetAsync(string? id, CancellationToken ct)
+    {
+        if (id is null || await catalog.FindAsync(id, ct) is not { } record)
+        {
+            return NotFound();
+        }
+
+        Record = record;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(string id, string? displayName, string? description, string? license, string? tags, string? readme, CancellationToken ct)
+    {
+        var change = new ModelCardChange
+        {
+            DisplayName = displayName?.Trim() ?? string.Empty,
+            Description = description?.Trim() ?? string.Empty,
+            License = license?.Trim() ?? string.Empty,
+            Tags = ModelCardChange.ParseTags(tags ?? string.Empty),
+            Readme = readme ?? string.Empty,
+        };
+        if (await catalog.UpdateAsync(id, change.Apply, ct) is null)
+        {
+            return NotFound();
+        }
+
+        Notice(L["Card of {0} saved.", id]);
+        return Redirect("/models/" + id);
+    }
+}

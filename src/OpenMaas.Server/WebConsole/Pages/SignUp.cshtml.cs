@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
+using OpenMaas.Core.Accounts;
+using OpenMaas.Core.Settings;
+using OpenMaas.Server.Auth;
+
+namespace OpenMaas.Server.WebConsole.Pages;
+
+/// <summary>Self sign-up: only while an admin has opened it (Admin → Settings); 404 otherwise.</summary>
+internal sealed class SignUpModel(IStringLocalizer<ConsoleText> text, IAccountService accounts, ISiteSettings settings) : ConsolePageModel(text)
+{
+    public const int MinPasswordLength = 8;
+
+    public string? Name { get; private set; }
+
+    public string? Error { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await settings.IsSignUpOpenAsync(ct) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostAsync(string? name, string? password, CancellationToken ct)
+    {
+        if (!await settings.IsSignUpOpenAsync(ct))
+        {
+            return NotFound();
+        }
+
+        Name = name;
+        if (!UserName.IsValid(name))
+        {
+            Error = L["Letters, digits, '-', '_' and '.', up to 64 characters."];
+            return Page();
+        }
+
+        if (password is not { Length: >= MinPasswordLength })
+        {
+            Error = L["At least 8 characters."];
+            return Page();
+        }
+
+        var user = await accounts.CreateAsync(name, password, admin: false, ct);
+        if (user is null)
+        {
+            Error = L["That user name is taken."];
+            return Page();
+        }
+
+        await HttpContext.SignInAsync(AuthNames.SessionScheme, CallerExtensions.Principal(user.Id, user.Name, user.Role, AuthNames.SessionScheme));
+        return Redirect("/account/tokens");
+    }
+}

@@ -1,0 +1,98 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Microsoft.Playwright;
+using OpenMaas.Core.Catalog;
+using OpenMaas.Server.Auth;
+using OpenMaas.Tests.Infrastructure;
+
+namespace OpenMaas.Tests.WebConsole;
+
+/// <summary>
+/// One server and one real Chromium (Debian's /usr/bin/chromium driven by Playwright; never a downloaded browser) shared
+/// by every console test. Accounts: alice and bob (users), root (admin); models: stories260K served, a second copy served
+/// and a third pinned off.
+/// </summary>
+public sealed class ConsoleFixture : ServerFixture
+{
+    public const string Unserved = "acme/stories-unserved";
+    public const string Copy = "acme/stories-copy";
+
+    private IPlaywright? _playwright;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>Where screenshots go: <c>OPENMAAS_SCREENSHOTS</c> (e.g. docs/screenshots) or a temp folder, so a
+    /// plain test run leaves the committed pictures alone.</summary>
+    public string ScreenshotFolder { get; } = Environment.GetEnvironmentVariable("OPENMAAS_SCREENSHOTS") is { Length: > 0 } folder
+        ? Path.GetFullPath(folder, TestAssets.RepoRoot)
+        : Path.Combine(Path.GetTempPath(), "openmaas-screenshots");
+
+    /// <summary>The sign-in throttle's clock: frozen, so a lock lasts until a test moves it (however slow the machine).</summary>
+    public FakeTimeProvider ThrottleClock { get; } = new(DateTimeOffset.UtcNow);
+
+    protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton(new LoginThrottle(ThrottleClock));
+
+    public static string ChromiumPath => Environment.GetEnvironmentVariable("OPENMAAS_CHROMIUM") ?? "/usr/bin/chromium";
+
+    protected override async Task SeedAsync()
+    {
+        await CreateUserAsync("alice");
+        await CreateUserAsync("bob");
+        await CreateUserAsync("root", admin: true);
+        await RegisterModelAsync(TestAssets.StoriesGguf, Copy, link: true);
+        await RegisterModelAsync(TestAssets.StoriesGguf, Unserved, link: true);
+        await Services.GetRequiredService<IModelCatalog>().UpdateAsync(Unserved, m => m.ApiInferenceMode = ApiInferenceMode.Off);
+
+        _playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+        });
+    }
+
+    /// <summary>A fresh browser context (own cookies), signed in as <paramref name="user"/> through the sign-in form
+    /// when given.</summary>
+    public async Task<IPage> OpenAsync(string? user = null, string locale = "en-US", ColorScheme scheme = ColorScheme.Light, int width = 1280, int height = 800, bool clipboard = false)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseAddress.ToString().TrimEnd('/'),
+            Locale = locale,
+            ColorScheme = scheme,
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            Permissions = clipboard ? ["clipboard-read", "clipboard-write"] : [],
+            ExtraHTTPHeaders = new Dictionary<string, string> { ["Accept-Language"] = locale },
+        });
+        context.SetDefaultTimeout(30_000);
+        var page = await context.NewPageAsync();
+        if (user is not null)
+        {
+            await page.GotoAsync("/signin");
+            await page.FillAsync("#name", user);
+            await page.FillAsync("#password", user + "-password");
+            await page.ClickAsync("main button[type=submit]");
+            await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+        }
+
+        return page;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.CloseAsync();
+        }
+
+        _playwright?.Dispose();
+        await base.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ConsoleCollection : ICollectionFixture<ConsoleFixture>
+{
+    public const string Name = "Web console";
+}

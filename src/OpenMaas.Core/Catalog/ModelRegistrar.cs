@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using OpenMaas.Core.Hosting;
+using OpenMaas.Core.Upstream;
 
 namespace OpenMaas.Core.Catalog;
 
@@ -7,7 +8,7 @@ namespace OpenMaas.Core.Catalog;
 /// metadata through the format's <see cref="IModelFileInspector"/>, copies them into the store (or links) while hashing
 /// them, writes the catalog. Reports to the given writers; the result is an exit status (0 ok, 1 conflict, 2 bad input).</summary>
 public sealed class ModelRegistrar(
-    IModelCatalog catalog, IModelFileInspector inspector, IEnumerable<IModelImporter> importers, IOptions<DataOptions> data, TimeProvider clock)
+    IModelCatalog catalog, IModelFileInspector inspector, IEnumerable<IModelImporter> importers, IUpstreamStore upstreams, IOptions<DataOptions> data, TimeProvider clock)
 {
     private readonly IModelImporter[] _importers = [.. importers];
 
@@ -95,6 +96,8 @@ public sealed class ModelRegistrar(
         {
             return null;
         }
+
+        await upstreams.RemoveAsync(id, null, ct);
 
         // Only what lives in the store is ours to delete; a linked file stays where it is.
         var folder = FolderOf(id);

@@ -26,6 +26,7 @@ internal static class CliServices
         services.AddSingleton<ModelRegistrar>();
         services.AddSingleton<ModelPuller>();
         services.AddSingleton<IModelImporter, OnnxModelImporter>();
+        services.AddSingleton<UpstreamRegistrar>();
         services.AddOpenMaasInference();
         services.AddSingleton<Onnx.BuiltInModels>();
 

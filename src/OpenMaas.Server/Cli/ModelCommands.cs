@@ -12,6 +12,8 @@ internal static class ModelCommands
         Add(),
         List(),
         Remove(),
+        UpstreamCommands.Add(),
+        UpstreamCommands.Remove(),
         ModelSetCommand.Create(),
         PullCommand.Create(),
     };
@@ -55,6 +57,8 @@ internal static class ModelCommands
                 var api = (m.ApiInference ? "on" : "off") + (m.ApiInferenceMode == ApiInferenceMode.Auto ? string.Empty : " (pinned)");
                 Console.WriteLine($"{m.Id,-40} {m.Task,-24} {m.Format,-6} {m.Architecture ?? "-",-10} {m.ParameterCount?.ToString("N0") ?? "-",12} {m.ContextLength?.ToString() ?? "-",7} {m.SizeBytes,12:N0} {m.Likes,6} {m.Downloads,6} {api}");
             }
+
+            await UpstreamCommands.PrintDeploymentsAsync(services, ct);
 
             return 0;
         });

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using OpenMaas.Core;
 using OpenMaas.Core.Quota;
 using OpenMaas.Server.Auth;
+using OpenMaas.Server.Upstream;
 using OpenMaas.Server.Metering;
 using OpenMaas.Server.Onnx;
 
@@ -42,6 +43,7 @@ public static class ServerApp
         });
         builder.Services.AddOpenMaasCore();
         builder.Services.AddOpenMaasInference();
+        builder.Services.AddOpenMaasUpstreamServing();
         builder.AddOpenMaasAuth();
         builder.Services.AddOpenMaasMetering();
         builder.Services.AddSingleton<UsageReporter>();

@@ -10,7 +10,7 @@ namespace OpenMaas.Core.Cluster;
 /// down a notice could be missed, so then every read returns a new value (no cache hit) and reconnecting moves it
 /// once more. The data folder's stamp is kept as well, for CLI verbs run on a node's own folder.
 /// </summary>
-internal sealed partial class RedisChangeNotice : IChangeNotice
+internal sealed class RedisChangeNotice : IChangeNotice
 {
     private readonly RedisConnection _redis;
     private readonly AuthStamp _stamp;
@@ -50,7 +50,7 @@ internal sealed partial class RedisChangeNotice : IChangeNotice
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
             // Nodes that missed it are cut off from Redis too, and drop their caches when they reconnect.
-            LogPublishFailed(_logger, e.GetType().Name);
+            ClusterLog.LogPublishFailed(_logger, e.GetType().Name);
         }
     }
 
@@ -70,14 +70,11 @@ internal sealed partial class RedisChangeNotice : IChangeNotice
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
             // Subscriptions are restored by the multiplexer when it reconnects.
-            LogPublishFailed(_logger, e.GetType().Name);
+            ClusterLog.LogPublishFailed(_logger, e.GetType().Name);
         }
 
         return subscriber;
     }
 
     private void Move() => Interlocked.Exchange(ref _value, Random.Shared.NextInt64());
-
-    [LoggerMessage(EventId = 3206, Level = LogLevel.Warning, Message = "Change notice: Redis unavailable ({Error}); other nodes drop their caches when they reconnect")]
-    private static partial void LogPublishFailed(ILogger logger, string error);
 }

@@ -8,7 +8,7 @@ namespace OpenMaas.Core.Cluster;
 /// The node's one multiplexed Redis connection. It connects in the background and reconnects by itself
 /// (<c>AbortOnConnectFail=false</c>); while it is down, operations fail fast and callers fail closed.
 /// </summary>
-internal sealed partial class RedisConnection : IAsyncDisposable
+internal sealed class RedisConnection : IAsyncDisposable
 {
     private readonly Lazy<ConnectionMultiplexer> _multiplexer;
     private readonly ILogger<RedisConnection> _logger;
@@ -29,8 +29,8 @@ internal sealed partial class RedisConnection : IAsyncDisposable
             config.ClientName = "openmaas";
             config.BacklogPolicy = BacklogPolicy.FailFast; // fail closed at once rather than queue while Redis is away
             var multiplexer = ConnectionMultiplexer.Connect(config);
-            multiplexer.ConnectionFailed += (_, e) => LogLost(_logger, e.EndPoint?.ToString() ?? "?", e.FailureType.ToString());
-            multiplexer.ConnectionRestored += (_, e) => LogRestored(_logger, e.EndPoint?.ToString() ?? "?");
+            multiplexer.ConnectionFailed += (_, e) => ClusterLog.LogLost(_logger, e.EndPoint?.ToString() ?? "?", e.FailureType.ToString());
+            multiplexer.ConnectionRestored += (_, e) => ClusterLog.LogRestored(_logger, e.EndPoint?.ToString() ?? "?");
             return multiplexer;
         });
     }
@@ -53,10 +53,4 @@ internal sealed partial class RedisConnection : IAsyncDisposable
             _multiplexer.Value.Dispose();
         }
     }
-
-    [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "Redis connection to {EndPoint} lost ({Failure}); quota calls fail closed until it is back")]
-    private static partial void LogLost(ILogger logger, string endPoint, string failure);
-
-    [LoggerMessage(EventId = 3202, Level = LogLevel.Information, Message = "Redis connection to {EndPoint} restored")]
-    private static partial void LogRestored(ILogger logger, string endPoint);
 }

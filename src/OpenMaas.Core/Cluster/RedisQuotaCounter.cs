@@ -13,7 +13,7 @@ namespace OpenMaas.Core.Cluster;
 /// counts again. Redis unreachable: <see cref="QuotaUnavailableException"/> (503), or the local counter when
 /// <see cref="RedisOptions.WhenUnavailable"/> says so.
 /// </summary>
-internal sealed partial class RedisQuotaCounter(
+internal sealed class RedisQuotaCounter(
     RedisConnection redis,
     InMemoryQuotaCounter local,
     IUsageQueries usage,
@@ -102,11 +102,11 @@ internal sealed partial class RedisQuotaCounter(
         {
             if (redis.Options.WhenUnavailable == RedisUnavailableMode.CountLocally)
             {
-                LogLocal(logger, e.GetType().Name);
+                ClusterLog.LogLocal(logger, e.GetType().Name);
                 return await local.TryAdmitAsync(key, limits, ct);
             }
 
-            LogUnavailable(logger, e.GetType().Name);
+            ClusterLog.LogUnavailable(logger, e.GetType().Name);
             OpenMaasMeter.Admission("unavailable");
             throw new QuotaUnavailableException("The quota service (Redis) is unreachable, so no call can be counted; try again shortly.", e);
         }
@@ -124,7 +124,7 @@ internal sealed partial class RedisQuotaCounter(
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
             // Not given back: the quota errs on the strict side until the day ends.
-            LogUnavailable(logger, e.GetType().Name);
+            ClusterLog.LogUnavailable(logger, e.GetType().Name);
         }
     }
 
@@ -141,7 +141,7 @@ internal sealed partial class RedisQuotaCounter(
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
-            LogUnavailable(logger, e.GetType().Name);
+            ClusterLog.LogUnavailable(logger, e.GetType().Name);
         }
 
         var logged = await usage.PerModelAsync(userId, day, ct);
@@ -211,7 +211,7 @@ internal sealed partial class RedisQuotaCounter(
             if (await RunAsync(QuotaScripts.Rebuild, generation, day, calls, tokens))
             {
                 _generation = generation;
-                LogRebuilt(logger, calls.Values.Sum(), day);
+                ClusterLog.LogRebuilt(logger, calls.Values.Sum(), day);
             }
         }
         finally
@@ -258,13 +258,4 @@ internal sealed partial class RedisQuotaCounter(
         var resets = new DateTimeOffset(midnight, calendar.Zone.GetUtcOffset(midnight));
         return resets.AddSeconds(redis.Options.ExpiryGraceSeconds).ToUnixTimeSeconds();
     }
-
-    [LoggerMessage(EventId = 3203, Level = LogLevel.Warning, Message = "Quota: Redis unavailable ({Error}); the call is refused (fail closed)")]
-    private static partial void LogUnavailable(ILogger logger, string error);
-
-    [LoggerMessage(EventId = 3204, Level = LogLevel.Warning, Message = "Quota: Redis unavailable ({Error}); counting in this process (Redis:WhenUnavailable=CountLocally)")]
-    private static partial void LogLocal(ILogger logger, string error);
-
-    [LoggerMessage(EventId = 3205, Level = LogLevel.Warning, Message = "Quota: Redis had no counters; rebuilt {Calls} calls of {Day} from the usage log and the calls in flight")]
-    private static partial void LogRebuilt(ILogger logger, int calls, DateOnly day);
 }

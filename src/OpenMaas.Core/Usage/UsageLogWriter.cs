@@ -14,7 +14,7 @@ namespace OpenMaas.Core.Usage;
 /// in one transaction on its own connection (fsync'd when <see cref="QuotaOptions.UsageLogFsync"/>), touches the
 /// tokens' last use, then completes each record's task.
 /// </summary>
-internal sealed partial class UsageLogWriter(
+internal sealed class UsageLogWriter(
     DbConnections connections,
     IOptions<QuotaOptions> quota,
     ILogger<UsageLogWriter> logger) : BackgroundService, IUsageLog
@@ -68,7 +68,7 @@ internal sealed partial class UsageLogWriter(
                     connection = null;
                     if (attempt == 2)
                     {
-                        LogCommitFailed(logger, e, batch.Count);
+                        QuotaLog.UsageCommitFailed(logger, e, batch.Count);
                         batch.ForEach(b => b.Done.TrySetException(e));
                     }
                 }
@@ -98,7 +98,4 @@ internal sealed partial class UsageLogWriter(
 
         return connection;
     }
-
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Error, Message = "Usage log: committing {Count} records failed")]
-    private static partial void LogCommitFailed(ILogger logger, Exception exception, int count);
 }

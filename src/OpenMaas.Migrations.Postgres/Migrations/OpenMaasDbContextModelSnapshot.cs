@@ -279,6 +279,44 @@ namespace OpenMaas.Migrations.Postgres.Migrations
                     b.ToTable("access_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("OpenMaas.Core.Upstream.UpstreamDeployment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ModelId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("ProtectedApiKey")
+                        .HasColumnType("text");
+
+                    b.Property<string>("UpstreamModel")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Weight")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelId", "Url", "UpstreamModel")
+                        .IsUnique();
+
+                    b.ToTable("upstream_deployments", (string)null);
+                });
+
             modelBuilder.Entity("OpenMaas.Core.Usage.UsageRecord", b =>
                 {
                     b.Property<long>("Id")

@@ -267,6 +267,42 @@ namespace OpenMaas.Migrations.Sqlite.Migrations
                     b.ToTable("access_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("OpenMaas.Core.Upstream.UpstreamDeployment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ModelId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .UseCollation("BINARY");
+
+                    b.Property<string>("ProtectedApiKey")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpstreamModel")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Weight")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelId", "Url", "UpstreamModel")
+                        .IsUnique();
+
+                    b.ToTable("upstream_deployments", (string)null);
+                });
+
             modelBuilder.Entity("OpenMaas.Core.Usage.UsageRecord", b =>
                 {
                     b.Property<long>("Id")

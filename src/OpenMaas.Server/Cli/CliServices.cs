@@ -4,6 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenMaas.Core;
 using OpenMaas.Core.Cluster;
+using OpenMaas.Core.Catalog;
+using OpenMaas.Core.Hub;
+using OpenMaas.Server.Runtimes;
 
 namespace OpenMaas.Server.Cli;
 
@@ -27,7 +30,18 @@ internal static class CliServices
         services.AddLogging(b => b.AddConfiguration(configuration.GetSection("Logging")).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
         services.AddOpenMaasCore();
         services.AddOpenMaasCluster(configuration);
+        services.AddSingleton<IModelFileInspector, GgufFileInspector>();
         services.AddSingleton<ModelRegistrar>();
+        services.AddSingleton<ModelPuller>();
+        services.AddSingleton<IModelImporter, OnnxModelImporter>();
+        services.AddSingleton<UpstreamRegistrar>();
+        services.AddOpenMaasInference();
+        services.AddSingleton<Onnx.BuiltInModels>();
+
+        // openmaas run: the pipeline's runtime selection and preparation, without HTTP.
+        services.AddSingleton<Runtimes.IRuntimeSelector, Runtimes.RuntimeSelector>();
+        services.AddSingleton<Pipeline.ICallPreparer<Runtimes.TextGeneration.TextGenerationRequest, Runtimes.TextGeneration.PreparedGeneration>, Runtimes.TextGeneration.TextGenerationPreparer>();
+        services.AddSingleton<Runtimes.Tasks.TaskPreparer>();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
 }

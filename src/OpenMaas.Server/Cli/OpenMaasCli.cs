@@ -15,6 +15,7 @@ internal static class OpenMaasCli
             ServeCommand.Create(),
             MigrateCommand.Create(),
             ModelCommands.Create(),
+            RunCommand.Create(),
             UserCommands.Create(),
             TokenCommands.Create(),
             QuotaCommands.Create(),

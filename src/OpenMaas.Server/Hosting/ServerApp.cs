@@ -3,8 +3,10 @@ using OpenMaas.Core;
 using OpenMaas.Core.Cluster;
 using OpenMaas.Core.Quota;
 using OpenMaas.Server.Auth;
+using OpenMaas.Server.Upstream;
 using OpenMaas.Server.Metering;
 using OpenMaas.Server.Operations;
+using OpenMaas.Server.Onnx;
 
 namespace OpenMaas.Server.Hosting;
 
@@ -46,6 +48,7 @@ public static class ServerApp
         builder.Services.AddOpenMaasCluster(builder.Configuration);
         builder.Services.AddHostedService<DatabaseStartup>();
         builder.Services.AddOpenMaasInference();
+        builder.Services.AddOpenMaasUpstreamServing();
         builder.AddOpenMaasAuth();
         builder.Services.AddOpenMaasMetering();
         builder.Services.AddOpenMaasClusterMetering(builder.Configuration);
@@ -53,5 +56,6 @@ public static class ServerApp
         builder.Services.AddOpenMaasEndpoints();
         builder.Services.AddHostedService<StartupBanner>();
         builder.AddOpenMaasOperations();
+        builder.Services.AddOpenMaasBuiltInModels();
     }
 }

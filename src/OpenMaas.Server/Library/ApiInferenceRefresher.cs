@@ -7,7 +7,7 @@ namespace OpenMaas.Server.Library;
 /// <summary>Re-evaluates the API-Inference policy at start and every <c>Library:ReevaluateSeconds</c>: downloads
 /// leave the recent window with time, and another process (the CLI) may have changed the library. In a cluster only
 /// the holder of the <c>api-inference</c> lease does it.</summary>
-internal sealed partial class ApiInferenceRefresher(
+internal sealed class ApiInferenceRefresher(
     IApiInferencePolicy policy, IClusterLease lease, IOptions<LibraryOptions> options, TimeProvider clock, ILogger<ApiInferenceRefresher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -26,12 +26,9 @@ internal sealed partial class ApiInferenceRefresher(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                RefreshFailed(logger, e);
+                LibraryLog.RefreshFailed(logger, e);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
-
-    [LoggerMessage(1401, LogLevel.Warning, "Re-evaluating API-Inference failed; the served set stays as it was")]
-    private static partial void RefreshFailed(ILogger logger, Exception e);
 }

@@ -7,7 +7,7 @@ namespace OpenMaas.Server.Operations;
 /// <see cref="OperationsOptions.DrainDelaySeconds"/>; then Kestrel stops listening and waits for running calls (up
 /// to the host's shutdown timeout = <see cref="OperationsOptions.DrainTimeoutSeconds"/>); then the usage log flushes.
 /// </summary>
-internal sealed partial class DrainService(ReadinessState state, IOptions<OperationsOptions> options, ILogger<DrainService> logger) : IHostedLifecycleService
+internal sealed class DrainService(ReadinessState state, IOptions<OperationsOptions> options, ILogger<DrainService> logger) : IHostedLifecycleService
 {
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -22,14 +22,11 @@ internal sealed partial class DrainService(ReadinessState state, IOptions<Operat
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         state.MarkDraining();
-        LogDraining(logger, options.Value.DrainDelaySeconds, options.Value.DrainTimeoutSeconds);
+        OperationsLog.Draining(logger, options.Value.DrainDelaySeconds, options.Value.DrainTimeoutSeconds);
         await Task.Delay(TimeSpan.FromSeconds(options.Value.DrainDelaySeconds), cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "Draining: new calls get 503, /readyz 503 for {Delay} s, running calls get up to {Timeout} s")]
-    private static partial void LogDraining(ILogger logger, int delay, int timeout);
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using OpenMaas.Core.Accounts;
+using OpenMaas.Core.Catalog;
 using OpenMaas.Core.Quota;
 using OpenMaas.Core.Tokens;
 using OpenMaas.Server.Cli;

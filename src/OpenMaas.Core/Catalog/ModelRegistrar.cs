@@ -1,16 +1,23 @@
 using Microsoft.Extensions.Options;
-using OpenMaas.Core.Catalog;
 using OpenMaas.Core.Hosting;
-using OpenMaas.Inference.Llama;
+using OpenMaas.Core.Upstream;
 
-namespace OpenMaas.Server.Cli;
+namespace OpenMaas.Core.Catalog;
 
-/// <summary>Registers model files: reads their metadata, copies them into the store (or links) while hashing them,
-/// writes the catalog.</summary>
-internal sealed class ModelRegistrar(IModelCatalog catalog, IOptions<DataOptions> data, TimeProvider clock)
+/// <summary>Registers model files (a domain service used alike by the CLI, the server and the tests): reads their
+/// metadata through the format's <see cref="IModelFileInspector"/>, copies them into the store (or links) while hashing
+/// them, writes the catalog. Reports to the given writers; the result is an exit status (0 ok, 1 conflict, 2 bad input).</summary>
+public sealed class ModelRegistrar(
+    IModelCatalog catalog, IModelFileInspector inspector, IEnumerable<IModelImporter> importers, IUpstreamStore upstreams, IOptions<DataOptions> data, TimeProvider clock)
 {
+    private readonly IModelImporter[] _importers = [.. importers];
+
     public const string ReadmeName = "README.md";
 
+    /// <param name="File">The weights file.</param>
+    /// <param name="Id">The Model ID to register it under.</param>
+    /// <param name="Task">The ModelScope task.</param>
+    /// <param name="Link">Leave the file in place instead of copying it into the store.</param>
     /// <param name="Card">Card fields; its Readme is a path to a Markdown file here.</param>
     public sealed record Request(FileInfo File, string Id, string Task, bool Link, ModelCardChange? Card = null);
 
@@ -25,6 +32,12 @@ internal sealed class ModelRegistrar(IModelCatalog catalog, IOptions<DataOptions
         {
             await error.WriteLineAsync($"Invalid model ID '{request.Id}': expected OWNER/NAME (letters, digits, '-', '_', '.').");
             return 2;
+        }
+
+        // Another format's importer (e.g. ONNX task models) takes the request when it recognises it by task and content.
+        if (Array.Find(_importers, i => i.CanImport(request)) is { } importer)
+        {
+            return await importer.AddAsync(this, request, output, error, ct);
         }
 
         if (!request.File.Exists)
@@ -84,6 +97,8 @@ internal sealed class ModelRegistrar(IModelCatalog catalog, IOptions<DataOptions
             return null;
         }
 
+        await upstreams.RemoveAsync(id, null, ct);
+
         // Only what lives in the store is ours to delete; a linked file stays where it is.
         var folder = FolderOf(id);
         foreach (var file in removed.Files.Select(f => f.LocalPath).Append(removed.FilePath).Distinct(StringComparer.Ordinal))
@@ -102,7 +117,7 @@ internal sealed class ModelRegistrar(IModelCatalog catalog, IOptions<DataOptions
         return removed;
     }
 
-    private ModelRecord BuildRecord(string id, string task, GgufMetadata meta, List<ModelFile> files, string revision, ModelCardChange card)
+    private ModelRecord BuildRecord(string id, string task, ModelFileFacts meta, List<ModelFile> files, string revision, ModelCardChange card)
     {
         var now = clock.GetUtcNow();
         var weights = files[0];
@@ -110,7 +125,7 @@ internal sealed class ModelRegistrar(IModelCatalog catalog, IOptions<DataOptions
         {
             Id = id,
             Task = task,
-            Format = ModelFormats.Gguf,
+            Format = inspector.Format,
             FilePath = weights.LocalPath,
             SizeBytes = weights.Size,
             Architecture = meta.Architecture,
@@ -127,7 +142,7 @@ internal sealed class ModelRegistrar(IModelCatalog catalog, IOptions<DataOptions
         return record;
     }
 
-    private async Task<int> SaveAsync(ModelRecord record, GgufMetadata meta, TextWriter output, TextWriter error, CancellationToken ct)
+    private async Task<int> SaveAsync(ModelRecord record, ModelFileFacts meta, TextWriter output, TextWriter error, CancellationToken ct)
     {
         if (!await catalog.AddAsync(record, ct))
         {
@@ -148,20 +163,21 @@ internal sealed class ModelRegistrar(IModelCatalog catalog, IOptions<DataOptions
         return 0;
     }
 
-    private static async Task<GgufMetadata?> ReadGgufAsync(string path, TextWriter error)
+    private async Task<ModelFileFacts?> ReadGgufAsync(string path, TextWriter error)
     {
         try
         {
-            return GgufReader.Read(path);
+            return inspector.Inspect(path);
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or OverflowException)
+        catch (Exception e) when (e is InvalidDataException or IOException)
         {
-            await error.WriteLineAsync($"Cannot read {path} as GGUF: {e.Message}");
+            await error.WriteLineAsync($"Cannot read {path} as {inspector.Format.ToUpperInvariant()}: {e.Message}");
             return null;
         }
     }
 
-    private static async Task<ModelFile> LinkAsync(FileInfo file, CancellationToken ct) => new()
+    /// <summary>A file left in place, hashed.</summary>
+    public static async Task<ModelFile> LinkAsync(FileInfo file, CancellationToken ct) => new()
     {
         Path = file.Name,
         Size = file.Length,
@@ -169,7 +185,8 @@ internal sealed class ModelRegistrar(IModelCatalog catalog, IOptions<DataOptions
         LocalPath = file.FullName,
     };
 
-    private async Task<ModelFile> CopyIntoStoreAsync(string source, string id, string name, CancellationToken ct)
+    /// <summary>Copies a file into the model's store folder under <paramref name="name"/>, hashing it on the way.</summary>
+    public async Task<ModelFile> CopyIntoStoreAsync(string source, string id, string name, CancellationToken ct)
     {
         var folder = FolderOf(id);
         Directory.CreateDirectory(folder);

@@ -1,19 +1,42 @@
 using System.Net;
 using System.Security.Cryptography;
 
-namespace OpenMaas.Server.Cli.Pull;
+namespace OpenMaas.Core.Hub;
 
 /// <summary>Downloads one file into <c>TARGET.partial</c>, resuming from the bytes already there (HTTP Range), hashes
-/// everything once on the way, and moves it into place only when its SHA-256 matches the hub's.</summary>
-internal sealed class FileDownloader(HubClient hub)
+/// everything once on the way, and moves it into place only when its SHA-256 matches the hub's. A connection that
+/// stalls for the hub client's <see cref="HubClient.IdleTimeout"/> or breaks is resumed, up to
+/// <see cref="HubClient.Retries"/> times.</summary>
+public sealed class FileDownloader(HubClient hub)
 {
     private const int BufferSize = 1 << 20;
 
+    /// <param name="LocalPath">Where the verified file is.</param>
+    /// <param name="Size">Its size in bytes.</param>
+    /// <param name="Sha256">Its SHA-256, lower-case hex.</param>
     /// <param name="ResumedFrom">Bytes that were already on disk and not downloaded again.</param>
-    public sealed record Outcome(string LocalPath, long Size, string Sha256, long ResumedFrom);
+    /// <param name="Retries">How many times a stalled or broken connection was resumed.</param>
+    public sealed record Outcome(string LocalPath, long Size, string Sha256, long ResumedFrom, int Retries = 0);
 
-    public Task<Outcome> DownloadAsync(string id, string revision, RemoteFile file, string target, Action<long> advance, CancellationToken ct) =>
-        DownloadAsync(id, revision, file, target, advance, resume: true, ct);
+    /// <summary>Downloads, resumes and verifies one file; <paramref name="advance"/> gets the bytes as they are hashed.</summary>
+    public async Task<Outcome> DownloadAsync(string id, string revision, RemoteFile file, string target, Action<long> advance, CancellationToken ct)
+    {
+        var partial = target + ".partial";
+        var resumedFrom = File.Exists(partial) ? new FileInfo(partial).Length : File.Exists(target) ? new FileInfo(target).Length : 0;
+        for (var attempt = 0; ; attempt++)
+        {
+            long hashed = 0;
+            try
+            {
+                var outcome = await DownloadAsync(id, revision, file, target, n => { hashed += n; advance(n); }, resume: true, ct);
+                return attempt == 0 ? outcome : outcome with { ResumedFrom = resumedFrom, Retries = attempt };
+            }
+            catch (Exception e) when (attempt < hub.Retries && !ct.IsCancellationRequested && e is TimeoutException or IOException or HttpRequestException)
+            {
+                advance(-hashed); // the next attempt hashes the partial file again
+            }
+        }
+    }
 
     private async Task<Outcome> DownloadAsync(string id, string revision, RemoteFile file, string target, Action<long> advance, bool resume, CancellationToken ct)
     {
@@ -51,7 +74,7 @@ internal sealed class FileDownloader(HubClient hub)
             await using var output = new FileStream(partial, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, BufferSize, useAsync: true);
             await HashExistingAsync(output, offset, hash, advance, ct);
             await using var body = await response.Content.ReadAsStreamAsync(ct);
-            await CopyAsync(body, output, hash, advance, ct);
+            await CopyAsync(body, output, hash, advance, hub.IdleTimeout, ct);
         }
         else
         {
@@ -99,12 +122,31 @@ internal sealed class FileDownloader(HubClient hub)
         file.Position = length;
     }
 
-    private static async Task CopyAsync(Stream body, FileStream output, IncrementalHash hash, Action<long> advance, CancellationToken ct)
+    /// <summary>Copies the body; a read that gets nothing for <paramref name="idle"/> throws <see cref="TimeoutException"/>
+    /// (what was written so far stays in the partial file for the next attempt).</summary>
+    private static async Task CopyAsync(Stream body, FileStream output, IncrementalHash hash, Action<long> advance, TimeSpan idle, CancellationToken ct)
     {
         var buffer = new byte[BufferSize];
-        int read;
-        while ((read = await body.ReadAsync(buffer, ct)) > 0)
+        using var stall = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        while (true)
         {
+            int read;
+            stall.CancelAfter(idle);
+            try
+            {
+                read = await body.ReadAsync(buffer, stall.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                await output.FlushAsync(ct);
+                throw new TimeoutException($"No data for {idle.TotalSeconds:0.#} s.");
+            }
+
+            if (read == 0)
+            {
+                return;
+            }
+
             hash.AppendData(buffer, 0, read);
             await output.WriteAsync(buffer.AsMemory(0, read), ct);
             advance(read);

@@ -1,16 +1,41 @@
 using Microsoft.Extensions.FileSystemGlobbing;
 using OpenMaas.Core.Catalog;
-using Spectre.Console;
 
-namespace OpenMaas.Server.Cli.Pull;
+namespace OpenMaas.Core.Hub;
 
-/// <summary><c>model pull</c>: picks the repository's files, downloads them into the store with progress, resume and
-/// SHA-256 verification, then registers the model. Nothing is registered unless every file verified.</summary>
-internal sealed class ModelPuller(IModelCatalog catalog, ModelRegistrar registrar)
+/// <summary>Shows a pull's progress: <see cref="RunAsync"/> wraps the downloads; the callback it passes gives, for each
+/// file, the action that advances that file's progress by a number of bytes.</summary>
+public interface IPullProgress
 {
+    /// <summary>Runs <paramref name="downloads"/>, giving it a way to track each file.</summary>
+    Task RunAsync(Func<Func<RemoteFile, Action<long>>, Task> downloads);
+}
+
+/// <summary>No progress display.</summary>
+public sealed class NoPullProgress : IPullProgress
+{
+    /// <summary>The one instance.</summary>
+    public static readonly NoPullProgress Instance = new();
+
+    /// <inheritdoc/>
+    public Task RunAsync(Func<Func<RemoteFile, Action<long>>, Task> downloads) => downloads(_ => _ => { });
+}
+
+/// <summary>Pulls a model from a ModelScope-compatible hub (a domain service in Core, behind the CLI's
+/// <c>model pull</c>): picks the repository's files, downloads them into the store with resume and SHA-256
+/// verification, then registers the model. Nothing is registered unless every file verified.</summary>
+public sealed class ModelPuller(IModelCatalog catalog, ModelRegistrar registrar)
+{
+    /// <summary>Files the SDK's repositories carry for git; left out unless <c>--file</c> asks for them.</summary>
+    private static readonly HashSet<string> GitFiles = new(StringComparer.OrdinalIgnoreCase) { ".gitattributes", ".gitignore" };
+
+    /// <param name="Id">The Model ID on the hub, also used here.</param>
+    /// <param name="Revision">The branch or tag fetched, and recorded as the model's revision.</param>
+    /// <param name="FileGlob">Picks the GGUF when the repository holds several.</param>
     public sealed record Request(string Id, string Revision, string? FileGlob);
 
-    public async Task<int> PullAsync(HubClient hub, Request request, IAnsiConsole progress, TextWriter output, TextWriter error, CancellationToken ct)
+    /// <summary>Pulls and registers; reports to the writers; returns 0, 1 (hub or conflict) or 2 (bad request).</summary>
+    public async Task<int> PullAsync(HubClient hub, Request request, IPullProgress progress, TextWriter output, TextWriter error, CancellationToken ct)
     {
         if (!ModelId.IsValid(request.Id))
         {
@@ -50,7 +75,7 @@ internal sealed class ModelPuller(IModelCatalog catalog, ModelRegistrar registra
         {
             stored = await DownloadAllAsync(hub, request, selected, folder, progress, output, ct);
         }
-        catch (Exception e) when (e is HubException or HttpRequestException or IOException)
+        catch (Exception e) when (e is HubException or HttpRequestException or IOException or TimeoutException)
         {
             await error.WriteLineAsync($"Pull of {request.Id} failed: {e.Message}");
             return 1;
@@ -68,12 +93,14 @@ internal sealed class ModelPuller(IModelCatalog catalog, ModelRegistrar registra
         };
         stored.Remove(weights);
         stored.Insert(0, weights);
-        var revision = request.Revision == ModelRevisions.Default ? model.Revision ?? ModelRevisions.Default : request.Revision;
-        return await registrar.RegisterStoredAsync(new ModelRegistrar.Stored(request.Id, model.Task, weights.LocalPath, stored, revision, card), output, error, ct);
+        // The revision these files are is the one fetched (the hub's Data.Revision describes its latest state, which
+        // may have moved on from, or never have been, what was asked for).
+        return await registrar.RegisterStoredAsync(new ModelRegistrar.Stored(request.Id, model.Task, weights.LocalPath, stored, request.Revision, card), output, error, ct);
     }
 
     /// <summary>With a glob: the files it matches (by name, or by path when it has a '/'), case-insensitively, plus the
-    /// README. Without: every file, as long as that is one GGUF (a repository of quantisations needs a choice).</summary>
+    /// README. Without: every file but git's <c>.gitattributes</c>/<c>.gitignore</c>, as long as that is one GGUF (a
+    /// repository of quantisations needs a choice).</summary>
     internal static (IReadOnlyList<RemoteFile> Files, string? Problem) Select(IReadOnlyList<RemoteFile> files, string? glob)
     {
         var ggufs = files.Where(f => IsGguf(f.Path)).ToList();
@@ -83,7 +110,7 @@ internal sealed class ModelPuller(IModelCatalog catalog, ModelRegistrar registra
             return ggufs.Count switch
             {
                 0 => ([], "The repository has no GGUF file; OpenMaaS serves GGUF models."),
-                1 => (files, null),
+                1 => ([.. files.Where(f => !GitFiles.Contains(f.Path))], null),
                 _ => ([], $"The repository holds {ggufs.Count} GGUF files; pick one with --file, e.g. --file '*q4_k_m.gguf':{Environment.NewLine}{listing}"),
             };
         }
@@ -102,28 +129,25 @@ internal sealed class ModelPuller(IModelCatalog catalog, ModelRegistrar registra
     }
 
     private static async Task<List<ModelFile>> DownloadAllAsync(
-        HubClient hub, Request request, IReadOnlyList<RemoteFile> files, string folder, IAnsiConsole console, TextWriter output, CancellationToken ct)
+        HubClient hub, Request request, IReadOnlyList<RemoteFile> files, string folder, IPullProgress progress, TextWriter output, CancellationToken ct)
     {
         var downloader = new FileDownloader(hub);
         var stored = new List<ModelFile>();
         var outcomes = new List<(RemoteFile File, FileDownloader.Outcome Outcome)>();
-        await console.Progress().AutoClear(false).HideCompleted(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
-            .StartAsync(async context =>
+        await progress.RunAsync(async track =>
+        {
+            foreach (var file in files)
             {
-                foreach (var file in files)
-                {
-                    var task = context.AddTask(Markup.Escape(file.Path), maxValue: Math.Max(file.Size, 1));
-                    var target = Path.Combine(folder, file.Path.Replace('/', Path.DirectorySeparatorChar));
-                    var outcome = await downloader.DownloadAsync(request.Id, request.Revision, file, target, n => task.Increment(n), ct);
-                    task.Value = task.MaxValue;
-                    outcomes.Add((file, outcome));
-                }
-            });
+                var advance = track(file);
+                var target = Path.Combine(folder, file.Path.Replace('/', Path.DirectorySeparatorChar));
+                outcomes.Add((file, await downloader.DownloadAsync(request.Id, request.Revision, file, target, advance, ct)));
+            }
+        });
         foreach (var (file, outcome) in outcomes)
         {
             var resumed = outcome.ResumedFrom > 0 ? $", resumed at byte {outcome.ResumedFrom:N0}" : string.Empty;
-            await output.WriteLineAsync($"Verified {file.Path} ({outcome.Size:N0} bytes, sha256 {outcome.Sha256}{resumed})");
+            var retried = outcome.Retries > 0 ? $", {outcome.Retries} stalled or broken connection(s) resumed" : string.Empty;
+            await output.WriteLineAsync($"Verified {file.Path} ({outcome.Size:N0} bytes, sha256 {outcome.Sha256}{resumed}{retried})");
             stored.Add(new ModelFile { Path = file.Path, Size = outcome.Size, Sha256 = outcome.Sha256, LocalPath = outcome.LocalPath });
         }
 

@@ -41,7 +41,7 @@ public sealed class DatabaseInitializer(
 
             DataFolderPermissions.Secure(data.Value.FullPath);
             await using var db = await factory.CreateDbContextAsync(ct);
-            await AdoptLegacyAsync(db, ct);
+            var adopted = await AdoptLegacyAsync(db, ct);
             // Asking a database without the history table for its applied migrations logs a failed command; don't.
             var history = db.GetService<IHistoryRepository>();
             var applied = await history.ExistsAsync(ct) ? await db.Database.GetAppliedMigrationsAsync(ct) : [];
@@ -54,7 +54,22 @@ public sealed class DatabaseInitializer(
 
             if (pending.Count > 0)
             {
-                await db.Database.MigrateAsync(ct);
+                try
+                {
+                    await db.Database.MigrateAsync(ct);
+                }
+                catch (Exception) when (adopted)
+                {
+                    // A file older than the baseline: say what it lacks rather than which ALTER failed.
+                    if (await SchemaCheck.FindMissingAsync(db, ct) is { Count: > 0 } missing)
+                    {
+                        throw new InvalidOperationException(
+                            $"The database {target.Display} was made by an older OpenMaaS and lacks {string.Join(", ", missing)}. " +
+                            "It predates the first migration, so it cannot be upgraded in place: move the data folder (or that file) away and start again.");
+                    }
+
+                    throw;
+                }
             }
 
             if (target.Provider == DatabaseProvider.Sqlite)
@@ -83,23 +98,24 @@ public sealed class DatabaseInitializer(
     /// A SQLite file made by <c>EnsureCreated</c> (before migrations) has the tables but no migrations history: record
     /// the baseline as applied, so only what came after it runs.
     /// </summary>
-    private static async Task AdoptLegacyAsync(OpenMaasDbContext db, CancellationToken ct)
+    private static async Task<bool> AdoptLegacyAsync(OpenMaasDbContext db, CancellationToken ct)
     {
         if (db.Database.ProviderName != "Microsoft.EntityFrameworkCore.Sqlite")
         {
-            return;
+            return false;
         }
 
         var history = db.GetService<IHistoryRepository>();
         if (await history.ExistsAsync(ct) || !await AnyTableAsync(db, ct))
         {
-            return;
+            return false;
         }
 
         await db.Database.ExecuteSqlRawAsync(history.GetCreateIfNotExistsScript(), ct);
         // The first migration is the baseline: the schema of every data folder made before migrations existed.
         var baseline = db.Database.GetMigrations().First();
         await db.Database.ExecuteSqlRawAsync(history.GetInsertScript(new HistoryRow(baseline, ProductInfo.GetVersion())), ct);
+        return true;
     }
 
     private static async Task<bool> AnyTableAsync(OpenMaasDbContext db, CancellationToken ct) =>

@@ -27,7 +27,18 @@ internal sealed class RedisQuotaCounter(
     private readonly SemaphoreSlim _sync = new(1, 1);
     private string _generation = string.Empty;
 
+    /// <summary>How far two nodes' clocks may differ: an adopting node also adds calls it settled this long before the
+    /// rebuild's read.</summary>
+    private static readonly TimeSpan ClockMargin = TimeSpan.FromSeconds(1);
+
     private RedisKey GenerationKey => redis.Key("quota:generation");
+
+    /// <summary>A generation is <c>id:unix-ms</c>, the time its rebuild read the usage log.</summary>
+    private static DateTimeOffset ReadAt(string generation) =>
+        generation.LastIndexOf(':') is var colon and > 0
+        && long.TryParse(generation.AsSpan(colon + 1), System.Globalization.CultureInfo.InvariantCulture, out var ms)
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            : DateTimeOffset.MinValue;
 
     /// <summary>Every counter a call counts against, with its limit: add a pair here for a new kind of limit.</summary>
     internal static List<(string Field, long Limit)> Counters(QuotaKey key, EffectiveLimits limits) =>
@@ -168,7 +179,10 @@ internal sealed class RedisQuotaCounter(
 
             if (current.HasValue)
             {
-                if (await RunAsync(QuotaScripts.Adopt, current!, day, inFlight.Snapshot()))
+                // The calls this node settled after the rebuild read the usage log are in neither: add them too
+                // (a margin for clocks of two nodes that differ a little).
+                var since = ReadAt(current!) - ClockMargin;
+                if (await RunAsync(QuotaScripts.Adopt, current!, day, inFlight.Snapshot(since)))
                 {
                     _generation = current!;
                 }
@@ -195,6 +209,9 @@ internal sealed class RedisQuotaCounter(
 
         try
         {
+            // Open calls first, then the log: a call that settles in between is counted twice (strict), never lost.
+            var readAt = inFlight.Now;
+            var open = inFlight.Snapshot().Where(p => p.Key.Day == day).ToList();
             var calls = new Dictionary<QuotaKey, int>();
             foreach (var t in await usage.PerModelAsync(null, day, ct))
             {
@@ -202,12 +219,12 @@ internal sealed class RedisQuotaCounter(
             }
 
             var tokens = await usage.PerTokenAsync(null, day, ct);
-            foreach (var (key, n) in inFlight.Snapshot().Where(p => p.Key.Day == day))
+            foreach (var (key, n) in open)
             {
                 calls[key] = calls.GetValueOrDefault(key) + n;
             }
 
-            var generation = Guid.NewGuid().ToString("N");
+            var generation = Guid.NewGuid().ToString("N") + ":" + readAt.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (await RunAsync(QuotaScripts.Rebuild, generation, day, calls, tokens))
             {
                 _generation = generation;

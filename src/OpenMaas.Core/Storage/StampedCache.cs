@@ -50,12 +50,18 @@ internal sealed class StampedCache<TKey, TValue>(IChangeNotice stamp, int capaci
 
     private void Add(Generation generation, TKey key, TValue value)
     {
-        if (Interlocked.Increment(ref generation.Count) > capacity)
+        // Reserve a slot without ever going past capacity (a reader of Count never sees more than capacity).
+        int count;
+        do
         {
-            Interlocked.Decrement(ref generation.Count);
-            Interlocked.CompareExchange(ref _current, new Generation(generation.Stamp), generation);
-            return;
+            count = Volatile.Read(ref generation.Count);
+            if (count >= capacity)
+            {
+                Interlocked.CompareExchange(ref _current, new Generation(generation.Stamp), generation);
+                return;
+            }
         }
+        while (Interlocked.CompareExchange(ref generation.Count, count + 1, count) != count);
 
         if (!generation.Entries.TryAdd(key, value))
         {

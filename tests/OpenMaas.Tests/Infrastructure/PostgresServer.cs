@@ -75,11 +75,20 @@ public sealed class PostgresServer : IAsyncDisposable
     }
 
     /// <summary>Stops the server (fast shutdown), keeping its data.</summary>
-    public Task StopAsync()
+    /// <remarks>
+    /// As root the process started is <c>runuser</c>, which does not pass a signal on to the postmaster; <c>pg_ctl stop</c>
+    /// signals the postmaster itself and waits until its lock file is gone, so a restart on the same folder can follow.
+    /// </remarks>
+    public async Task StopAsync()
     {
+        if (_process is null)
+        {
+            return;
+        }
+
+        await ServiceProcess.RunAsync(Path.Combine(Bin, "pg_ctl"), ["stop", "-D", Path.Combine(Folder, "data"), "-m", "fast", "-w", "-t", "30"], RunAs);
         ServiceProcess.Stop(_process);
         _process = null;
-        return Task.CompletedTask;
     }
 
     public async Task StartProcessAsync()
@@ -88,11 +97,20 @@ public sealed class PostgresServer : IAsyncDisposable
             ["-D", Path.Combine(Folder, "data"), "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-k", Folder,
              "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
              "-c", "max_connections=1000", "-c", "shared_buffers=32MB"], RunAs))!;
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null && log.Count < 200) log.Enqueue(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null && log.Count < 200) log.Enqueue(e.Data); };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        await ServiceProcess.WaitForPortAsync(Port, TimeSpan.FromSeconds(30));
+        try
+        {
+            await ServiceProcess.WaitForPortAsync(Port, TimeSpan.FromSeconds(30));
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            throw new InvalidOperationException($"PostgreSQL did not start on port {Port}: {string.Join('\n', log)}", e);
+        }
+
         // Accepting TCP is not yet accepting queries (the startup packet is refused while it recovers).
         for (var i = 0; ; i++)
         {

@@ -15,4 +15,6 @@ namespace OpenMaas.Server.Anthropic;
 [JsonSerializable(typeof(CountTokensResponse))]
 [JsonSerializable(typeof(MessagesResponse))]
 [JsonSerializable(typeof(AnthropicErrorResponse))]
+[JsonSerializable(typeof(AnthropicModelInfo))]
+[JsonSerializable(typeof(AnthropicModelList))]
 public sealed partial class AnthropicJson : JsonSerializerContext;

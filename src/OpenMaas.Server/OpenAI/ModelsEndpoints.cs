@@ -1,18 +1,21 @@
 using OpenMaas.Core.Catalog;
+using OpenMaas.Server.Anthropic;
 using OpenMaas.Server.Auth;
 using OpenMaas.Server.Pipeline;
 
 namespace OpenMaas.Server.OpenAI;
 
 /// <summary><c>GET /v1/models</c> and <c>GET /v1/models/{owner}/{name}</c> (free: no quota): exactly the models with
-/// API-Inference on.</summary>
+/// API-Inference on, inside the token's scope. Anthropic's clients (they send <c>anthropic-version</c>) get the same
+/// models in Anthropic's shape and errors (<see cref="AnthropicModels"/>).</summary>
 internal static class ModelsEndpoints
 {
     public static RouteGroupBuilder MapModels(this RouteGroupBuilder v1)
     {
-        v1.MapGet("/models", ListModels).WithName("ListModels");
+        var errors = new ModelsErrorWriter(OpenAIErrorWriter.Instance);
+        v1.MapGet("/models", ListModels).WithName("ListModels").WithErrorWriter(errors);
         // Catch-all: SDKs escape the slash of "owner/name" as %2F, which routing does not split on.
-        v1.MapGet("/models/{**id}", GetModel).WithName("GetModel");
+        v1.MapGet("/models/{**id}", GetModel).WithName("GetModel").WithErrorWriter(errors);
         return v1;
     }
 
@@ -21,6 +24,11 @@ internal static class ModelsEndpoints
     {
         var scope = http.TokenScope();
         var models = await catalog.ListServedAsync(ct);
+        if (AnthropicModels.IsAnthropic(http.Request))
+        {
+            return TypedResults.Json(AnthropicModels.Page([.. models.Where(m => scope.Allows(m.Id))], http.Request.Query), AnthropicJson.Default.AnthropicModelList);
+        }
+
         return TypedResults.Json(new ModelList([.. models.Where(m => scope.Allows(m.Id)).Select(ToWire)]), OpenAIJson.Default.ModelList);
     }
 
@@ -29,7 +37,9 @@ internal static class ModelsEndpoints
         id = Uri.UnescapeDataString(id);
         var model = ApiInferenceAuthorizer.EnsureApiInference(ModelResolution.Found(id, await catalog.FindAsync(id, ct)));
         TokenScopeAuthorizer.EnsureAllowed(http.TokenScope(), model.Id);
-        return TypedResults.Json(ToWire(model), OpenAIJson.Default.ModelObject);
+        return AnthropicModels.IsAnthropic(http.Request)
+            ? TypedResults.Json(AnthropicModels.ToWire(model), AnthropicJson.Default.AnthropicModelInfo)
+            : TypedResults.Json(ToWire(model), OpenAIJson.Default.ModelObject);
     }
 
     private static ModelObject ToWire(ModelRecord m) => new(m.Id, m.CreatedAt.ToUnixTimeSeconds(), m.Owner);

@@ -184,6 +184,43 @@ public sealed class ScopedTokenTests(ScopedTokenTests.Fixture server) : IClassFi
         _ = user;
     }
 
+    [Fact]
+    public async Task AnthropicClients_ListTheScopedModels_InAnthropicsShape_WithPaging()
+    {
+        var (user, _) = await server.CreateUserAsync("scoped-anthropic");
+        var one = await CreateTokenAsync(user.Id, new TokenScope { Models = [TestAssets.StoriesId] });
+        var owner = await CreateTokenAsync(user.Id, new TokenScope { Models = ["karpathy/*"] });
+        global::Anthropic.AnthropicClient Client(string token) =>
+            new() { ApiKey = token, BaseUrl = server.BaseAddress.ToString().TrimEnd('/'), MaxRetries = 0 };
+
+        var listed = await Client(one).Models.List();
+        var only = Assert.Single(listed.Items);
+        Assert.Equal((TestAssets.StoriesId, "model"), (only.ID, only.Type.ToString()));
+        Assert.False(listed.HasNext());
+
+        // Paging by cursor: one model a page, the second page after the first's id.
+        var first = await Client(owner).Models.List(new global::Anthropic.Models.Models.ModelListParams { Limit = 1 });
+        Assert.Single(first.Items);
+        Assert.True(first.HasNext());
+        var second = await first.Next();
+        Assert.NotEqual(first.Items[0].ID, Assert.Single(second.Items).ID);
+        Assert.False(second.HasNext());
+
+        Assert.Equal(TestAssets.StoriesId, (await Client(one).Models.Retrieve(TestAssets.StoriesId)).ID);
+        await Assert.ThrowsAsync<global::Anthropic.Exceptions.AnthropicForbiddenException>(() => Client(one).Models.Retrieve(SecondModel));
+        await Assert.ThrowsAsync<global::Anthropic.Exceptions.AnthropicNotFoundException>(() => Client(one).Models.Retrieve("nobody/nothing"));
+
+        // Errors in Anthropic's shape; OpenAI's clients (no anthropic-version) still get OpenAI's list.
+        using var raw = server.CreateClient(owner);
+        raw.DefaultRequestHeaders.Add("anthropic-version", "2023-06-01");
+        using var bad = await raw.GetAsync("/v1/models?limit=0");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var error = await bad.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(("error", "invalid_request_error"), (error.GetProperty("type").GetString(), error.GetProperty("error").GetProperty("type").GetString()));
+        using var openAi = server.CreateClient(owner);
+        Assert.Equal("list", (await openAi.GetFromJsonAsync<JsonElement>("/v1/models")).GetProperty("object").GetString());
+    }
+
     private async Task<string> CreateTokenAsync(long userId, TokenScope scope) =>
         (await server.Services.GetRequiredService<ITokenService>().CreateAsync(userId, "scoped", null, scope)).Text;
 }

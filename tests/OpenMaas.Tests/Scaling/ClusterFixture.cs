@@ -32,7 +32,7 @@ public class ClusterFixture : IAsyncLifetime
 
     protected virtual bool SecondNode => true;
 
-    protected virtual string[] NodeSettings => ["--Inference:ParallelSequences=16", "--Inference:QueueLimit=2000", "--Redis:TimeoutMs=5000", "--Onnx:BuiltInEmbeddingModel=false"];
+    protected virtual string[] NodeSettings => ["--Inference:ParallelSequences=16", "--Inference:QueueLimit=2000", "--Redis:TimeoutMs=5000"];
 
     public string DataA => Path.Combine(_root, "a");
 

@@ -8,6 +8,7 @@ using OpenMaas.Core.Hub;
 using OpenMaas.Core;
 using OpenMaas.Server.Onnx;
 using OpenMaas.Server.Runtimes;
+using OpenMaas.Server.Upstream;
 
 namespace OpenMaas.Server.Cli;
 

@@ -15,7 +15,8 @@ public sealed class PostgresServer : IAsyncDisposable
     private static readonly Lazy<Task<PostgresServer>> SharedServer = new(async () =>
     {
         var server = await StartAsync();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        // The test host gives exit handlers little time: an immediate shutdown, not a waited one, so no server outlives it.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.StopNow();
         return server;
     });
     private Process? _process;
@@ -124,6 +125,24 @@ public sealed class PostgresServer : IAsyncDisposable
             {
                 await Task.Delay(100);
             }
+        }
+    }
+
+    /// <summary>Immediate shutdown (SIGQUIT to the postmaster named in its pid file), without waiting; then the folder goes.</summary>
+    private void StopNow()
+    {
+        try
+        {
+            var pidFile = Path.Combine(Folder, "data", "postmaster.pid");
+            if (File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).First(), out var pid))
+            {
+                ServiceProcess.Signal(pid, "QUIT");
+            }
+
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
         }
     }
 

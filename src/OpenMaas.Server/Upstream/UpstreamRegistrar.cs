@@ -1,9 +1,8 @@
 using OpenMaas.Core.Catalog;
 using OpenMaas.Core.Upstream;
 using OpenMaas.Inference.Upstream;
-using OpenMaas.Server.Upstream;
 
-namespace OpenMaas.Server.Cli;
+namespace OpenMaas.Server.Upstream;
 
 /// <summary>Adds and removes upstream deployments: the first one of a model puts the model into the library (format
 /// <c>upstream</c>); later ones add capacity.</summary>

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: builds everything (warnings are errors) and runs every test — unit, functional (real Kestrel on
 # loopback, real stories260K model, OpenAI .NET SDK) and the node `openai` client checks.
-# Needs ../shared (or OPENMAAS_SHARED) for the test models.
+# Needs ../shared (or OPENMAAS_SHARED) for the test models. A second pass runs the main functional, quota and token
+# tests again on PostgreSQL (a real server the tests start on loopback; see tests/.../Infrastructure/TestDatabase.cs).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -14,6 +15,15 @@ trap 'rm -f "$log"' EXIT
 set +e
 dotnet test OpenMaas.slnx -c Release --nologo "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
+if [ "$rc" -eq 0 ] && [ -z "${OPENMAAS_SKIP_POSTGRES_PASS:-}" ]; then
+  echo "== the same functional tests on PostgreSQL =="
+  pg_tests="FullyQualifiedName~OpenMaas.Tests.Functional.CompletionsTests|FullyQualifiedName~OpenMaas.Tests.Functional.OpenAISdkTests"
+  pg_tests+="|FullyQualifiedName~OpenMaas.Tests.Quota.QuotaClientTests|FullyQualifiedName~OpenMaas.Tests.Quota.QuotaConcurrencyTests"
+  pg_tests+="|FullyQualifiedName~OpenMaas.Tests.Quota.QuotaStreamTests|FullyQualifiedName~OpenMaas.Tests.Quota.QuotaCliTests"
+  pg_tests+="|FullyQualifiedName~OpenMaas.Tests.Tokens.TokenAuthTests|FullyQualifiedName~OpenMaas.Tests.Tokens.ConsoleApiTests"
+  OPENMAAS_TEST_DATABASE=postgres dotnet test tests/OpenMaas.Tests -c Release --nologo --no-build --filter "$pg_tests" 2>&1 | tee -a "$log"
+  rc=${PIPESTATUS[0]}
+fi
 set -e
 
 # One plain closing line for CI: "N passed, N failed".

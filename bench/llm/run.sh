@@ -3,6 +3,12 @@
 # the raw in-process LLamaSharp decode loop, all greedy, 200 tokens, prompt "Once upon a time", 1 llama.cpp thread.
 #
 #   bench/llm/run.sh        # prints a JSON summary and a markdown table; ROUNDS=5 rounds of REPS=3 runs of each part
+#   ROUNDS=1 REPS=1 WARMUP=short bench/llm/run.sh    # a smoke run of every part (minutes; numbers not meaningful)
+#
+# llama.cpp's own llama-server (the strongest CPU peer, ../shared/peers/PEERS.md section 5) takes part when its binary
+# is found: LLAMA_SERVER=/path/to/llama-server, else /tmp/llama-server/src/build/bin/llama-server. Same settings as
+# ours: 1 thread, 8 slots, the same context per slot, flash attention off; driven by the same SSE client, 1 and 8
+# streams, in the same rounds (interleaved with ours). LLAMA_SERVER=none leaves it out.
 #
 # Needs: the .NET 10 SDK, Node.js 20+, npm (first run only: installs node-llama-cpp into bench/llm/peer/node_modules),
 # and the test assets in ${OPENMAAS_SHARED:-../shared} (models/stories260K.gguf, peers/llamacpp-bench.mjs).
@@ -17,17 +23,24 @@ shared="$(cd "${OPENMAAS_SHARED:-../shared}" && pwd)"
 model_file="$shared/models/stories260K.gguf"
 peer_src="$shared/peers/llamacpp-bench.mjs"
 rounds="${ROUNDS:-5}" reps="${REPS:-3}" quiet_wait_s="${QUIET_WAIT_S:-120}" tokens=200 threads=1 parallel=8 ctx=256 model_id=karpathy/stories260K
+warmup="${WARMUP:-full}"
+llama_bin="${LLAMA_SERVER:-/tmp/llama-server/src/build/bin/llama-server}"
+[ "$llama_bin" = none ] || [ -x "$llama_bin" ] || { echo "run.sh: no llama-server at $llama_bin (set LLAMA_SERVER); that peer is skipped" >&2; llama_bin=none; }
 prompt='Once upon a time'
 for f in "$model_file" "$peer_src"; do [ -f "$f" ] || { echo "run.sh: missing $f (set OPENMAAS_SHARED)" >&2; exit 1; }; done
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/openmaas-bench.XXXXXX")"
-server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$server_pid" 2>/dev/null || true
+server_pid="" llama_pid=""
+stop_pid() {
+  if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then
+    kill -TERM "$1" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$1" 2>/dev/null || true
   fi
+}
+cleanup() {
+  stop_pid "$server_pid"
+  stop_pid "$llama_pid"
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -100,11 +113,35 @@ client() { timeout 300 node "$here/sse-client.mjs" --url "$url" --token "$token"
 # .NET's tiered JIT (tier 0, then instrumented, then tier 1) keeps recompiling the request path for the first few
 # thousand requests; until it settles, a request costs about 3 ms of server CPU instead of about 1 ms. So the warm-up
 # sends ~3,000 short streams (8 tokens, 4 at a time) and then full-length ones, before anything is measured.
-step "warm-up: loads the model, then ~3,000 short streams and some full ones so that the tiered JIT settles"
-client --clients 4 --reps 750 --tokens 8 >/dev/null
-client --clients 1 --reps 20 >/dev/null
-client --clients "$parallel" --reps 5 >/dev/null
+if [ "$warmup" = short ]; then
+  step "warm-up (short: the JIT has not settled, numbers are a smoke check only)"
+  client --clients 4 --reps 5 --tokens 8 >/dev/null
+else
+  step "warm-up: loads the model, then ~3,000 short streams and some full ones so that the tiered JIT settles"
+  client --clients 4 --reps 750 --tokens 8 >/dev/null
+  client --clients 1 --reps 20 >/dev/null
+  client --clients "$parallel" --reps 5 >/dev/null
+fi
 rss_loaded="$(rss_kib VmRSS)"
+
+# --- peer: llama-server, same settings (1 thread, $parallel slots of $ctx tokens, flash attention off) -----------------
+llama_url=""
+if [ "$llama_bin" != none ]; then
+  llama_port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+  llama_url="http://127.0.0.1:$llama_port"
+  step "llama-server on $llama_url (-t $threads -tb $threads -np $parallel -c $((ctx * parallel)) -fa off)"
+  "$llama_bin" -m "$model_file" -t "$threads" -tb "$threads" -np "$parallel" -c "$((ctx * parallel))" -fa off \
+    --host 127.0.0.1 --port "$llama_port" --no-webui >"$tmp/llama-server.log" 2>&1 &
+  llama_pid=$!
+  for i in $(seq 150); do
+    curl -fsS "$llama_url/health" >/dev/null 2>&1 && break
+    kill -0 "$llama_pid" 2>/dev/null || { tail -20 "$tmp/llama-server.log" >&2; echo "run.sh: llama-server exited" >&2; exit 1; }
+    [ "$i" = 150 ] && { echo "run.sh: llama-server not up after 30 s" >&2; exit 1; }
+    sleep 0.2
+  done
+  llama_client() { timeout 300 node "$here/sse-client.mjs" --url "$llama_url" --model "$model_id" --prompt "$prompt" --tokens "$tokens" --keep-alive false "$@"; }
+  llama_client --clients "$parallel" --reps 2 >/dev/null
+fi
 
 # --- measured rounds: the parts take turns, so that drift in this shared VM's speed hits them all alike --------------
 for round in $(seq "$rounds"); do
@@ -120,6 +157,11 @@ for round in $(seq "$rounds"); do
   step "round $round/$rounds: OpenMaaS HTTP/SSE, 1 client then $parallel concurrent clients ($reps reps each)"
   client --clients 1 --reps "$reps" | tee -a "$tmp/http1.jsonl" >&2
   client --clients "$parallel" --reps "$reps" | tee -a "$tmp/http8.jsonl" >&2
+  if [ -n "$llama_url" ]; then
+    step "round $round/$rounds: llama-server HTTP/SSE, 1 client then $parallel concurrent clients ($reps reps each)"
+    llama_client --clients 1 --reps "$reps" | tee -a "$tmp/llama1.jsonl" >&2
+    llama_client --clients "$parallel" --reps "$reps" | tee -a "$tmp/llama8.jsonl" >&2
+  fi
 done
 rss_after="$(rss_kib VmRSS)" rss_peak="$(rss_kib VmHWM)"
 

@@ -2,7 +2,7 @@
 // with a keep-alive agent, a minimal SSE parser (split on blank lines, JSON.parse of each `data:` line), no SDK.
 //
 // usage: node sse-client.mjs --url http://127.0.0.1:PORT --model ID [--clients 1] [--reps 5] [--tokens 200]
-//                            [--prompt "Once upon a time"] [--endpoint completions|chat] [--timeout-s 60]
+//                            [--prompt "Once upon a time"] [--endpoint completions|chat] [--timeout-s 60] [--keep-alive false]
 //
 // Each repetition starts `clients` streams at once and waits for all of them. Per stream:
 //   ttft        = first content chunk - request start (ms)
@@ -19,7 +19,7 @@ const { values: a } = parseArgs({
     url: { type: 'string' }, model: { type: 'string' }, clients: { type: 'string', default: '1' },
     token: { type: 'string', default: '' }, reps: { type: 'string', default: '5' }, tokens: { type: 'string', default: '200' },
     prompt: { type: 'string', default: 'Once upon a time' }, endpoint: { type: 'string', default: 'completions' },
-    'timeout-s': { type: 'string', default: '60' },
+    'timeout-s': { type: 'string', default: '60' }, 'keep-alive': { type: 'string', default: 'true' },
   },
 });
 if (!a.url || !a.model) { console.error('usage: node sse-client.mjs --url URL --model ID [--clients N] [--reps R] [--tokens T]'); process.exit(2); }
@@ -30,7 +30,9 @@ const body = JSON.stringify({
   model: a.model, stream: true, stream_options: { include_usage: true }, temperature: 0, max_tokens: TOKENS, ignore_eos: true,
   ...(chat ? { messages: [{ role: 'user', content: a.prompt }] } : { prompt: a.prompt }),
 });
-const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
+// --keep-alive false: a new connection per stream (llama-server closes a streamed response's connection, and a reused
+// socket then fails with "socket hang up").
+const agent = new http.Agent({ keepAlive: a['keep-alive'] !== 'false', maxSockets: CLIENTS });
 
 function contentOf(evt) {
   const c = evt.choices?.[0];

@@ -4,6 +4,9 @@
 # quota switched off (Auth:Enabled=false, Quota:Enabled=false), in one run, rounds interleaved.
 #   bench/quota/run.sh            ROUNDS=3 DURATION=10s CONNECTIONS="32 1" by default
 # 32 connections saturate the 2-core box (throughput cost); 1 connection shows the latency each call pays.
+# With PostgreSQL and redis-server installed (CLUSTER=1, the default when they are), also the same quota path on
+# PostgreSQL + Redis: one node (pg-redis) and two nodes sharing them (pg-redis-2n: two wrk, half the connections each,
+# at least 1, req/s summed, the worse p50/p99 of the two).
 # Needs wrk (apt-get install -y wrk) and ../shared/models/stories260K.gguf (or OPENMAAS_SHARED).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -22,30 +25,67 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # One data folder per variant (each server owns its usage log), same model, same settings otherwise.
-start() { # name, extra env...
+pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+cluster="${CLUSTER:-$([ -n "$pg_bin" ] && command -v redis-server >/dev/null && echo 1 || echo 0)}"
+shared_db=() # --database/--redis of the cluster variants
+if [ "$cluster" = 1 ]; then
+  # PostgreSQL (as the postgres account when root: it refuses root) and Redis on free ports in the temp folder.
+  pg_port="$(free_port)" redis_port="$(free_port)"
+  mkdir -p "$work/pg"; as=(); if [ "$(id -u)" = 0 ]; then chown postgres "$work/pg"; chmod 755 "$work"; as=(runuser -u postgres --); fi
+  "${as[@]}" "$pg_bin/initdb" -D "$work/pg/data" -U postgres --auth=trust --no-sync >/dev/null
+  "${as[@]}" "$pg_bin/postgres" -D "$work/pg/data" -p "$pg_port" -k "$work/pg" -c listen_addresses=127.0.0.1 -c max_connections=400 > "$work/pg.log" 2>&1 &
+  pids+=($!)
+  redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no > "$work/redis.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$pg_port" && break; sleep 0.2; done
+  shared_db=(--database "Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres;Maximum Pool Size=50" --redis "127.0.0.1:$redis_port")
+fi
+
+start() { # name, extra env... (a name starting with pg- runs on the shared PostgreSQL + Redis)
   local name="$1"; shift
-  local data="$work/$name" port; port="$(free_port)"
-  dotnet "$dll" model add "$shared/models/stories260K.gguf" --id karpathy/stories260K --link --data "$data" >/dev/null
-  dotnet "$dll" user add bench --data "$data" >/dev/null 2>&1
-  dotnet "$dll" quota set --daily 2000000000 --user bench --data "$data" 2>/dev/null
-  echo "Bearer $(dotnet "$dll" token create --user bench --data "$data" 2>/dev/null)" > "$work/$name.auth"
+  local data="$work/$name" port db=(); port="$(free_port)"
+  [[ "$name" == pg-* ]] && db=("${shared_db[@]}")
+  # The pg- variants share one database: the second and third find the model and the user there already.
+  dotnet "$dll" model add "$shared/models/stories260K.gguf" --id karpathy/stories260K --link --data "$data" "${db[@]}" >/dev/null 2>&1 || true
+  dotnet "$dll" user add bench --data "$data" "${db[@]}" >/dev/null 2>&1 || true
+  dotnet "$dll" quota set --daily 2000000000 --user bench --data "$data" "${db[@]}" 2>/dev/null
+  echo "Bearer $(dotnet "$dll" token create --user bench --data "$data" "${db[@]}" 2>/dev/null)" > "$work/$name.auth"
   env OPENMAAS_Inference__QueueLimit=4096 OPENMAAS_Logging__LogLevel__Default=Warning "$@" \
-    dotnet "$dll" serve --urls "http://127.0.0.1:$port" --data "$data" > "$work/$name.log" 2>&1 &
+    dotnet "$dll" serve --urls "http://127.0.0.1:$port" --data "$data" "${db[@]}" > "$work/$name.log" 2>&1 &
   pids+=($!)
   echo "$port" > "$work/$name.port"
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && return; sleep 0.2; done
   echo "server $name did not start" >&2; cat "$work/$name.log" >&2; exit 1
 }
 
-load() { # name, duration, connections → RESULT line
+wrk1() { # name, duration, connections → RESULT line
   AUTH="$(cat "$work/$1.auth")" MODEL=karpathy/stories260K \
     wrk -t1 -c"$3" -d"$2" --latency -s "$here/chat1.lua" "http://127.0.0.1:$(cat "$work/$1.port")/v1/chat/completions" | grep RESULT
+}
+
+load() { # name, duration, connections → RESULT line (pg-redis-2n: both nodes at once, half the connections each)
+  if [ "$1" != pg-redis-2n ]; then wrk1 "$@"; return; fi
+  local half=$(( $3 / 2 > 0 ? $3 / 2 : 1 ))
+  wrk1 pg-redis-2n "$2" "$half" > "$work/2n.a" & local a=$!
+  wrk1 pg-redis-2n-b "$2" "$half" > "$work/2n.b"; wait "$a"
+  python3 - "$work/2n.a" "$work/2n.b" <<'PY'
+import re, sys
+r = [dict(re.findall(r"(\w+)=([0-9.]+)", open(f).read())) for f in sys.argv[1:]]
+print("RESULT rps=%.1f p50=%.3f p99=%.3f requests=%d errors=%d" % (sum(float(x["rps"]) for x in r), max(float(x["p50"]) for x in r),
+      max(float(x["p99"]) for x in r), sum(int(x["requests"]) for x in r), sum(int(x["errors"]) for x in r)))
+PY
 }
 
 start quota
 start quota-nofsync OPENMAAS_Quota__UsageLogFsync=false
 start off OPENMAAS_Auth__Enabled=false OPENMAAS_Quota__Enabled=false
 variants=(quota quota-nofsync off)
+if [ "$cluster" = 1 ]; then
+  start pg-redis
+  start pg-redis-2n
+  start pg-redis-2n-b
+  variants+=(pg-redis pg-redis-2n)
+fi
 for v in "${variants[@]}"; do load "$v" 15s 32 >/dev/null; done # warm-up: model load, tiered JIT
 
 for conns in $connections; do

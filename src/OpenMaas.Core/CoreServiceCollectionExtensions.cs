@@ -6,6 +6,7 @@ using OpenMaas.Core.Library;
 using OpenMaas.Core.Quota;
 using OpenMaas.Core.Settings;
 using OpenMaas.Core.Storage;
+using OpenMaas.Core.Upstream;
 
 namespace OpenMaas.Core;
 
@@ -23,6 +24,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<IModelPopularity, ModelPopularity>();
         services.TryAddSingleton<IModelCatalog, ModelCatalog>();
         services.AddOpenMaasAccounts();
+        services.AddOpenMaasUpstreamStore();
         services.TryAddSingleton<ISiteSettings, SiteSettings>();
         return services;
     }

@@ -8,7 +8,7 @@ internal sealed class AccountService(
     IDbContextFactory<OpenMaasDbContext> factory,
     DatabaseInitializer initializer,
     IPasswordHasher<UserAccount> hasher,
-    AuthStamp stamp,
+    IChangeNotice stamp,
     TimeProvider clock) : IAccountService
 {
     public Task<UserAccount?> FindAsync(string name, CancellationToken ct = default) =>
@@ -43,7 +43,20 @@ internal sealed class AccountService(
         }
 
         db.Users.Add(user);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            if (await NameTakenAsync(name, ct))
+            {
+                return null; // created meanwhile by another process (two nodes bootstrapping the admin at once)
+            }
+
+            throw;
+        }
+
         return user;
     }
 
@@ -90,6 +103,12 @@ internal sealed class AccountService(
         }
 
         return hasher.VerifyHashedPassword(user, hash, password) == PasswordVerificationResult.Failed ? null : user;
+    }
+
+    private async Task<bool> NameTakenAsync(string name, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.Users.AnyAsync(u => u.Name == name, ct);
     }
 
     private async Task<T> QueryAsync<T>(Func<OpenMaasDbContext, Task<T>> query, CancellationToken ct)

@@ -103,6 +103,9 @@ public enum ApiInferenceMode
 public static class ModelFormats
 {
     public const string Gguf = "gguf";
+
+    /// <summary>Served by remote OpenAI-compatible engines (vLLM, SGLang, llama-server, Ollama, another OpenMaaS).</summary>
+    public const string Upstream = "upstream";
 }
 
 public static class ModelRevisions

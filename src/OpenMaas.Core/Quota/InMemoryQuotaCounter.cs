@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using OpenMaas.Core.Diagnostics;
 
 namespace OpenMaas.Core.Quota;
 
@@ -50,9 +51,16 @@ internal sealed class InMemoryQuotaCounter : IQuotaCounter
             };
             if (verdict != QuotaVerdict.Admitted)
             {
+                OpenMaasMeter.Admission(verdict switch
+                {
+                    QuotaVerdict.DailyLimitReached => "daily_limit",
+                    QuotaVerdict.ModelLimitReached => "model_limit",
+                    _ => "token_limit",
+                });
                 return ValueTask.FromResult(new Admission(verdict, day.Total, modelUsed, tokenUsed));
             }
 
+            OpenMaasMeter.Admission("admitted");
             day.Total++;
             day.PerModel[key.ModelId] = ++modelUsed;
             if (key.TokenId is { } token)

@@ -6,7 +6,7 @@ namespace OpenMaas.Core.Quota;
 
 /// <summary>Rebuilds today's in-process counters from the usage log before the server takes requests, so a
 /// restart (or a crash) never shows fewer calls than had completed.</summary>
-internal sealed partial class QuotaCounterRebuilder(
+internal sealed class QuotaCounterRebuilder(
     InMemoryQuotaCounter counter,
     IUsageQueries usage,
     QuotaCalendar calendar,
@@ -27,11 +27,8 @@ internal sealed partial class QuotaCounterRebuilder(
         }
 
         counter.MarkReady();
-        LogRebuilt(logger, totals.Sum(t => t.Calls), totals.Select(t => t.UserId).Distinct().Count(), today);
+        QuotaLog.Rebuilt(logger, totals.Sum(t => t.Calls), totals.Select(t => t.UserId).Distinct().Count(), today);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Quota counters rebuilt from the usage log: {Calls} calls by {Users} users on {Day}")]
-    private static partial void LogRebuilt(ILogger logger, int calls, int users, DateOnly day);
 }

@@ -7,9 +7,9 @@ namespace OpenMaas.Core.Quota;
 internal sealed class QuotaLimits(
     IDbContextFactory<OpenMaasDbContext> factory,
     DatabaseInitializer initializer,
-    SqliteReads reads,
+    DbConnections reads,
     IOptions<QuotaOptions> options,
-    AuthStamp stamp,
+    IChangeNotice stamp,
     TimeProvider clock) : IQuotaLimits
 {
     /// <summary>(user, model) pairs kept in memory between changes; past it the cache starts over.</summary>
@@ -19,7 +19,8 @@ internal sealed class QuotaLimits(
 
     // The hot path of every inference call, on a cache miss: at most four rows (default, user, model, user+model).
     private const string ForCall =
-        "SELECT UserId, ModelId, DailyCalls FROM quota_limits WHERE (UserId IS NULL OR UserId = $user) AND (ModelId IS NULL OR ModelId = $model)";
+        "SELECT \"UserId\", \"ModelId\", \"DailyCalls\" FROM quota_limits " +
+        "WHERE (\"UserId\" IS NULL OR \"UserId\" = @user) AND (\"ModelId\" IS NULL OR \"ModelId\" = @model)";
 
     public async Task<EffectiveLimits> ResolveAsync(long userId, string modelId, CancellationToken ct = default) =>
         await _forCall.GetOrLoadAsync((userId, modelId), this, static (self, key, ct) => self.ReadAsync(key.Item1, key.Item2, ct), ct);
@@ -29,8 +30,8 @@ internal sealed class QuotaLimits(
         await using var connection = await reads.OpenAsync(ct);
         await using var command = connection.CreateCommand();
         command.CommandText = ForCall;
-        command.Parameters.AddWithValue("$user", userId);
-        command.Parameters.AddWithValue("$model", modelId);
+        command.Add("@user", userId);
+        command.Add("@model", modelId);
         var rows = new List<QuotaLimit>(4);
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {

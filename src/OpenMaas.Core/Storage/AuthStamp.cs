@@ -12,7 +12,7 @@ namespace OpenMaas.Core.Storage;
 /// file times, which tick only every few milliseconds on Linux. SQLite's WAL index (<c>-shm</c>) relies on the same
 /// property, so wherever the database itself can be shared, so can the stamp.
 /// </summary>
-internal sealed class AuthStamp(IOptions<DataOptions> data) : IDisposable
+internal sealed class AuthStamp(IOptions<DataOptions> data) : IChangeNotice, IDisposable
 {
     public const string FileName = "auth.stamp";
 

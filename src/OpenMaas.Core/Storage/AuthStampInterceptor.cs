@@ -13,7 +13,7 @@ namespace OpenMaas.Core.Storage;
 /// has committed: at once when SaveChanges ran its own transaction, at the commit of an explicit one otherwise.
 /// (<c>ExecuteUpdate</c> bypasses SaveChanges; its callers bump themselves.)
 /// </summary>
-internal sealed class AuthStampInterceptor(AuthStamp stamp) : SaveChangesInterceptor, IDbTransactionInterceptor
+internal sealed class AuthStampInterceptor(IChangeNotice stamp) : SaveChangesInterceptor, IDbTransactionInterceptor
 {
     private readonly ConditionalWeakTable<DbContext, object> _pending = [];
 

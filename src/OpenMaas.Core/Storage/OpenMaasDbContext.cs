@@ -8,7 +8,8 @@ using OpenMaas.Core.Usage;
 
 namespace OpenMaas.Core.Storage;
 
-/// <summary>The relational state of OpenMaaS (SQLite in the embedded default).</summary>
+/// <summary>The relational state of OpenMaaS: SQLite in the embedded default, PostgreSQL for several nodes. Schema changes
+/// go through migrations for both (docs/migrations.md).</summary>
 public sealed class OpenMaasDbContext(DbContextOptions<OpenMaasDbContext> options) : DbContext(options)
 {
     public DbSet<ModelRecord> Models => Set<ModelRecord>();
@@ -28,5 +29,13 @@ public sealed class OpenMaasDbContext(DbContextOptions<OpenMaasDbContext> option
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(OpenMaasDbContext).Assembly);
+        if (!Database.IsSqlite())
+        {
+            // SQLite's BINARY (byte order, case-sensitive) is PostgreSQL's "C".
+            foreach (var property in modelBuilder.Model.GetEntityTypes().SelectMany(e => e.GetProperties()).Where(p => p.GetCollation() == "BINARY"))
+            {
+                property.SetCollation("C");
+            }
+        }
     }
 }

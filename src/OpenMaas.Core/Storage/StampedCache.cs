@@ -3,12 +3,12 @@ using System.Collections.Concurrent;
 namespace OpenMaas.Core.Storage;
 
 /// <summary>
-/// A bounded in-memory cache of rows guarded by <see cref="AuthStamp"/>. Every lookup reads the stamp first; when it
+/// A bounded in-memory cache of rows guarded by an <see cref="IChangeNotice"/>. Every lookup reads the stamp first; when it
 /// has moved, the whole cache is dropped. A miss reads the database <em>after</em> that stamp read and files its row
 /// under the stamp it saw, so a row read while a change committed is dropped with its generation on the next call.
 /// At <c>capacity</c> entries the cache starts over rather than growing.
 /// </summary>
-internal sealed class StampedCache<TKey, TValue>(AuthStamp stamp, int capacity)
+internal sealed class StampedCache<TKey, TValue>(IChangeNotice stamp, int capacity)
     where TKey : notnull
 {
     private Generation _current = new(0);
@@ -50,12 +50,18 @@ internal sealed class StampedCache<TKey, TValue>(AuthStamp stamp, int capacity)
 
     private void Add(Generation generation, TKey key, TValue value)
     {
-        if (Interlocked.Increment(ref generation.Count) > capacity)
+        // Reserve a slot without ever going past capacity (a reader of Count never sees more than capacity).
+        int count;
+        do
         {
-            Interlocked.Decrement(ref generation.Count);
-            Interlocked.CompareExchange(ref _current, new Generation(generation.Stamp), generation);
-            return;
+            count = Volatile.Read(ref generation.Count);
+            if (count >= capacity)
+            {
+                Interlocked.CompareExchange(ref _current, new Generation(generation.Stamp), generation);
+                return;
+            }
         }
+        while (Interlocked.CompareExchange(ref generation.Count, count + 1, count) != count);
 
         if (!generation.Entries.TryAdd(key, value))
         {

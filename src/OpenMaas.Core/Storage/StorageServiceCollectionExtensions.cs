@@ -1,6 +1,7 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenMaas.Core.Hosting;
 
@@ -8,26 +9,33 @@ namespace OpenMaas.Core.Storage;
 
 public static class StorageServiceCollectionExtensions
 {
-    /// <summary>Registers the SQLite-backed <see cref="OpenMaasDbContext"/> in the data folder.</summary>
+    /// <summary>The migrations of each provider live in their own assembly (EF Core's advice for several providers).</summary>
+    public const string SqliteMigrations = "OpenMaas.Migrations.Sqlite";
+
+    public const string PostgresMigrations = "OpenMaas.Migrations.Postgres";
+
+    /// <summary>Registers <see cref="OpenMaasDbContext"/> on SQLite (the data folder) or PostgreSQL (<c>ConnectionStrings:Default</c>).</summary>
     public static IServiceCollection AddOpenMaasStorage(this IServiceCollection services)
     {
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section);
+        services.TryAddSingleton(sp => DatabaseTarget.From(
+            sp.GetService<IConfiguration>() ?? new ConfigurationBuilder().Build(), sp.GetRequiredService<IOptions<DataOptions>>().Value));
         services.AddDbContextFactory<OpenMaasDbContext>((sp, options) =>
-        {
-            var data = sp.GetRequiredService<IOptions<DataOptions>>().Value;
-            options.UseSqlite(ConnectionString(data)).AddInterceptors(sp.GetRequiredService<AuthStampInterceptor>());
-        });
+            options.UseOpenMaasDatabase(sp.GetRequiredService<DatabaseTarget>()).AddInterceptors(sp.GetRequiredService<AuthStampInterceptor>()));
         services.AddSingleton<AuthStamp>();
+        services.TryAddSingleton<IChangeNotice>(sp => sp.GetRequiredService<AuthStamp>());
         services.AddSingleton<AuthStampInterceptor>();
         services.AddSingleton<DatabaseInitializer>();
-        services.AddSingleton<SqliteReads>();
+        services.AddSingleton<DbConnections>();
+        services.AddSingleton<Diagnostics.IReadinessCheck, DatabaseReadiness>();
+        services.AddSingleton<Diagnostics.IReadinessCheck, ModelStoreReadiness>();
         return services;
     }
 
-    internal static string ConnectionString(DataOptions data) => new SqliteConnectionStringBuilder
+    /// <summary>The provider and its migrations assembly; the design-time factories of the migration projects use it too.</summary>
+    public static DbContextOptionsBuilder UseOpenMaasDatabase(this DbContextOptionsBuilder options, DatabaseTarget target) => target.Provider switch
     {
-        DataSource = data.DatabaseFile,
-        Cache = SqliteCacheMode.Default,
-        Pooling = true,
-        DefaultTimeout = 30,
-    }.ToString();
+        DatabaseProvider.Postgres => options.UseNpgsql(target.ConnectionString, o => o.MigrationsAssembly(PostgresMigrations)),
+        _ => options.UseSqlite(target.ConnectionString, o => o.MigrationsAssembly(SqliteMigrations)),
+    };
 }

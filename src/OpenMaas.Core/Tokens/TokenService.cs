@@ -9,8 +9,8 @@ namespace OpenMaas.Core.Tokens;
 internal sealed class TokenService(
     IDbContextFactory<OpenMaasDbContext> factory,
     DatabaseInitializer initializer,
-    SqliteReads reads,
-    AuthStamp stamp,
+    DbConnections reads,
+    IChangeNotice stamp,
     IUsageQueries usage,
     QuotaCalendar calendar,
     TimeProvider clock) : ITokenService
@@ -22,7 +22,8 @@ internal sealed class TokenService(
 
     // The hot path of every authenticated request: one lookup on the unique hash index, on a cache miss.
     private const string ByHash =
-        "SELECT t.Id, t.UserId, t.ExpiresAt, t.RevokedAt, u.Name, u.Role, u.Enabled, t.Models, t.DailyCalls FROM access_tokens t JOIN users u ON u.Id = t.UserId WHERE t.Hash = $hash";
+        "SELECT t.\"Id\", t.\"UserId\", t.\"ExpiresAt\", t.\"RevokedAt\", u.\"Name\", u.\"Role\", u.\"Enabled\", t.\"Models\", t.\"DailyCalls\" " +
+        "FROM access_tokens t JOIN users u ON u.\"Id\" = t.\"UserId\" WHERE t.\"Hash\" = @hash";
 
     public async Task<CreatedToken> CreateAsync(long userId, string? description, int? expiresDays, TokenScope scope, CancellationToken ct = default)
     {
@@ -147,7 +148,7 @@ internal sealed class TokenService(
         await using var connection = await reads.OpenAsync(ct);
         await using var command = connection.CreateCommand();
         command.CommandText = ByHash;
-        command.Parameters.AddWithValue("$hash", hash);
+        command.Add("@hash", hash);
         await using var row = await command.ExecuteReaderAsync(ct);
         if (!await row.ReadAsync(ct))
         {
@@ -158,7 +159,7 @@ internal sealed class TokenService(
         {
             Scope = TokenScope.From(row.IsDBNull(7) ? null : row.GetString(7), row.IsDBNull(8) ? null : row.GetInt32(8)),
         };
-        return (new TokenRow(valid, row.IsDBNull(2) ? null : row.GetDateTimeOffset(2), !row.IsDBNull(3), row.GetBoolean(6)), true);
+        return (new TokenRow(valid, row.IsDBNull(2) ? null : row.GetFieldValue<DateTimeOffset>(2), !row.IsDBNull(3), row.GetBoolean(6)), true);
     }
 
     private async Task<Dictionary<long, int>> UsedTodayAsync(long? userId, CancellationToken ct) =>

@@ -1,4 +1,5 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
+using OpenMaas.Core.Storage;
 
 namespace OpenMaas.Core.Usage;
 
@@ -6,59 +7,58 @@ namespace OpenMaas.Core.Usage;
 internal static class UsageLogBatch
 {
     private const string Insert =
-        "INSERT INTO usage_log (At, Day, UserId, TokenId, ModelId, Protocol, Endpoint, Status, LatencyMs, TtftMs, PromptTokens, CompletionTokens, RequestId, Counted) " +
-        "VALUES ($at, $day, $user, $token, $model, $protocol, $endpoint, $status, $latency, $ttft, $prompt, $completion, $request, $counted)";
+        "INSERT INTO usage_log (\"At\", \"Day\", \"UserId\", \"TokenId\", \"ModelId\", \"Protocol\", \"Endpoint\", \"Status\", \"LatencyMs\", \"TtftMs\", " +
+        "\"PromptTokens\", \"CompletionTokens\", \"RequestId\", \"Counted\") " +
+        "VALUES (@at, @day, @user, @token, @model, @protocol, @endpoint, @status, @latency, @ttft, @prompt, @completion, @request, @counted)";
 
-    private const string Touch = "UPDATE access_tokens SET LastUsedAt = $at WHERE Id = $id";
+    private const string Touch = "UPDATE access_tokens SET \"LastUsedAt\" = @at WHERE \"Id\" = @id";
 
-    public static void Commit(SqliteConnection connection, IEnumerable<UsageRecord> records)
+    private static readonly string[] Names =
+        ["@at", "@day", "@user", "@token", "@model", "@protocol", "@endpoint", "@status", "@latency", "@ttft", "@prompt", "@completion", "@request", "@counted"];
+
+    public static async Task CommitAsync(DbConnection connection, IEnumerable<UsageRecord> records, CancellationToken ct)
     {
-        using var tx = connection.BeginTransaction();
-        using var insert = connection.CreateCommand();
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using var insert = connection.CreateCommand();
         insert.Transaction = tx;
         insert.CommandText = Insert;
-        var p = new Dictionary<string, SqliteParameter>();
-        foreach (var name in new[] { "$at", "$day", "$user", "$token", "$model", "$protocol", "$endpoint", "$status", "$latency", "$ttft", "$prompt", "$completion", "$request", "$counted" })
-        {
-            p[name] = insert.Parameters.Add(new SqliteParameter { ParameterName = name });
-        }
-
+        var p = Names.ToDictionary(n => n, n => insert.Add(n));
         var lastUse = new Dictionary<long, DateTimeOffset>();
         foreach (var r in records)
         {
-            p["$at"].Value = r.At;
-            p["$day"].Value = r.Day;
-            p["$user"].Value = r.UserId;
-            p["$token"].Value = (object?)r.TokenId ?? DBNull.Value;
-            p["$model"].Value = r.ModelId;
-            p["$protocol"].Value = r.Protocol;
-            p["$endpoint"].Value = r.Endpoint;
-            p["$status"].Value = r.Status;
-            p["$latency"].Value = r.LatencyMs;
-            p["$ttft"].Value = (object?)r.TtftMs ?? DBNull.Value;
-            p["$prompt"].Value = r.PromptTokens;
-            p["$completion"].Value = r.CompletionTokens;
-            p["$request"].Value = r.RequestId;
-            p["$counted"].Value = r.Counted;
-            insert.ExecuteNonQuery();
+            p["@at"].Value = r.At;
+            p["@day"].Value = r.Day;
+            p["@user"].Value = r.UserId;
+            p["@token"].Value = (object?)r.TokenId ?? DBNull.Value;
+            p["@model"].Value = r.ModelId;
+            p["@protocol"].Value = r.Protocol;
+            p["@endpoint"].Value = r.Endpoint;
+            p["@status"].Value = r.Status;
+            p["@latency"].Value = r.LatencyMs;
+            p["@ttft"].Value = (object?)r.TtftMs ?? DBNull.Value;
+            p["@prompt"].Value = r.PromptTokens;
+            p["@completion"].Value = r.CompletionTokens;
+            p["@request"].Value = r.RequestId;
+            p["@counted"].Value = r.Counted;
+            await insert.ExecuteNonQueryAsync(ct);
             if (r.TokenId is { } tokenId)
             {
                 lastUse[tokenId] = r.At;
             }
         }
 
-        using var touch = connection.CreateCommand();
+        await using var touch = connection.CreateCommand();
         touch.Transaction = tx;
         touch.CommandText = Touch;
-        var at = touch.Parameters.Add(new SqliteParameter { ParameterName = "$at" });
-        var id = touch.Parameters.Add(new SqliteParameter { ParameterName = "$id" });
+        var at = touch.Add("@at");
+        var id = touch.Add("@id");
         foreach (var (tokenId, when) in lastUse)
         {
             at.Value = when;
             id.Value = tokenId;
-            touch.ExecuteNonQuery();
+            await touch.ExecuteNonQueryAsync(ct);
         }
 
-        tx.Commit();
+        await tx.CommitAsync(ct);
     }
 }

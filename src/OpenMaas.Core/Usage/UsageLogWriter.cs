@@ -1,9 +1,9 @@
 using System.Threading.Channels;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OpenMaas.Core.Hosting;
+using OpenMaas.Core.Diagnostics;
 using OpenMaas.Core.Quota;
 using OpenMaas.Core.Storage;
 
@@ -14,10 +14,9 @@ namespace OpenMaas.Core.Usage;
 /// in one transaction on its own connection (fsync'd when <see cref="QuotaOptions.UsageLogFsync"/>), touches the
 /// tokens' last use, then completes each record's task.
 /// </summary>
-internal sealed partial class UsageLogWriter(
-    IOptions<DataOptions> data,
+internal sealed class UsageLogWriter(
+    DbConnections connections,
     IOptions<QuotaOptions> quota,
-    DatabaseInitializer initializer,
     ILogger<UsageLogWriter> logger) : BackgroundService, IUsageLog
 {
     private const int MaxBatch = 512;
@@ -30,6 +29,7 @@ internal sealed partial class UsageLogWriter(
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await _queue.Writer.WriteAsync((record, done), ct);
         await done.Task;
+        OpenMaasMeter.Call(record.ModelId, record.Status, record.PromptTokens, record.CompletionTokens);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -40,15 +40,7 @@ internal sealed partial class UsageLogWriter(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await initializer.EnsureInitializedAsync(stoppingToken);
-        await using var connection = new SqliteConnection(StorageServiceCollectionExtensions.ConnectionString(data.Value));
-        await connection.OpenAsync(stoppingToken);
-        await using (var pragma = connection.CreateCommand())
-        {
-            pragma.CommandText = quota.Value.UsageLogFsync ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;";
-            await pragma.ExecuteNonQueryAsync(stoppingToken);
-        }
-
+        DbConnection? connection = null;
         var batch = new List<(UsageRecord Record, TaskCompletionSource Done)>(MaxBatch);
         // Drain what is queued even after stop is requested: those callers are waiting for durability.
         while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
@@ -58,21 +50,52 @@ internal sealed partial class UsageLogWriter(
                 batch.Add(item);
             }
 
-            try
+            // Twice: a connection broken by a database restart fails the first try; a fresh one is opened for the second.
+            for (var attempt = 1; attempt <= 2; attempt++)
             {
-                UsageLogBatch.Commit(connection, batch.Select(b => b.Record));
-                batch.ForEach(b => b.Done.TrySetResult());
-            }
-            catch (SqliteException e)
-            {
-                LogCommitFailed(logger, e, batch.Count);
-                batch.ForEach(b => b.Done.TrySetException(e));
+                try
+                {
+                    connection ??= await OpenAsync();
+                    var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                    await UsageLogBatch.CommitAsync(connection, batch.Select(b => b.Record), CancellationToken.None);
+                    OpenMaasMeter.DatabaseRoundTrip(started, "usage_commit");
+                    batch.ForEach(b => b.Done.TrySetResult());
+                    break;
+                }
+                catch (Exception e)
+                {
+                    await (connection?.DisposeAsync() ?? ValueTask.CompletedTask);
+                    connection = null;
+                    if (attempt == 2)
+                    {
+                        QuotaLog.UsageCommitFailed(logger, e, batch.Count);
+                        batch.ForEach(b => b.Done.TrySetException(e));
+                    }
+                }
             }
 
             batch.Clear();
         }
+
+        await (connection?.DisposeAsync() ?? ValueTask.CompletedTask);
     }
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Error, Message = "Usage log: committing {Count} records failed")]
-    private static partial void LogCommitFailed(ILogger logger, Exception exception, int count);
+    private async Task<DbConnection> OpenAsync()
+    {
+        var connection = await connections.OpenAsync(CancellationToken.None);
+        if (connections.Provider == DatabaseProvider.Sqlite)
+        {
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = quota.Value.UsageLogFsync ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;";
+            await pragma.ExecuteNonQueryAsync();
+        }
+        else if (!quota.Value.UsageLogFsync)
+        {
+            await using var relaxed = connection.CreateCommand();
+            relaxed.CommandText = "SET synchronous_commit = off";
+            await relaxed.ExecuteNonQueryAsync();
+        }
+
+        return connection;
+    }
 }

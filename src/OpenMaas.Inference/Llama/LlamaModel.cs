@@ -2,11 +2,12 @@ using LLama;
 using LLama.Native;
 using Microsoft.Extensions.Logging;
 using OpenMaas.Inference.Abstractions;
+using OpenMaas.Inference.Hosting;
 
 namespace OpenMaas.Inference.Llama;
 
 /// <summary>A loaded GGUF model: its weights, one context shared by all its sequences, and its scheduler.</summary>
-internal sealed class LlamaModel : ITextGenerationModel, IDisposable
+internal sealed class LlamaModel : ITextGenerationModel, IDisposable, IHostedModel
 {
     private readonly LLamaWeights _weights;
     private readonly LLamaContext _context;

@@ -47,7 +47,6 @@ internal sealed class LlamaScheduler : IDisposable
         _thread.Start();
     }
 
-    /// <summary>Sequences holding a slot and sequences waiting for one, read together.</summary>
     /// <summary>Tokens generated since load, for metrics and tests.</summary>
     public long GeneratedTokens => _step.GeneratedTokens;
 

@@ -13,29 +13,30 @@ namespace OpenMaas.Server.Auth;
 /// expired one or a disabled account stops working at once. Challenges on /v1
 /// answer in the endpoint's surface shape (the OpenAI envelope), elsewhere with ProblemDetails; the message says why, about this token only.
 /// </summary>
-internal sealed partial class AccessTokenHandler(
+internal sealed class AccessTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
     ITokenService tokens) : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     private const string BearerPrefix = "Bearer ";
+    private const string HubSessionCookie = "m_session_id";
     private const string ApiKeyHeader = "x-api-key";
     private const string Missing = "Missing access token: send the header 'Authorization: Bearer ms-…' (or 'x-api-key: ms-…') with a token from your account's access tokens.";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        string text;
         var header = Request.Headers.Authorization;
+        string secret;
         if (header.Count == 0)
         {
-            // Anthropic's clients send the key as x-api-key: the same ms- tokens.
-            if (Request.Headers[ApiKeyHeader] is not [{ Length: > 0 } apiKey])
+            // Anthropic's clients send the key as x-api-key; older ModelScope SDKs send it as the hub session cookie.
+            if ((Request.Headers[ApiKeyHeader] is [{ Length: > 0 } apiKey] ? apiKey.Trim() : HubSessionToken(Request)) is not { } found)
             {
                 return AuthenticateResult.NoResult();
             }
 
-            text = apiKey.Trim();
+            secret = found;
         }
         else
         {
@@ -45,13 +46,13 @@ internal sealed partial class AccessTokenHandler(
                 return AuthenticateResult.Fail("Malformed Authorization header: expected 'Bearer ms-…'.");
             }
 
-            text = value[BearerPrefix.Length..].Trim();
+            secret = value[BearerPrefix.Length..].Trim();
         }
 
-        var check = await tokens.CheckAsync(text, Context.RequestAborted);
+        var check = await tokens.CheckAsync(secret, Context.RequestAborted);
         if (!check.IsValid)
         {
-            LogRejected(Logger, check.Status);
+            AuthLog.TokenRejected(Logger, check.Status);
             return AuthenticateResult.Fail(Reason(check.Status));
         }
 
@@ -87,9 +88,18 @@ internal sealed partial class AccessTokenHandler(
         await TypedResults.Problem(Message, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden").ExecuteAsync(Context);
     }
 
+    /// <summary>On the hub routes (<c>/api/v1/models/…</c>), the token that older modelscope SDKs send only as their
+    /// <c>m_session_id</c> cookie (with no Authorization header): it is an access token like the bearer one.</summary>
+    internal static string? HubSessionToken(HttpRequest request) =>
+        request.Path.StartsWithSegments("/api/v1/models", StringComparison.OrdinalIgnoreCase)
+        && request.Cookies.TryGetValue(HubSessionCookie, out var token) && token.StartsWith("ms-", StringComparison.Ordinal)
+            ? token
+            : null;
+
     /// <summary>The API surface's error writer (from the endpoint; OpenAI for the rest of /v1); null elsewhere (ProblemDetails).</summary>
     private ISurfaceErrorWriter? ApiErrorWriter() =>
-        Request.Path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase) ? Context.ErrorWriter(OpenAIErrorWriter.Instance) : null;
+        Context.GetEndpoint()?.Metadata.GetMetadata<ISurfaceErrorWriter>()
+        ?? (Request.Path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase) ? OpenAIErrorWriter.Instance : null);
 
     private static string Reason(TokenStatus status) => status switch
     {
@@ -100,7 +110,4 @@ internal sealed partial class AccessTokenHandler(
         TokenStatus.UserDisabled => "The account of this access token is disabled.",
         _ => "Invalid access token.",
     };
-
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Access token refused: {Status}")]
-    private static partial void LogRejected(ILogger logger, TokenStatus status);
 }

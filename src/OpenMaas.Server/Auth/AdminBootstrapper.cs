@@ -5,7 +5,7 @@ namespace OpenMaas.Server.Auth;
 
 /// <summary>On first start with no accounts, creates <c>admin</c> with the password from
 /// <c>OPENMAAS_ADMIN_PASSWORD</c> or a random one printed once on the console (never logged).</summary>
-internal sealed partial class AdminBootstrapper(IAccountService accounts, ILogger<AdminBootstrapper> logger) : IHostedService
+internal sealed class AdminBootstrapper(IAccountService accounts, ILogger<AdminBootstrapper> logger) : IHostedService
 {
     private const string AdminName = "admin";
 
@@ -25,7 +25,7 @@ internal sealed partial class AdminBootstrapper(IAccountService accounts, ILogge
             return; // the CLI created it meanwhile
         }
 
-        LogAdminCreated(logger, AdminName);
+        AuthLog.AdminCreated(logger, AdminName);
         if (!fromEnvironment)
         {
             await Console.Out.WriteLineAsync($"""
@@ -43,7 +43,4 @@ internal sealed partial class AdminBootstrapper(IAccountService accounts, ILogge
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "No accounts found: created the admin account '{Name}'")]
-    private static partial void LogAdminCreated(ILogger logger, string name);
 }

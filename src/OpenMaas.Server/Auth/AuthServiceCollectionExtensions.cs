@@ -44,7 +44,9 @@ internal static class AuthServiceCollectionExtensions
                 o.Events.OnValidatePrincipal = RejectDisabledAccountsAsync;
             })
             .AddPolicyScheme(AuthNames.TokenOrSessionScheme, "Access token or session", o =>
-                o.ForwardDefaultSelector = ctx => ctx.Request.Headers.Authorization.Count > 0 ? AuthNames.TokenScheme : AuthNames.SessionScheme);
+                o.ForwardDefaultSelector = ctx => ctx.Request.Headers.Authorization.Count > 0 || AccessTokenHandler.HubSessionToken(ctx.Request) is not null
+                    ? AuthNames.TokenScheme
+                    : AuthNames.SessionScheme);
         services.AddOptions<CookieAuthenticationOptions>(AuthNames.SessionScheme)
             .Configure<IOptions<AuthOptions>>((cookie, auth) => cookie.ExpireTimeSpan = TimeSpan.FromHours(auth.Value.SessionHours));
 

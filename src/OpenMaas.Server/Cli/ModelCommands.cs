@@ -12,13 +12,15 @@ internal static class ModelCommands
         Add(),
         List(),
         Remove(),
+        UpstreamCommands.Add(),
+        UpstreamCommands.Remove(),
         ModelSetCommand.Create(),
-        Pull.PullCommand.Create(),
+        PullCommand.Create(),
     };
 
     private static Command Add()
     {
-        var path = new Argument<FileInfo>("PATH") { Description = "The model file (GGUF)" };
+        var path = new Argument<FileInfo>("PATH") { Description = "The model file (GGUF), or an ONNX file or folder (with --task sentence-embedding, image-classification, face-detection or voice-activity-detection)" };
         var id = new Option<string>("--id") { Description = "Model ID, OWNER/NAME", Required = true };
         var task = new Option<string>("--task") { Description = "ModelScope task name", DefaultValueFactory = _ => ModelTasks.TextGeneration };
         var link = new Option<bool>("--link") { Description = "Leave the file in place instead of copying it into the store" };
@@ -27,7 +29,7 @@ internal static class ModelCommands
         card.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
-            await using var services = CliServices.Create(parse.GetValue(CliOptions.Data)!);
+            await using var services = CliServices.Create(parse);
             var registrar = services.GetRequiredService<ModelRegistrar>();
             var request = new ModelRegistrar.Request(parse.GetValue(path)!, parse.GetValue(id)!, parse.GetValue(task)!, parse.GetValue(link), card.Read(parse));
             return await registrar.AddAsync(request, Console.Out, Console.Error, ct);
@@ -40,7 +42,8 @@ internal static class ModelCommands
         var command = new Command("list", "List the registered models");
         command.SetAction(async (parse, ct) =>
         {
-            await using var services = CliServices.Create(parse.GetValue(CliOptions.Data)!);
+            await using var services = CliServices.Create(parse);
+            await services.GetRequiredService<Onnx.BuiltInModels>().EnsureAsync(ct);
             var models = await services.GetRequiredService<IModelCatalog>().ListAsync(ct);
             if (models.Count == 0)
             {
@@ -48,12 +51,14 @@ internal static class ModelCommands
                 return 0;
             }
 
-            Console.WriteLine($"{"ID",-40} {"TASK",-18} {"FORMAT",-6} {"ARCH",-10} {"PARAMS",12} {"CTX",7} {"SIZE",12} {"LIKES",6} {"DLS",6} API");
+            Console.WriteLine($"{"ID",-40} {"TASK",-24} {"FORMAT",-6} {"ARCH",-10} {"PARAMS",12} {"CTX",7} {"SIZE",12} {"LIKES",6} {"DLS",6} API");
             foreach (var m in models)
             {
                 var api = (m.ApiInference ? "on" : "off") + (m.ApiInferenceMode == ApiInferenceMode.Auto ? string.Empty : " (pinned)");
-                Console.WriteLine($"{m.Id,-40} {m.Task,-18} {m.Format,-6} {m.Architecture ?? "-",-10} {m.ParameterCount?.ToString("N0") ?? "-",12} {m.ContextLength?.ToString() ?? "-",7} {m.SizeBytes,12:N0} {m.Likes,6} {m.Downloads,6} {api}");
+                Console.WriteLine($"{m.Id,-40} {m.Task,-24} {m.Format,-6} {m.Architecture ?? "-",-10} {m.ParameterCount?.ToString("N0") ?? "-",12} {m.ContextLength?.ToString() ?? "-",7} {m.SizeBytes,12:N0} {m.Likes,6} {m.Downloads,6} {api}");
             }
+
+            await UpstreamCommands.PrintDeploymentsAsync(services, ct);
 
             return 0;
         });
@@ -66,7 +71,7 @@ internal static class ModelCommands
         var command = new Command("remove", "Remove a model (and its copied file)") { id };
         command.SetAction(async (parse, ct) =>
         {
-            await using var services = CliServices.Create(parse.GetValue(CliOptions.Data)!);
+            await using var services = CliServices.Create(parse);
             var removed = await services.GetRequiredService<ModelRegistrar>().RemoveAsync(parse.GetValue(id)!, ct);
             if (removed is null)
             {

@@ -10,8 +10,12 @@ internal static class OpenMaasCli
         var root = new RootCommand("OpenMaaS: a self-hosted Model-as-a-Service platform (OpenAI-compatible API, quotas, model library).")
         {
             CliOptions.Data,
+            CliOptions.Database,
+            CliOptions.Redis,
             ServeCommand.Create(),
+            MigrateCommand.Create(),
             ModelCommands.Create(),
+            RunCommand.Create(),
             UserCommands.Create(),
             TokenCommands.Create(),
             QuotaCommands.Create(),

@@ -21,7 +21,7 @@ internal static class ServeCommand
                 args.Add($"--Server:Urls={u}");
             }
 
-            args.Add($"--Data:Path={parse.GetValue(CliOptions.Data)}");
+            args.AddRange(CliOptions.Settings(parse).Select(s => $"--{s.Key}={s.Value}"));
             args.AddRange(parse.UnmatchedTokens);
             await using var app = ServerApp.Build([.. args]);
             await app.RunAsync(ct);

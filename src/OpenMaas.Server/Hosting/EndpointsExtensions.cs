@@ -1,10 +1,15 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenMaas.Core.Catalog;
 using OpenMaas.Server.Anthropic;
 using OpenMaas.Server.Auth;
 using OpenMaas.Server.Library;
 using OpenMaas.Server.Metering;
+using OpenMaas.Server.ModelScope;
 using OpenMaas.Server.OpenAI;
 using OpenMaas.Server.Pipeline;
 using OpenMaas.Server.Runtimes;
+using OpenMaas.Server.Runtimes.Embeddings;
+using OpenMaas.Server.Runtimes.Tasks;
 using OpenMaas.Server.Runtimes.TextGeneration;
 using OpenMaas.Server.Tokens;
 using OpenMaas.Server.WebConsole;
@@ -24,12 +29,22 @@ internal static class EndpointsExtensions
 
         // Runtimes, by capability.
         services.AddSingleton<IRuntimeSelector, RuntimeSelector>();
+        services.AddSingleton<IModelFileInspector, GgufFileInspector>();
+        services.AddSingleton<ModelRegistrar>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IModelImporter, Cli.OnnxModelImporter>());
         services.AddSingleton<ICallPreparer<TextGenerationRequest, PreparedGeneration>, TextGenerationPreparer>();
+        services.AddSingleton<ICallPreparer<EmbeddingRequest, PreparedEmbedding>, EmbeddingPreparer>();
+        services.AddSingleton<TaskPreparer>();
+        services.AddSingleton<ICallPreparer<TaskCallRequest, PreparedTask>>(sp => sp.GetRequiredService<TaskPreparer>());
 
         // The OpenAI surface.
         services.AddSingleton<CompletionWriter>();
         services.AddSingleton<ChatCompletionsAdapter>();
         services.AddSingleton<CompletionsAdapter>();
+        services.AddSingleton<EmbeddingsAdapter>();
+
+        // The ModelScope task API.
+        services.AddSingleton<TaskApiAdapter>();
 
         // The Anthropic surface.
         services.AddSingleton<MessagesWriter>();
@@ -45,6 +60,7 @@ internal static class EndpointsExtensions
         // /v1 is the OpenAI surface; a group under it with another shape (Anthropic's /v1/messages) declares its own
         // error writer with WithErrorWriter, which the middleware and the 401 challenge follow.
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/v1"), v1 => v1.UseMiddleware<CallErrorMiddleware>(OpenAIErrorWriter.Instance));
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api-inference"), t => t.UseMiddleware<CallErrorMiddleware>(TaskApiEnvelope.Instance));
         app.UseOpenMaasConsole();
         // After the error middleware, so 401s on /v1 carry its request id.
         app.UseAuthentication();
@@ -61,6 +77,8 @@ internal static class EndpointsExtensions
 
         // Inference endpoints: each is the call pipeline (read → resolve → authorize → prepare → admit → respond).
         v1.MapCompletions();
+        v1.MapEmbeddings();
+        app.MapTaskApi();
         v1.MapMessages();
         return app;
     }

@@ -1,8 +1,12 @@
 using Microsoft.Extensions.Options;
 using OpenMaas.Core;
+using OpenMaas.Core.Cluster;
 using OpenMaas.Core.Quota;
 using OpenMaas.Server.Auth;
+using OpenMaas.Server.Upstream;
 using OpenMaas.Server.Metering;
+using OpenMaas.Server.Operations;
+using OpenMaas.Server.Onnx;
 
 namespace OpenMaas.Server.Hosting;
 
@@ -25,6 +29,7 @@ public static class ServerApp
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
+        app.UseOpenMaasOperations();
         app.MapOpenMaas();
         return app;
     }
@@ -40,11 +45,17 @@ public static class ServerApp
             k.AddServerHeader = false;
         });
         builder.Services.AddOpenMaasCore();
+        builder.Services.AddOpenMaasCluster(builder.Configuration);
+        builder.Services.AddHostedService<DatabaseStartup>();
         builder.Services.AddOpenMaasInference();
+        builder.Services.AddOpenMaasUpstreamServing();
         builder.AddOpenMaasAuth();
         builder.Services.AddOpenMaasMetering();
+        builder.Services.AddOpenMaasClusterMetering(builder.Configuration);
         builder.Services.AddSingleton<UsageReporter>();
         builder.Services.AddOpenMaasEndpoints();
         builder.Services.AddHostedService<StartupBanner>();
+        builder.AddOpenMaasOperations();
+        builder.Services.AddOpenMaasBuiltInModels();
     }
 }

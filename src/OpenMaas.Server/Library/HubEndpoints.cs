@@ -26,7 +26,7 @@ internal static class HubEndpoints
             return problem!;
         }
 
-        var files = model.Files.Select(f => HubFile.Of(f, model.Revision));
+        var files = model.Files.Select(HubFile.Of);
         if (recursive != true)
         {
             files = Level(model.Files, root?.Trim('/') ?? string.Empty, model.Revision);
@@ -39,7 +39,8 @@ internal static class HubEndpoints
     internal static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> DownloadFile(
         string owner, string name, string? revision, string? filePath, HttpContext http, IModelCatalog catalog, IModelPopularity popularity, CancellationToken ct)
     {
-        var (model, problem) = await HubModels.FindAsync(http, catalog, owner, name, revision, ct);
+        // A client may ask for a file at the per-file revision the list gave it (content-derived): that names the file.
+        var (model, problem) = await HubModels.FindAsync(http, catalog, owner, name, revision, ct, filePath?.TrimStart('/'));
         if (model is null)
         {
             return problem!;
@@ -52,7 +53,7 @@ internal static class HubEndpoints
         }
 
         await popularity.RecordDownloadAsync(model.Id, LibraryCaller.DownloadSubject(http), ct);
-        return TypedResults.PhysicalFile(file.LocalPath, "application/octet-stream", HubFile.Of(file, model.Revision).Name,
+        return TypedResults.PhysicalFile(file.LocalPath, "application/octet-stream", HubFile.Of(file).Name,
             enableRangeProcessing: true);
     }
 
@@ -81,7 +82,7 @@ internal static class HubEndpoints
             var slash = rest.IndexOf('/');
             if (slash < 0)
             {
-                yield return HubFile.Of(file, revision);
+                yield return HubFile.Of(file);
             }
             else if (seen.Add(rest[..slash]))
             {

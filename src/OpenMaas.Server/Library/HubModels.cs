@@ -8,7 +8,7 @@ namespace OpenMaas.Server.Library;
 internal static class HubModels
 {
     public static async Task<(ModelRecord? Model, ProblemHttpResult? Problem)> FindAsync(
-        HttpContext http, IModelCatalog catalog, string owner, string name, string? revision, CancellationToken ct)
+        HttpContext http, IModelCatalog catalog, string owner, string name, string? revision, CancellationToken ct, string? filePath = null)
     {
         var id = $"{owner}/{name}";
         var model = await catalog.FindAsync(id, ct);
@@ -17,7 +17,8 @@ internal static class HubModels
             return (null, HubEnvelope.Problem(http, StatusCodes.Status404NotFound, $"No model '{id}'."));
         }
 
-        if (revision is { Length: > 0 } r && r != ModelRevisions.Default && r != model.Revision)
+        var fileRevision = filePath is null ? null : model.Files.FirstOrDefault(f => f.Path == filePath) is { } file ? HubFile.ContentRevision(file) : null;
+        if (revision is { Length: > 0 } r && r != ModelRevisions.Default && r != model.Revision && r != fileRevision)
         {
             return (null, HubEnvelope.Problem(http, StatusCodes.Status404NotFound, $"Model '{id}' has no revision '{r}' (it has {ModelRevisions.Default}{(model.Revision == ModelRevisions.Default ? string.Empty : ", " + model.Revision)})."));
         }

@@ -93,7 +93,7 @@ internal sealed record ModelView
     {
         ReadMeContent = m.Readme ?? string.Empty,
         ReadMeHtml = renderer.ToHtml(m.Readme) ?? string.Empty,
-        Files = [.. m.Files.Select(f => HubFile.Of(f, m.Revision))],
+        Files = [.. m.Files.Select(f => HubFile.Of(f))],
         Liked = liked,
         Architecture = m.Architecture,
         ParameterCount = m.ParameterCount,
@@ -106,10 +106,20 @@ internal sealed record ModelView
 /// <summary>The API badge: the mode an admin set and whether /v1 serves the model now.</summary>
 internal sealed record ApiInferenceView(string Mode, bool Enabled);
 
-/// <summary>One entry of ModelScope's file list (<c>Type</c> is <c>blob</c> for a file, <c>tree</c> for a folder).</summary>
+/// <summary>One entry of ModelScope's file list (<c>Type</c> is <c>blob</c> for a file, <c>tree</c> for a folder).
+/// <see cref="Revision"/> is content-derived (the first 40 hex digits of the
+/// SHA-256, shaped like the commit id ModelScope gives): the SDK's cache keys files by it, so a file whose content changes
+/// under the same path is fetched again rather than served stale from the cache.</summary>
 internal sealed record HubFile(string Name, string Path, string Type, long Size, string Sha256, string Revision)
 {
-    public static HubFile Of(ModelFile f, string revision) => new(f.Path[(f.Path.LastIndexOf('/') + 1)..], f.Path, "blob", f.Size, f.Sha256, revision);
+    /// <summary>LFS-stored, as ModelScope marks weights; the SDK reads it.</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("IsLFS")]
+    public bool IsLfs => Type == "blob";
+
+    public static HubFile Of(ModelFile f) => new(f.Path[(f.Path.LastIndexOf('/') + 1)..], f.Path, "blob", f.Size, f.Sha256, ContentRevision(f));
+
+    /// <summary>The per-file revision: derived from the content, so it changes exactly when the bytes do.</summary>
+    public static string ContentRevision(ModelFile f) => f.Sha256.Length >= 40 ? f.Sha256[..40] : f.Sha256;
 
     public static HubFile Folder(string path, string revision) => new(path[(path.LastIndexOf('/') + 1)..], path, "tree", 0, string.Empty, revision);
 }

@@ -2,20 +2,30 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using OpenMaas.Inference.Abstractions;
+using OpenMaas.Inference.Upstream;
 using OpenMaas.Server.Pipeline;
 using OpenMaas.Server.Runtimes.TextGeneration;
+using OpenMaas.Server.Upstream;
 
 namespace OpenMaas.Server.OpenAI;
 
 /// <summary>Runs an admitted text generation and writes it in an OpenAI shape (chat or text completion), as one JSON
 /// answer or as an SSE stream that ends with <c>data: [DONE]</c>, or with an error event when it fails after its first
 /// byte.</summary>
-internal sealed class CompletionWriter(TimeProvider clock, ILogger<CompletionWriter> logger)
+internal sealed class CompletionWriter(UpstreamProxy upstream, TimeProvider clock, ILogger<CompletionWriter> logger)
 {
     public async Task<IResult> RespondAsync(HttpContext http, ICompletionFormat format, TextGenerationRequest request, AdmittedCall<PreparedGeneration> admitted)
     {
         var ct = http.RequestAborted;
         var call = admitted.Call;
+        if (admitted.Prepared.Model is UpstreamTextModel && http.Features.Get<RawRequestBody>() is { } raw)
+        {
+            // An upstream engine speaks OpenAI too: the request and its answer pass through as bytes (the hot path).
+            var path = call.Endpoint.Name == "chat.completions" ? "chat/completions" : call.Endpoint.Name;
+            await upstream.RunAsync(http, call, new UpstreamCall(path, raw.Bytes, request.Stream, request.StreamUsage));
+            return TypedResults.Empty;
+        }
+
         var ids = new CompletionIds(format.IdPrefix + NewId(), clock.GetUtcNow().ToUnixTimeSeconds(), call.Model.Id);
 
         // The first chunk is pulled before a status is committed: busy (503) and engine failures (500) are still statuses.

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using OpenMaas.Server.Pipeline;
 
@@ -12,22 +11,12 @@ internal sealed class OpenAIErrorWriter : ISurfaceErrorWriter
 
     public async Task WriteAsync(HttpContext context, CallException error)
     {
-        var response = context.Response;
-        if (response.HasStarted)
+        if (!ErrorResponses.TryStart(context, error))
         {
             return;
         }
 
-        response.StatusCode = error.Status;
-        response.Headers["X-Request-Id"] = context.TraceIdentifier;
-        if (error.RetryAfterSeconds is { } retry)
-        {
-            response.Headers.RetryAfter = retry.ToString(CultureInfo.InvariantCulture);
-        }
-
-        response.ContentLength = null;
-        response.ContentType = "application/json";
-        await JsonSerializer.SerializeAsync(response.Body, Envelope(error, context.TraceIdentifier), OpenAIJson.Default.OpenAIErrorResponse, CancellationToken.None);
+        await JsonSerializer.SerializeAsync(context.Response.Body, Envelope(error, context.TraceIdentifier), OpenAIJson.Default.OpenAIErrorResponse, CancellationToken.None);
     }
 
     /// <summary>The envelope of <paramref name="error"/>.</summary>

@@ -12,6 +12,7 @@ namespace OpenMaas.Server.OpenAI;
     ReadCommentHandling = JsonCommentHandling.Disallow)]
 [JsonSerializable(typeof(ChatCompletionRequest))]
 [JsonSerializable(typeof(CompletionRequest))]
+[JsonSerializable(typeof(EmbeddingsRequest))]
 [JsonSerializable(typeof(ChatCompletion))]
 [JsonSerializable(typeof(TextCompletion))]
 [JsonSerializable(typeof(ModelList))]

@@ -36,6 +36,11 @@ internal sealed class CallErrorMiddleware(RequestDelegate next, ISurfaceErrorWri
                 ? new CallException(413, CallErrorKind.InvalidRequest, "The request body is larger than the server accepts.", code: "request_too_large")
                 : new CallException(e.StatusCode, CallErrorKind.InvalidRequest, "The request could not be read."));
         }
+        catch (OpenMaas.Core.Cluster.QuotaUnavailableException e)
+        {
+            // Fail closed: the shared counters are unreachable, so nothing is admitted (and nothing is counted).
+            await WriteAsync(context, new CallException(503, CallErrorKind.Overloaded, e.Message, code: "quota_unavailable") { RetryAfterSeconds = 1 });
+        }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             context.Response.StatusCode = 499; // client closed request; nothing to write

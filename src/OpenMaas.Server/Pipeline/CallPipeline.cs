@@ -1,3 +1,5 @@
+using OpenMaas.Server.Operations;
+
 namespace OpenMaas.Server.Pipeline;
 
 /// <summary>
@@ -6,7 +8,8 @@ namespace OpenMaas.Server.Pipeline;
 /// → prepare on the model's runtime (400 that need the model; 500 when it cannot load) → admit (429, fail closed) →
 /// run and respond (adapter). Everything before admission costs no call and writes no usage record.
 /// </summary>
-internal sealed class CallPipeline(ModelResolution resolution, IEnumerable<ICallAuthorizer> authorizers, TimeProvider clock, QuotaAdmission admission)
+internal sealed class CallPipeline(
+    ModelResolution resolution, IEnumerable<ICallAuthorizer> authorizers, TimeProvider clock, QuotaAdmission admission, ReadinessState readiness)
 {
     private readonly ICallAuthorizer[] _authorizers = [.. authorizers.OrderBy(a => a.Order)];
 
@@ -19,7 +22,19 @@ internal sealed class CallPipeline(ModelResolution resolution, IEnumerable<ICall
         var call = await AuthorizeAsync(http, request);
         var preparer = http.RequestServices.GetRequiredService<ICallPreparer<TRequest, TPrepared>>();
         var prepared = await preparer.PrepareAsync(request, call, ct);
-        return await admission.RunAsync(http, call, prepared, admitted => adapter.RespondAsync(http, request, admitted));
+        // A draining node refuses before admission (503): the call costs nothing and the client retries on another node.
+        if (readiness.Draining)
+        {
+            http.Response.Headers.Connection = "close";
+            throw new CallException(503, CallErrorKind.Overloaded, "This OpenMaaS node is shutting down; retry the call (another node will take it).",
+                code: "shutting_down") { RetryAfterSeconds = 1 };
+        }
+
+        return await admission.RunAsync(http, call, prepared, admitted =>
+        {
+            RequestTiming.HandOff(http, call.Model.Id);
+            return adapter.RespondAsync(http, request, admitted);
+        });
     }
 
     /// <summary>The steps before preparation: resolve the model (404) and run the authorizers (403). Also used alone

@@ -3,7 +3,7 @@ using OpenMaas.Core.Catalog;
 namespace OpenMaas.Server.Runtimes;
 
 /// <summary>
-/// Picks the runtime that serves a catalog entry for one capability — <typeparamref name="TModel"/> is the capability's
+/// Picks the runtime that serves a catalog entry for one capability — <c>TModel</c> is the capability's
 /// loaded-model interface (<c>ITextGenerationModel</c> now; <c>IEmbeddingModel</c>, task models next) — among the
 /// registered <c>IModelRuntime&lt;TModel&gt;</c>s, by the model's format and task, and loads the model.
 /// </summary>

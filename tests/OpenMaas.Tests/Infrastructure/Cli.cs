@@ -23,6 +23,12 @@ public static class Cli
 
         start.ArgumentList.Add("--data");
         start.ArgumentList.Add(dataPath);
+        if (TestDatabase.Of(dataPath) is { } database)
+        {
+            start.ArgumentList.Add("--database");
+            start.ArgumentList.Add(database);
+        }
+
         using var process = Process.Start(start)!;
         if (stdin is not null)
         {

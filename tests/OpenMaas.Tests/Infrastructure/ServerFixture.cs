@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using OpenMaas.Core.Accounts;
+using OpenMaas.Core.Catalog;
 using OpenMaas.Core.Tokens;
 using OpenMaas.Server.Cli;
 using OpenMaas.Server.Hosting;
@@ -53,11 +54,14 @@ public class ServerFixture : IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         Directory.CreateDirectory(DataPath);
+        var database = await TestDatabase.ForFixtureAsync(DataPath);
         string[] args =
         [
             "--Server:Urls=http://127.0.0.1:0",
             $"--Data:Path={DataPath}",
+            .. database is null ? Array.Empty<string>() : [$"--ConnectionStrings:Default={database}"],
             "--Logging:LogLevel:Default=Warning",
+            "--Onnx:BuiltInEmbeddingModel=false", // the ONNX fixtures turn it on; the library tests count their own models
             .. Settings.Select(s => "--" + s),
         ];
         _app = ServerApp.Build(args, ConfigureServices);
@@ -81,7 +85,7 @@ public class ServerFixture : IAsyncLifetime
 
     public async Task RegisterModelAsync(string path, string id, bool link, string task = "text-generation", OpenMaas.Core.Catalog.ModelCardChange? card = null)
     {
-        var registrar = ActivatorUtilities.CreateInstance<ModelRegistrar>(Services);
+        var registrar = Services.GetRequiredService<ModelRegistrar>();
         var rc = await registrar.AddAsync(new ModelRegistrar.Request(new FileInfo(path), id, task, link, card), TextWriter.Null, TextWriter.Null, CancellationToken.None);
         if (rc != 0)
         {

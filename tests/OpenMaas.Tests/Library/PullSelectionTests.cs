@@ -1,4 +1,4 @@
-using OpenMaas.Server.Cli.Pull;
+using OpenMaas.Core.Hub;
 
 namespace OpenMaas.Tests.Library;
 
@@ -45,11 +45,23 @@ public sealed class PullSelectionTests
         Assert.Equal(3, files.Count);
     }
 
+    [Fact]
+    public void WithoutGlob_GitFilesAreLeftOut()
+    {
+        RemoteFile[] repo = [.. Quants[..3], new(".gitattributes", ".gitattributes", 1, "f"), new(".gitignore", ".gitignore", 1, "g")];
+        var (files, problem) = ModelPuller.Select(repo, null);
+        Assert.Null(problem);
+        Assert.Equal(["README.md", "configuration.json", "qwen2.5-0.5b-instruct-q4_k_m.gguf"], files.Select(f => f.Path).Order(StringComparer.Ordinal));
+        Assert.Contains(".gitattributes", ModelPuller.Select(repo, "*").Files.Select(f => f.Path)); // asked for: taken
+    }
+
     [Theory]
-    [InlineData(null, null, "https://www.modelscope.cn/")]
-    [InlineData(null, "modelscope.example.org", "https://modelscope.example.org/")]
-    [InlineData(null, "http://127.0.0.1:8800", "http://127.0.0.1:8800/")]
-    [InlineData("http://10.0.0.5:8800/", "modelscope.example.org", "http://10.0.0.5:8800/")]
-    public void Endpoint_IsTheOptionElseModelScopeDomainElseModelScope(string? option, string? domain, string expected) =>
-        Assert.Equal(expected, HubClient.ResolveEndpoint(option, domain).ToString());
+    [InlineData(null, null, null, "https://www.modelscope.cn/")]
+    [InlineData(null, null, "modelscope.example.org", "https://modelscope.example.org/")]
+    [InlineData(null, null, "http://127.0.0.1:8800", "http://127.0.0.1:8800/")]
+    [InlineData("http://10.0.0.5:8800/", "endpoint.example.org", "modelscope.example.org", "http://10.0.0.5:8800/")]
+    [InlineData(null, "endpoint.example.org", "modelscope.example.org", "https://endpoint.example.org/")]
+    [InlineData(null, "http://127.0.0.1:9900", null, "http://127.0.0.1:9900/")]
+    public void Endpoint_IsTheOptionElseModelScopeEndpointElseDomainElseModelScope(string? option, string? endpointVariable, string? domain, string expected) =>
+        Assert.Equal(expected, HubClient.ResolveEndpoint(option, endpointVariable, domain).ToString());
 }

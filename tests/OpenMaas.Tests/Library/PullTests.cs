@@ -4,9 +4,8 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using OpenMaas.Server.Cli;
-using OpenMaas.Server.Cli.Pull;
+using OpenMaas.Core.Hub;
 using OpenMaas.Tests.Infrastructure;
-using Spectre.Console;
 
 namespace OpenMaas.Tests.Library;
 
@@ -25,10 +24,9 @@ public sealed class PullTests(PullFixture instances) : IClassFixture<PullFixture
     private async Task<(int ExitCode, string Stdout, string Stderr)> PullInProcessAsync(string id, string? glob = null, string revision = "master")
     {
         await using var services = CliServices.Create(Target.DataPath);
-        var puller = ActivatorUtilities.CreateInstance<ModelPuller>(services);
+        var puller = services.GetRequiredService<ModelPuller>();
         using StringWriter stdout = new(), stderr = new();
-        var progress = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null) });
-        var rc = await puller.PullAsync(HubClient.Create(Hub.BaseAddress.ToString()), new ModelPuller.Request(id, revision, glob), progress, stdout, stderr, CancellationToken.None);
+        var rc = await puller.PullAsync(HubClient.Create(Hub.BaseAddress.ToString()), new ModelPuller.Request(id, revision, glob), NoPullProgress.Instance, stdout, stderr, CancellationToken.None);
         return (rc, stdout.ToString(), stderr.ToString());
     }
 

@@ -37,7 +37,7 @@ internal sealed class PipelineHarness
         NullLogger<QuotaAdmission>.Instance);
 
     public CallPipeline Pipeline(params ICallAuthorizer[] authorizers) =>
-        new(new ModelResolution(Catalog), [new ApiInferenceAuthorizer(), .. authorizers], Clock, Admission());
+        new(new ModelResolution(Catalog), [new ApiInferenceAuthorizer(), .. authorizers], Clock, Admission(), new OpenMaas.Server.Operations.ReadinessState());
 
     public static ModelRecord Model(string id = "a/b", bool apiInference = true) =>
         new() { Id = id, FilePath = "/nowhere", ApiInference = apiInference, Servable = true };

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using OpenMaas.Core.Accounts;
 using OpenMaas.Core.Quota;
@@ -101,53 +99,9 @@ public sealed class CrashRecoveryTests : IDisposable
         return http;
     }
 
-    private async Task<RunningServer> StartAsync()
+    private Task<OpenMaasProcess.Running> StartAsync() => OpenMaasProcess.StartAsync(_data, new Dictionary<string, string>
     {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var url = $"http://127.0.0.1:{((IPEndPoint)probe.LocalEndpoint).Port}";
-        probe.Stop();
-        var start = OpenMaasProcess.Serve(url, _data);
-        start.Environment["OPENMAAS_Inference__ParallelSequences"] = "16";
-        start.Environment["OPENMAAS_Inference__QueueLimit"] = "2000";
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var http = new HttpClient { BaseAddress = new Uri(url) };
-        // Up to 2 minutes: on a busy shared machine a cold start (JIT, first database, admin bootstrap) took 36 s.
-        for (var i = 0; i < 1200; i++)
-        {
-            try
-            {
-                if ((await http.GetAsync("/health")).IsSuccessStatusCode)
-                {
-                    return new RunningServer(process, url);
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(100);
-        }
-
-        process.Kill();
-        throw new TimeoutException("openmaas serve did not start");
-    }
-
-    private sealed record RunningServer(Process Process, string Url) : IDisposable
-    {
-        public void Dispose()
-        {
-            if (!Process.HasExited)
-            {
-                Process.Kill();
-                Process.WaitForExit();
-            }
-
-            Process.Dispose();
-        }
-    }
+        ["OPENMAAS_Inference__ParallelSequences"] = "16",
+        ["OPENMAAS_Inference__QueueLimit"] = "2000",
+    });
 }

@@ -73,7 +73,14 @@ public sealed class ConsoleFixture : ServerFixture
             await page.FillAsync("#name", user);
             await page.FillAsync("#password", user + "-password");
             await page.ClickAsync("main button[type=submit]");
-            await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+            try
+            {
+                await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+            }
+            catch (TimeoutException e)
+            {
+                throw new InvalidOperationException($"Signing in as {user} stayed on {page.Url}: {await page.InnerTextAsync("main")}", e);
+            }
         }
 
         return page;

@@ -15,6 +15,7 @@ internal static class UsageChart
 
     public sealed record Bar(DateOnly Day, int Calls);
 
+    /// <param name="bars">The bars, one per day.</param>
     /// <param name="label">The chart's accessible name.</param>
     /// <param name="callsTitle">Tooltip format, e.g. <c>{0}: {1} calls</c>.</param>
     public static IHtmlContent Render(IReadOnlyList<Bar> bars, string label, string callsTitle)

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
 using OpenMaas.Core.Catalog;
 using OpenMaas.Core.Quota;
-using OpenMaas.Server.Cli;
 using OpenMaas.Server.WebConsole.Services;
 
 namespace OpenMaas.Server.WebConsole.Pages.Admin;
@@ -66,7 +65,7 @@ internal sealed class AdminModelsModel(
 
     public async Task<IActionResult> OnPostRemoveAsync(string id, CancellationToken ct)
     {
-        var registrar = ActivatorUtilities.CreateInstance<ModelRegistrar>(services);
+        var registrar = services.GetRequiredService<ModelRegistrar>();
         return await registrar.RemoveAsync(id, ct) is null ? NotFound() : Done(L["{0} removed.", id], null);
     }
 

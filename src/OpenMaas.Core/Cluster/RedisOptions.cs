@@ -1,0 +1,38 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace OpenMaas.Core.Cluster;
+
+/// <summary>What a node does when Redis cannot be reached.</summary>
+public enum RedisUnavailableMode
+{
+    /// <summary>Refuse inference calls with 503 until Redis is back (exact quota across nodes; the default).</summary>
+    Reject,
+
+    /// <summary>Count in this process until Redis is back (service stays up; each node may admit up to the limit).</summary>
+    CountLocally,
+}
+
+/// <summary>Redis for several nodes (section <c>Redis</c>): quota counters, change notices, cluster leases.</summary>
+public sealed class RedisOptions
+{
+    public const string Section = "Redis";
+
+    /// <summary>StackExchange.Redis configuration, e.g. <c>10.0.0.5:6379,password=…</c> (flag <c>--redis</c>). Empty: one node, no Redis.</summary>
+    public string? Configuration { get; set; }
+
+    public RedisUnavailableMode WhenUnavailable { get; set; } = RedisUnavailableMode.Reject;
+
+    /// <summary>Prefix of every key and channel, so several deployments can share one Redis.</summary>
+    [Required]
+    public string KeyPrefix { get; set; } = "openmaas:";
+
+    /// <summary>Counters live until the next local midnight plus this, so a call admitted just before midnight can still be refunded.</summary>
+    [Range(60, 7 * 86400)]
+    public int ExpiryGraceSeconds { get; set; } = 3600;
+
+    /// <summary>Milliseconds a Redis operation may take before the call fails closed.</summary>
+    [Range(50, 60_000)]
+    public int TimeoutMs { get; set; } = 2000;
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(Configuration);
+}

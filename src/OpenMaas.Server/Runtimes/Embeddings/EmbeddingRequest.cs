@@ -1,0 +1,27 @@
+using OpenMaas.Server.Pipeline;
+
+namespace OpenMaas.Server.Runtimes.Embeddings;
+
+/// <summary>A protocol-neutral embeddings request: texts or token arrays (one kind), every field checked by the
+/// wire adapter; <see cref="InputParam"/> names the wire field later 400s blame.</summary>
+public sealed record EmbeddingRequest : IInferenceRequest
+{
+    /// <inheritdoc/>
+    public required string Model { get; init; }
+
+    /// <inheritdoc/>
+    public required CallEndpoint Endpoint { get; init; }
+
+    public required IReadOnlyList<EmbeddingInput> Inputs { get; init; }
+
+    /// <summary>The vector length asked for; null means the model's.</summary>
+    public int? Dimensions { get; init; }
+
+    public string InputParam { get; init; } = "input";
+}
+
+/// <summary>One input: text, or the model's token ids (without special tokens).</summary>
+public sealed record EmbeddingInput(string? Text, int[]? Tokens);
+
+/// <summary>The loaded model and every input's tokens (truncation happens in the model).</summary>
+public sealed record PreparedEmbedding(Inference.Abstractions.IEmbeddingModel Model, IReadOnlyList<IReadOnlyList<int>> Tokens);

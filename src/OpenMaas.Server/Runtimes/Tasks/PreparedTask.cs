@@ -1,0 +1,25 @@
+using OpenMaas.Inference.Abstractions;
+using OpenMaas.Server.Runtimes.TextGeneration;
+
+namespace OpenMaas.Server.Runtimes.Tasks;
+
+/// <summary>A task call ready to run on the runtime that serves the model's task.</summary>
+public abstract record PreparedTask
+{
+    private PreparedTask()
+    {
+    }
+
+    /// <summary>A vision or audio model with its decoded input.</summary>
+    public sealed record Onnx(ITaskModel Model, PreparedTaskInput Input) : PreparedTask;
+
+    /// <summary>Sentences to embed; the last <paramref name="Compared"/> are scored against the first.</summary>
+    public sealed record Embeddings(IEmbeddingModel Model, IReadOnlyList<IReadOnlyList<int>> Tokens, int Compared) : PreparedTask;
+
+    public sealed record Generation(PreparedGeneration Prepared) : PreparedTask;
+}
+
+/// <param name="Data">ModelScope's <c>Data</c> object.</param>
+/// <param name="PromptTokens">Input tokens, for the usage log.</param>
+/// <param name="CompletionTokens">Generated tokens, for the usage log.</param>
+public sealed record TaskResult(System.Text.Json.Nodes.JsonObject Data, int PromptTokens, int CompletionTokens);

@@ -1,0 +1,99 @@
+using OpenMaas.Core.Catalog;
+using OpenMaas.Inference.Abstractions;
+using OpenMaas.Server.Pipeline;
+using OpenMaas.Server.Runtimes.TextGeneration;
+
+namespace OpenMaas.Server.Runtimes.Tasks;
+
+/// <summary>
+/// Readies a task call on the runtime that serves the model's format and task, before admission: vision and audio
+/// models decode their input (bad base64, not an image, too many pixels, not a WAV → 4xx here), sentence encoders
+/// tokenize, text generators render and bound the prompt. A call the model's task cannot take is a 400.
+/// </summary>
+internal sealed class TaskPreparer(IRuntimeSelector runtimes, ICallPreparer<TextGenerationRequest, PreparedGeneration> generation)
+    : ICallPreparer<TaskCallRequest, PreparedTask>
+{
+    private static readonly string[] GenerationParameters = ["max_tokens", "temperature", "top_p", "seed"];
+
+    public ValueTask<PreparedTask> PrepareAsync(TaskCallRequest request, InferenceCall call, CancellationToken ct) =>
+        PrepareAsync(request, call.Model, call, ct);
+
+    /// <summary>Also used without the pipeline (<c>openmaas run</c>, where <paramref name="call"/> is null).</summary>
+    public async ValueTask<PreparedTask> PrepareAsync(TaskCallRequest request, ModelRecord model, InferenceCall? call, CancellationToken ct)
+    {
+        if (model.Format == Inference.Onnx.OnnxTasks.Format && model.Task != Inference.Onnx.OnnxTasks.SentenceEmbedding)
+        {
+            var loaded = await runtimes.LoadAsync<ITaskModel>(model, ct);
+            var bytes = request.Input switch
+            {
+                TaskPayload.File f => f.Bytes,
+                TaskPayload.Text t => TaskInputs.DecodeBase64(t.Value),
+                _ => throw NotSupported(model, "it takes one image or audio file (base64, a data URL, or a multipart upload)."),
+            };
+            try
+            {
+                return new PreparedTask.Onnx(loaded, loaded.Prepare(new TaskInput(bytes, request.Parameters)));
+            }
+            catch (TaskInputException e)
+            {
+                throw new CallException(e.Status, CallErrorKind.InvalidRequest, e.Message, e.Param, e.Status == 413 ? "input_too_large" : "invalid_input");
+            }
+        }
+
+        if (model.Task == Inference.Onnx.OnnxTasks.SentenceEmbedding)
+        {
+            RefuseParameters(request.Parameters, model.Task, []);
+            var encoder = await runtimes.LoadAsync<IEmbeddingModel>(model, ct);
+            var (texts, compared) = request.Input switch
+            {
+                TaskPayload.Text t => ([t.Value], 0),
+                TaskPayload.Texts t => (t.Values, 0),
+                TaskPayload.Compare c => ((IReadOnlyList<string>)[c.Source, .. c.Targets], c.Targets.Count),
+                _ => throw NotSupported(model, "it takes text: a string, an array of strings, or {\"source_sentence\": …, \"sentences_to_compare\": […]}."),
+            };
+            return new PreparedTask.Embeddings(encoder, [.. texts.Select(encoder.Tokenize)], compared);
+        }
+
+        if (ModelTasks.IsTextGeneration(model.Task))
+        {
+            RefuseParameters(request.Parameters, model.Task, GenerationParameters);
+            var prompt = request.Input is TaskPayload.Text text ? text.Value : throw NotSupported(model, "it takes one string as input.");
+            var neutral = new TextGenerationRequest
+            {
+                Model = model.Id,
+                Endpoint = request.Endpoint,
+                Prompt = model.Task == ModelTasks.Chat ? new PromptInput.Chat([new ChatMessage("user", prompt)]) : new PromptInput.Raw(prompt),
+                MaxTokens = (int)Parameter(request.Parameters, "max_tokens", 128, 1, 1_048_576),
+                Sampling = new SamplingOptions
+                {
+                    Temperature = (float)Parameter(request.Parameters, "temperature", 0, 0, 2),
+                    TopP = (float)Parameter(request.Parameters, "top_p", 1, 0, 1),
+                    Seed = request.Parameters.TryGetValue("seed", out _) ? (uint)Parameter(request.Parameters, "seed", 0, 0, uint.MaxValue) : null,
+                },
+                PromptParam = "input",
+                MaxTokensParam = "parameters.max_tokens",
+            };
+            var preparedCall = call ?? new InferenceCall { Caller = new(), Model = model, Endpoint = request.Endpoint, StartedAt = DateTimeOffset.UnixEpoch };
+            return new PreparedTask.Generation(await generation.PrepareAsync(neutral, preparedCall, ct));
+        }
+
+        throw NotSupported(model, "no runtime of this server serves its task.");
+    }
+
+    private static double Parameter(IReadOnlyDictionary<string, double> parameters, string name, double fallback, double min, double max) =>
+        !parameters.TryGetValue(name, out var v) ? fallback
+        : v >= min && v <= max ? v
+        : throw CallException.BadRequest($"Parameter '{name}' must be between {min} and {max}.", "parameters." + name, "invalid_parameter");
+
+    private static void RefuseParameters(IReadOnlyDictionary<string, double> parameters, string task, string[] known)
+    {
+        if (parameters.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown)
+        {
+            var list = known.Length == 0 ? "none" : string.Join(", ", known);
+            throw CallException.BadRequest($"Unknown parameter '{unknown}' for task {task} (known: {list}).", "parameters." + unknown, "invalid_parameter");
+        }
+    }
+
+    private static CallException NotSupported(ModelRecord model, string why) =>
+        CallException.BadRequest($"Model '{model.Id}' (task {model.Task}) cannot take this input: {why}", "input", "task_not_supported");
+}

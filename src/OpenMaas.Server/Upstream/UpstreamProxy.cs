@@ -1,0 +1,87 @@
+using System.Buffers;
+using OpenMaas.Inference.Upstream;
+using OpenMaas.Server.Pipeline;
+
+namespace OpenMaas.Server.Upstream;
+
+/// <summary>
+/// Runs an OpenAI call on a model's upstream engines: sends the client's request (engine model name, usage asked
+/// for), then passes the answer through — a JSON answer as received, a stream event by event as it arrives — and
+/// records the engine's token counts on the call. Failures before anything reached the client are thrown as OpenAI
+/// errors (so the call is refunded); a client that leaves aborts the engine's request.
+/// </summary>
+internal sealed class UpstreamProxy(UpstreamInvoker invoker, TimeProvider clock, ILogger<UpstreamProxy> logger)
+{
+    public async Task RunAsync(HttpContext http, InferenceCall call, UpstreamCall request)
+    {
+        var ct = http.RequestAborted;
+        var body = request.Body;
+        var forceUsage = request.Stream;
+        UpstreamResponse answer;
+        try
+        {
+            answer = await invoker.SendAsync(
+                new UpstreamRequest(call.Model.Id, request.Path, model => UpstreamRequestBody.Create(body, model, forceUsage), request.Stream, http.TraceIdentifier), ct);
+        }
+        catch (UpstreamException e)
+        {
+            throw UpstreamErrors.ToCallException(e, call.Model.Id);
+        }
+
+        await using (answer)
+        {
+            if (request.Stream && answer.ContentType?.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                await new UpstreamStreamForwarder(http, call, answer, request.ClientWantsUsage, clock, logger).RunAsync();
+            }
+            else
+            {
+                await CopyAsync(http, call, answer);
+            }
+        }
+    }
+
+    /// <summary>A whole (JSON) answer: read to its end (a break is still a clean 502), usage taken, sent in one write.</summary>
+    private async Task CopyAsync(HttpContext http, InferenceCall call, UpstreamResponse answer)
+    {
+        ReadOnlyMemory<byte> content;
+        ArrayBufferWriter<byte>? more = null;
+        try
+        {
+            var first = answer.Buffer.AsMemory(0, answer.FirstCount);
+            if (answer.ContentLength is { } length && length == answer.FirstCount)
+            {
+                content = first;
+            }
+            else
+            {
+                more = new ArrayBufferWriter<byte>(Math.Max(answer.FirstCount * 2, (int)Math.Min(answer.ContentLength ?? 0, 64 << 20)));
+                more.Write(first.Span);
+                int n;
+                while ((n = await answer.ReadAsync(more.GetMemory(16 * 1024))) > 0)
+                {
+                    more.Advance(n);
+                }
+
+                content = more.WrittenMemory;
+            }
+        }
+        catch (UpstreamException e)
+        {
+            throw UpstreamErrors.ToCallException(e, call.Model.Id);
+        }
+
+        var usage = UsageJson.Read(content.Span);
+        if (usage.HasUsage)
+        {
+            call.SetUsage(usage.PromptTokens, usage.CompletionTokens);
+        }
+
+        call.MarkFirstOutput(clock.GetUtcNow());
+        var response = http.Response;
+        response.StatusCode = answer.StatusCode;
+        response.ContentType = answer.ContentType ?? "application/json";
+        response.ContentLength = content.Length;
+        await response.Body.WriteAsync(content, http.RequestAborted);
+    }
+}

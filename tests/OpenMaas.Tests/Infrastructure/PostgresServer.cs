@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using Npgsql;
+
+namespace OpenMaas.Tests.Infrastructure;
+
+/// <summary>
+/// A real PostgreSQL 15 server in a temp folder on a free loopback port (trust auth, fsync off: a test database).
+/// As root it runs as the <c>postgres</c> account, since PostgreSQL refuses to run as root.
+/// </summary>
+public sealed class PostgresServer : IAsyncDisposable
+{
+    private static readonly string Bin = Environment.GetEnvironmentVariable("OPENMAAS_PG_BIN")
+        ?? (Directory.Exists("/usr/lib/postgresql") ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Order().LastOrDefault() : null)
+        ?? "/usr/lib/postgresql/15/bin";
+    private static readonly Lazy<Task<PostgresServer>> SharedServer = new(async () =>
+    {
+        var server = await StartAsync();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return server;
+    });
+    private Process? _process;
+    private int _databases;
+
+    private PostgresServer(string folder, int port)
+    {
+        Folder = folder;
+        Port = port;
+    }
+
+    public string Folder { get; }
+
+    public int Port { get; }
+
+    private static string? RunAs => Environment.UserName == "root" ? "postgres" : null;
+
+    /// <summary>One server for the whole test run; each fixture takes its own database on it.</summary>
+    public static Task<PostgresServer> SharedAsync() => SharedServer.Value;
+
+    public static bool Available => File.Exists(Path.Combine(Bin, "postgres"));
+
+    public static async Task<PostgresServer> StartAsync()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "openmaas-pg", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        if (RunAs is { } user)
+        {
+            await ServiceProcess.RunAsync("chown", [user, folder]);
+            await ServiceProcess.RunAsync("chmod", ["755", Path.GetDirectoryName(folder)!]);
+        }
+
+        var (rc, output) = await ServiceProcess.RunAsync(Path.Combine(Bin, "initdb"),
+            ["-D", Path.Combine(folder, "data"), "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"], RunAs);
+        if (rc != 0)
+        {
+            throw new InvalidOperationException($"initdb failed: {output}");
+        }
+
+        var server = new PostgresServer(folder, ServiceProcess.FreePort());
+        await server.StartProcessAsync();
+        return server;
+    }
+
+    public string ConnectionString(string database) =>
+        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Timeout=15;Command Timeout=30;Maximum Pool Size=16";
+
+    /// <summary>A new empty database on this server.</summary>
+    public async Task<string> CreateDatabaseAsync()
+    {
+        var name = $"openmaas_{Environment.ProcessId}_{Interlocked.Increment(ref _databases)}";
+        await using var connection = new NpgsqlConnection(ConnectionString("postgres"));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+        await command.ExecuteNonQueryAsync();
+        return ConnectionString(name);
+    }
+
+    /// <summary>Stops the server (fast shutdown), keeping its data.</summary>
+    /// <remarks>
+    /// As root the process started is <c>runuser</c>, which does not pass a signal on to the postmaster; <c>pg_ctl stop</c>
+    /// signals the postmaster itself and waits until its lock file is gone, so a restart on the same folder can follow.
+    /// </remarks>
+    public async Task StopAsync()
+    {
+        if (_process is null)
+        {
+            return;
+        }
+
+        await ServiceProcess.RunAsync(Path.Combine(Bin, "pg_ctl"), ["stop", "-D", Path.Combine(Folder, "data"), "-m", "fast", "-w", "-t", "30"], RunAs);
+        ServiceProcess.Stop(_process);
+        _process = null;
+    }
+
+    public async Task StartProcessAsync()
+    {
+        _process = Process.Start(ServiceProcess.Start(Path.Combine(Bin, "postgres"),
+            ["-D", Path.Combine(Folder, "data"), "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-k", Folder,
+             "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+             "-c", "max_connections=1000", "-c", "shared_buffers=32MB"], RunAs))!;
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null && log.Count < 200) log.Enqueue(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null && log.Count < 200) log.Enqueue(e.Data); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        try
+        {
+            await ServiceProcess.WaitForPortAsync(Port, TimeSpan.FromSeconds(30));
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            throw new InvalidOperationException($"PostgreSQL did not start on port {Port}: {string.Join('\n', log)}", e);
+        }
+
+        // Accepting TCP is not yet accepting queries (the startup packet is refused while it recovers).
+        for (var i = 0; ; i++)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(ConnectionString("postgres"));
+                await connection.OpenAsync();
+                return;
+            }
+            catch (NpgsqlException) when (i < 100)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

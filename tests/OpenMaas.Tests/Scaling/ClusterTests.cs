@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Net;
+using OpenMaas.Tests.Infrastructure;
+using OpenMaas.Tests.Quota;
+
+namespace OpenMaas.Tests.Scaling;
+
+/// <summary>Two nodes on PostgreSQL + Redis admit exactly across nodes and see each other's revocations.</summary>
+public sealed class ClusterTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
+{
+    [Fact]
+    public async Task ThousandConcurrentCalls_SplitAcrossTwoNodes_AdmitExactlyTheLimit_FiveTimesOver()
+    {
+        for (var round = 0; round < 5; round++)
+        {
+            var name = $"split{round}";
+            var (_, token) = await cluster.UserAsync(name, 100);
+            using var a = cluster.A.Client(token);
+            using var b = cluster.B.Client(token);
+            var statuses = await Task.WhenAll(Enumerable.Range(0, 1000).Select(async i =>
+            {
+                using var response = await (i % 2 == 0 ? a : b).ChatAsync();
+                return response.StatusCode;
+            }));
+            var seen = string.Join(", ", statuses.GroupBy(s => s).Select(g => $"{g.Key}: {g.Count()}"));
+            Assert.True(statuses.Count(s => s == HttpStatusCode.OK) == 100, $"round {round}: {seen}\nA: {cluster.A.Log}\nB: {cluster.B.Log}");
+            Assert.Equal(900, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
+            Assert.Equal(100, await cluster.CountedAsync(name));
+        }
+    }
+
+    [Fact]
+    public async Task ATokenRevokedThroughNodeA_IsRefusedByNodeB_WithinASecond()
+    {
+        var (_, owner) = await cluster.UserAsync("revoker", 1000);
+        var (victimId, victim) = await cluster.TokenAsync("revoker");
+        using var onB = cluster.B.Client(victim);
+        Assert.Equal(HttpStatusCode.OK, (await onB.ChatAsync()).StatusCode); // B has the token cached now
+        Assert.Equal(HttpStatusCode.OK, (await onB.ChatAsync()).StatusCode);
+
+        using var onA = cluster.A.Client(owner);
+        Assert.Equal(HttpStatusCode.NoContent, (await onA.DeleteAsync($"/api/v1/tokens/{victimId}")).StatusCode);
+        var revoked = Stopwatch.StartNew();
+        HttpStatusCode status;
+        do
+        {
+            using var response = await onB.ChatAsync();
+            status = response.StatusCode;
+        }
+        while (status == HttpStatusCode.OK && revoked.Elapsed < TimeSpan.FromSeconds(5));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.True(revoked.Elapsed < TimeSpan.FromSeconds(1), $"node B refused the token only after {revoked.Elapsed.TotalMilliseconds:F0} ms");
+    }
+
+    [Fact]
+    public async Task RedisLostMidRun_NothingIsOverAdmitted_AndServiceComesBackByItself()
+    {
+        const int limit = 60;
+        var (_, token) = await cluster.UserAsync("restart", limit);
+        using var a = cluster.A.Client(token);
+        using var b = cluster.B.Client(token);
+        var statuses = new System.Collections.Concurrent.ConcurrentBag<HttpStatusCode>();
+        using var stop = new CancellationTokenSource();
+        var workers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var response = await (w % 2 == 0 ? a : b).ChatAsync();
+                statuses.Add(response.StatusCode);
+            }
+        })).ToArray();
+
+        while (statuses.Count(s => s == HttpStatusCode.OK) < limit / 3)
+        {
+            await Task.Delay(20);
+        }
+
+        await cluster.Redis.StopAsync(); // SIGKILL, no persistence: every counter is gone
+        await Task.Delay(1500);
+        Assert.Contains(HttpStatusCode.ServiceUnavailable, statuses); // failed closed meanwhile
+        await cluster.Redis.StartProcessAsync();
+
+        // Back by itself: calls are decided again (200 until the limit, then 429), no 503 once recovered.
+        var recovered = Stopwatch.StartNew();
+        while (!statuses.Contains(HttpStatusCode.TooManyRequests) && recovered.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(100);
+        }
+
+        await stop.CancelAsync();
+        await Task.WhenAll(workers);
+
+        // Each node reconnects on its own schedule: both answer 429 (not 503) within a bound.
+        foreach (var node in new[] { a, b })
+        {
+            var waited = Stopwatch.StartNew();
+            HttpStatusCode last;
+            while (true)
+            {
+                using var response = await node.ChatAsync();
+                last = response.StatusCode;
+                Assert.NotEqual(HttpStatusCode.OK, last); // the limit is spent: nothing more is admitted
+                if (last != HttpStatusCode.ServiceUnavailable || waited.Elapsed > TimeSpan.FromSeconds(30))
+                {
+                    break;
+                }
+
+                await Task.Delay(200);
+            }
+
+            Assert.Equal(HttpStatusCode.TooManyRequests, last);
+        }
+
+        var admitted = statuses.Count(s => s == HttpStatusCode.OK);
+        Assert.True(admitted <= limit, $"{admitted} calls admitted against a limit of {limit}");
+        Assert.True(admitted >= limit - 8, $"only {admitted} of {limit} admitted: the rebuild counted far too much");
+        Assert.Equal(admitted, await cluster.CountedAsync("restart"));
+    }
+}

@@ -1,0 +1,118 @@
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace OpenMaas.Tests.Upstream;
+
+/// <summary>
+/// A tiny OpenAI-compatible engine on loopback (real Kestrel) whose behaviour a test switches: answer, hang, fail
+/// with 500, or answer slowly. Used only where a real engine cannot be made to misbehave on cue.
+/// </summary>
+public sealed class StubEngine : IAsyncDisposable
+{
+    public enum Behaviour
+    {
+        Ok,
+
+        /// <summary>Every request, health probes included, waits forever (a wedged engine).</summary>
+        Hang,
+
+        /// <summary>Inference calls wait forever; health probes pass.</summary>
+        HangCalls,
+        Error500,
+        Slow,
+    }
+
+    private readonly WebApplication _app;
+    private int _calls;
+
+    private StubEngine(WebApplication app) => _app = app;
+
+    public Behaviour Mode { get; set; }
+
+    /// <summary>POSTs received (health probes not counted).</summary>
+    public int Calls => Volatile.Read(ref _calls);
+
+    public string? LastAuthorization { get; private set; }
+
+    public Uri V1 { get; private set; } = null!;
+
+    public static async Task<StubEngine> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var stub = new StubEngine(app);
+        app.MapGet("/v1/models", stub.ModelsAsync);
+        app.MapPost("/v1/chat/completions", stub.ChatAsync);
+        await app.StartAsync();
+        stub.V1 = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/v1");
+        return stub;
+    }
+
+    private async Task ModelsAsync(HttpContext http)
+    {
+        if (Mode == Behaviour.Hang)
+        {
+            await Task.Delay(Timeout.Infinite, http.RequestAborted);
+        }
+
+        await http.Response.WriteAsync("""{"object":"list","data":[{"id":"stub-model","object":"model"}]}""");
+    }
+
+    private async Task ChatAsync(HttpContext http)
+    {
+        Interlocked.Increment(ref _calls);
+        LastAuthorization = http.Request.Headers.Authorization;
+        using var reader = new StreamReader(http.Request.Body);
+        var body = await reader.ReadToEndAsync();
+        switch (Mode)
+        {
+            case Behaviour.Hang or Behaviour.HangCalls:
+                await Task.Delay(Timeout.Infinite, http.RequestAborted);
+                return;
+            case Behaviour.Error500:
+                http.Response.StatusCode = 500;
+                await http.Response.WriteAsync("""{"error":{"message":"CUDA out of memory at /srv/secret/path","type":"server_error"}}""");
+                return;
+            case Behaviour.Slow:
+                await Task.Delay(TimeSpan.FromSeconds(1), http.RequestAborted);
+                break;
+        }
+
+        if (body.Contains("\"stream\":true", StringComparison.Ordinal))
+        {
+            http.Response.ContentType = "text/event-stream";
+            var events = new StringBuilder();
+            foreach (var piece in new[] { "Hello", " from", " stub." })
+            {
+                events.Append($$"""data: {"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"{{piece}}"},"finish_reason":null}]}""").Append("\n\n");
+            }
+
+            events.Append("""data: {"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}""").Append("\n\n");
+            if (body.Contains("\"include_usage\":true", StringComparison.Ordinal))
+            {
+                events.Append("""data: {"id":"c1","object":"chat.completion.chunk","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":3,"total_tokens":8}}""").Append("\n\n");
+            }
+
+            events.Append("data: [DONE]\n\n");
+            await http.Response.WriteAsync(events.ToString());
+            return;
+        }
+
+        http.Response.ContentType = "application/json";
+        await http.Response.WriteAsync("""{"id":"c1","object":"chat.completion","model":"stub-model","choices":[{"index":0,"message":{"role":"assistant","content":"Hello from stub."},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":3,"total_tokens":8}}""");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync(new CancellationToken(true));
+        await _app.DisposeAsync();
+    }
+}

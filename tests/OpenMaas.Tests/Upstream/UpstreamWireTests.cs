@@ -1,0 +1,45 @@
+using System.Buffers;
+using System.Text;
+using OpenMaas.Server.Upstream;
+
+namespace OpenMaas.Tests.Upstream;
+
+public sealed class UpstreamWireTests
+{
+    private static string Rewrite(string body, string model, bool forceUsage)
+    {
+        var output = new ArrayBufferWriter<byte>();
+        UpstreamRequestBody.Rewrite(Encoding.UTF8.GetBytes(body), model, forceUsage, output);
+        return Encoding.UTF8.GetString(output.WrittenSpan);
+    }
+
+    [Fact]
+    public void Rewrite_NamesTheEnginesModel_AndKeepsEveryOtherFieldAsSent()
+    {
+        var body = """{"model":"org/m","messages":[{"role":"user","content":"h\u00e9 \"q\""}],"tools":[{"type":"function"}],"temperature":0.5,"x\"y":1}""";
+        Assert.Equal(
+            """{"model":"served-name","messages":[{"role":"user","content":"h\u00e9 \"q\""}],"tools":[{"type":"function"}],"temperature":0.5,"x\u0022y":1}""",
+            Rewrite(body, "served-name", forceUsage: false));
+    }
+
+    [Fact]
+    public void Rewrite_ForAStream_TurnsIncludeUsageOn_KeepingOtherStreamOptions()
+    {
+        Assert.Equal("""{"model":"e","stream":true,"stream_options":{"include_usage":true}}""", Rewrite("""{"model":"m","stream":true}""", "e", true));
+        Assert.Equal("""{"model":"e","stream":true,"stream_options":{"x":1,"include_usage":true}}""",
+            Rewrite("""{"model":"m","stream":true,"stream_options":{"include_usage":false,"x":1}}""", "e", true));
+        Assert.Equal("""{"stream":true,"stream_options":{"include_usage":true},"model":"e"}""", Rewrite("""{"stream":true,"stream_options":null,"model":"m"}""", "e", true));
+    }
+
+    [Theory]
+    [InlineData("""{"id":"x","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":7,"total_tokens":12}}""", true, 5, 7, true)]
+    [InlineData("""{"id":"x","choices":[{"index":0,"delta":{"content":"usage"}}],"usage":{"prompt_tokens":1,"completion_tokens":2}}""", true, 1, 2, false)]
+    [InlineData("""{"id":"x","choices":[{"index":0,"delta":{"content":"\"usage\""}}],"usage":null}""", false, 0, 0, false)]
+    [InlineData("""{"object":"list","data":[{"embedding":[0.1]}],"usage":{"prompt_tokens":3,"total_tokens":3}}""", true, 3, 0, true)]
+    [InlineData("""not json""", false, 0, 0, false)]
+    public void UsageJson_ReadsTopLevelUsage(string json, bool has, int prompt, int completion, bool usageOnly)
+    {
+        var found = UsageJson.Read(Encoding.UTF8.GetBytes(json));
+        Assert.Equal((has, prompt, completion, usageOnly), (found.HasUsage, found.PromptTokens, found.CompletionTokens, found.UsageOnly));
+    }
+}

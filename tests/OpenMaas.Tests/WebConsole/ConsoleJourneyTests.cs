@@ -97,6 +97,28 @@ public sealed class ConsoleJourneyTests(ConsoleFixture server)
     }
 
     [Fact]
+    public async Task ModelWithoutApiInference_SaysSo_InsteadOfAPlayground()
+    {
+        var page = await server.OpenAsync("alice");
+        await page.GotoAsync("/models/" + ConsoleFixture.Unserved);
+        Assert.Contains("API-Inference is off for this model", await page.InnerTextAsync("[data-testid=no-playground]"), StringComparison.Ordinal);
+        Assert.Equal(0, await page.Locator("#playground-form").CountAsync());
+        Assert.Equal(0, await page.Locator("#pg-run").CountAsync());
+
+        // The playground's endpoint refuses it too (the pipeline's API-Inference check), before it costs anything.
+        await page.GotoAsync("/models/" + TestAssets.StoriesId);
+        var csrf = await page.GetAttributeAsync("#playground-form input[name=__csrf]", "value");
+        var refused = await page.APIRequest.PostAsync("/console/playground", new APIRequestContextOptions
+        {
+            Headers = new Dictionary<string, string> { ["X-CSRF-Token"] = csrf! },
+            DataObject = new { model = ConsoleFixture.Unserved, prompt = "Once upon a time", temperature = 0, max_tokens = 4 },
+        });
+        Assert.InRange(refused.Status, 400, 499);
+        Assert.StartsWith("application/problem+json", refused.Headers["content-type"], StringComparison.Ordinal);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task ApiInferenceFilter_ShowsExactlyTheServedModels()
     {
         var page = await server.OpenAsync();

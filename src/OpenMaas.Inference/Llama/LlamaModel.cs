@@ -103,15 +103,7 @@ internal sealed class LlamaModel : ITextGenerationModel, IDisposable, IHostedMod
             throw new InferenceException($"Model '{Id}' was unloaded; retry the request.", e);
         }
 
-        if (ct.CanBeCanceled)
-        {
-            sequence.Registration = ct.Register(static s =>
-            {
-                var (scheduler, cancelled) = ((LlamaScheduler, LlamaSequence))s!;
-                scheduler.Cancel(cancelled);
-            }, (_scheduler, sequence));
-        }
-
+        sequence.CancelWhen(ct, _scheduler);
         return sequence.ReadAllAsync(_cancel, ct);
     }
 

@@ -261,7 +261,6 @@ internal sealed class LlamaScheduler : IDisposable
 
             _active.RemoveAt(i);
             _step.Release(sequence);
-            sequence.Registration.Unregister(); // never blocks, unlike Dispose
             lock (_gate)
             {
                 sequence.State = SequenceState.Done;

@@ -49,7 +49,9 @@ internal sealed class LlamaSequence
 
     public LinkedListNode<LlamaSequence>? QueueNode { get; set; }
 
-    public CancellationTokenRegistration Registration { get; set; }
+    /// <summary>The caller's cancellation, owned here alone: registered once at submission, released when the reader
+    /// ends (<see cref="ReadAllAsync"/>). A callback after the sequence finished is a no-op in the scheduler.</summary>
+    private CancellationTokenRegistration _registration;
 
     // Decode-thread state.
     public LLamaSeqId SeqId { get; set; }
@@ -117,6 +119,19 @@ internal sealed class LlamaSequence
         _output.Writer.TryComplete();
     }
 
+    /// <summary>Cancels this sequence in <paramref name="scheduler"/> when <paramref name="ct"/> fires.</summary>
+    public void CancelWhen(CancellationToken ct, LlamaScheduler scheduler)
+    {
+        if (ct.CanBeCanceled)
+        {
+            _registration = ct.Register(static s =>
+            {
+                var (owner, cancelled) = ((LlamaScheduler, LlamaSequence))s!;
+                owner.Cancel(cancelled);
+            }, (scheduler, this));
+        }
+    }
+
     public void ReleaseNative()
     {
         Sampler?.Dispose();
@@ -151,7 +166,7 @@ internal sealed class LlamaSequence
         }
         finally
         {
-            Registration.Dispose();
+            _registration.Dispose();
             cancel(this); // no-op when finished; frees the slot when the consumer stopped early
         }
     }

@@ -2,10 +2,11 @@ using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using OpenMaas.Core;
-using OpenMaas.Core.Cluster;
 using OpenMaas.Core.Catalog;
+using OpenMaas.Core.Cluster;
 using OpenMaas.Core.Hub;
+using OpenMaas.Core;
+using OpenMaas.Server.Onnx;
 using OpenMaas.Server.Runtimes;
 
 namespace OpenMaas.Server.Cli;

@@ -3,7 +3,7 @@ using OpenMaas.Core.Catalog;
 using OpenMaas.Server.Anthropic;
 using OpenMaas.Server.Auth;
 using OpenMaas.Server.Library;
-using OpenMaas.Server.Metering;
+using OpenMaas.Server.ConsoleApi;
 using OpenMaas.Server.ModelScope;
 using OpenMaas.Server.OpenAI;
 using OpenMaas.Server.Pipeline;
@@ -11,7 +11,6 @@ using OpenMaas.Server.Runtimes;
 using OpenMaas.Server.Runtimes.Embeddings;
 using OpenMaas.Server.Runtimes.Tasks;
 using OpenMaas.Server.Runtimes.TextGeneration;
-using OpenMaas.Server.Tokens;
 using OpenMaas.Server.WebConsole;
 
 namespace OpenMaas.Server.Hosting;
@@ -31,7 +30,7 @@ internal static class EndpointsExtensions
         services.AddSingleton<IRuntimeSelector, RuntimeSelector>();
         services.AddSingleton<IModelFileInspector, GgufFileInspector>();
         services.AddSingleton<ModelRegistrar>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IModelImporter, Cli.OnnxModelImporter>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IModelImporter, Onnx.OnnxModelImporter>());
         services.AddSingleton<ICallPreparer<TextGenerationRequest, PreparedGeneration>, TextGenerationPreparer>();
         services.AddSingleton<ICallPreparer<EmbeddingRequest, PreparedEmbedding>, EmbeddingPreparer>();
         services.AddSingleton<TaskPreparer>();

@@ -4,7 +4,7 @@ using OpenMaas.Core.Cluster;
 using OpenMaas.Core.Quota;
 using OpenMaas.Server.Auth;
 using OpenMaas.Server.Upstream;
-using OpenMaas.Server.Metering;
+using OpenMaas.Server.ConsoleApi;
 using OpenMaas.Server.Operations;
 using OpenMaas.Server.Onnx;
 

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using OpenMaas.Core.Catalog;
 using OpenMaas.Core.Library;
 
-namespace OpenMaas.Server.Library;
+namespace OpenMaas.Server.ModelScope;
 
 /// <summary>ModelScope's hub file API, so that files can be pulled from an OpenMaaS the way they are from ModelScope:
 /// the file list, a file (with HTTP Range, for resume) and the revisions.</summary>

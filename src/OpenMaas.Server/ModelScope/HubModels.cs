@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using OpenMaas.Core.Catalog;
 
-namespace OpenMaas.Server.Library;
+namespace OpenMaas.Server.ModelScope;
 
 /// <summary>Finds the model and revision a hub call names. A model has one revision: its own, which is also what
 /// <c>master</c> (ModelScope's default branch) names.</summary>

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace OpenMaas.Server.Library;
+namespace OpenMaas.Server.ModelScope;
 
 /// <summary>ModelScope's response envelope: <c>{"Code":200,"Success":true,"Data":…,"Message":"success","RequestId":…}</c>.</summary>
 internal sealed record HubResponse<T>(int Code, bool Success, T Data, string Message, string RequestId);

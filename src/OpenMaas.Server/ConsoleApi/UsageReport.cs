@@ -2,7 +2,7 @@ using OpenMaas.Core.Accounts;
 using OpenMaas.Core.Quota;
 using OpenMaas.Core.Usage;
 
-namespace OpenMaas.Server.Metering;
+namespace OpenMaas.Server.ConsoleApi;
 
 /// <summary>What <c>GET /api/v1/usage</c> returns: today against the limits, per model, and the last days.</summary>
 internal sealed record UsageReport(string User, string TimeZone, UsageReport.Today TodayUsage, IReadOnlyList<UsageReport.Model> Models, IReadOnlyList<UsageReport.Day> Days)

@@ -1,6 +1,6 @@
 using OpenMaas.Core.Catalog;
 
-namespace OpenMaas.Server.Library;
+namespace OpenMaas.Server.ModelScope;
 
 /// <summary>The body of <c>PATCH /api/v1/models/{owner}/{name}</c>: absent fields stay, empty strings clear.</summary>
 internal sealed record ModelPatch

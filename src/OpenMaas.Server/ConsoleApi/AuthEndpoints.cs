@@ -1,8 +1,9 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OpenMaas.Core.Accounts;
+using OpenMaas.Server.Auth;
 
-namespace OpenMaas.Server.Auth;
+namespace OpenMaas.Server.ConsoleApi;
 
 /// <summary><c>POST /api/v1/auth/login</c> and <c>/logout</c>: the console's session cookie.</summary>
 internal static class AuthEndpoints

@@ -1,7 +1,8 @@
 using System.Text.Json.Serialization;
 using OpenMaas.Core.Catalog;
+using OpenMaas.Server.Library;
 
-namespace OpenMaas.Server.Library;
+namespace OpenMaas.Server.ModelScope;
 
 /// <summary>A model as the library API shows it (ModelScope's PascalCase names). List items leave out the card and
 /// the files; the detail view has them.</summary>

@@ -1,6 +1,6 @@
 using OpenMaas.Core.Catalog;
 
-namespace OpenMaas.Server.Library;
+namespace OpenMaas.Server.ModelScope;
 
 /// <summary>Reads the library's query string (<c>search, task, domain, api_inference, sort, page, page_size</c>) and
 /// reports every invalid parameter at once.</summary>

@@ -3,8 +3,9 @@ using OpenMaas.Core.Catalog;
 using OpenMaas.Core.Library;
 using OpenMaas.Core.Quota;
 using OpenMaas.Server.Auth;
+using OpenMaas.Server.Library;
 
-namespace OpenMaas.Server.Library;
+namespace OpenMaas.Server.ModelScope;
 
 /// <summary>The model library under <c>/api/v1/models</c>: search, the model card, likes and admin edits. Answers are
 /// in ModelScope's envelope; errors are ProblemDetails (with the envelope's fields).</summary>

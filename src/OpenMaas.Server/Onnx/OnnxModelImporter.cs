@@ -1,7 +1,7 @@
 using OpenMaas.Core.Catalog;
 using OpenMaas.Inference.Onnx;
 
-namespace OpenMaas.Server.Cli;
+namespace OpenMaas.Server.Onnx;
 
 /// <summary>
 /// <c>model add</c> for ONNX models (a <c>.onnx</c> file, or a folder holding one, plus <c>vocab.txt</c> for

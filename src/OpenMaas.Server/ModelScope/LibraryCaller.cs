@@ -1,7 +1,7 @@
 using System.Globalization;
 using OpenMaas.Server.Auth;
 
-namespace OpenMaas.Server.Library;
+namespace OpenMaas.Server.ModelScope;
 
 /// <summary>Who a download counts for.</summary>
 internal static class LibraryCaller

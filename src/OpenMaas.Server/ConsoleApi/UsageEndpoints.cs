@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using OpenMaas.Core.Accounts;
 using OpenMaas.Server.Auth;
 
-namespace OpenMaas.Server.Metering;
+namespace OpenMaas.Server.ConsoleApi;
 
 /// <summary><c>GET /api/v1/usage[?user=NAME]</c>: the caller's usage; admins may name another user.</summary>
 internal static class UsageEndpoints

@@ -4,7 +4,7 @@ using OpenMaas.Core.Accounts;
 using OpenMaas.Core.Tokens;
 using OpenMaas.Server.Auth;
 
-namespace OpenMaas.Server.Tokens;
+namespace OpenMaas.Server.ConsoleApi;
 
 /// <summary><c>/api/v1/tokens</c>: list (with each token's scope and today's use), create (shown once), scope and revoke
 /// access tokens. Users see only their own; admins may pass <c>?user=NAME</c> and scope or revoke anyone's.</summary>

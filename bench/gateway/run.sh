@@ -7,6 +7,12 @@
 #      streams (skipped when the llama-server binary is missing).
 #
 #   bench/gateway/run.sh          # DURATION=15 (s per 32-connection run), DURATION1=10 (1 connection), REPS=5 (llama)
+#   PARTS=2 bench/gateway/run.sh  # only the llama-server part (PARTS="1 2" by default)
+#   # smoke check (~30 s, numbers meaningless): both parts, 1-second runs, no warm-up, one llama round
+#   DURATION=1 DURATION1=1 WARMUP=0 ROUNDS=1 REPS=1 TOKENS=50 bench/gateway/run.sh
+#
+# Extra knobs: WARMUP=10 (s of OpenMaaS warm-up per mode; 0 skips every warm-up), ROUNDS=3 (llama rounds), TOKENS=200
+# (tokens per llama stream).
 #
 # Needs: the .NET 10 SDK, Node.js 20+, npm (first run: installs Portkey into bench/gateway/peer/node_modules), wrk,
 # the assets in ${OPENMAAS_SHARED:-../shared}, and LLAMA_SERVER (default /tmp/llama-server/src/build/bin/llama-server)
@@ -17,6 +23,8 @@ root="$(cd "$here/../.." && pwd)"
 cd "$root"
 shared="$(cd "${OPENMAAS_SHARED:-../shared}" && pwd)"
 duration="${DURATION:-15}" duration1="${DURATION1:-10}" reps="${REPS:-5}"
+warmup="${WARMUP:-10}" rounds="${ROUNDS:-3}" tokens="${TOKENS:-200}" parts="${PARTS:-1 2}"
+part() { [[ " $parts " == *" $1 "* ]]; }
 llama_bin="${LLAMA_SERVER:-/tmp/llama-server/src/build/bin/llama-server}"
 command -v wrk >/dev/null || { echo "run.sh: wrk not found (apt-get install -y wrk)" >&2; exit 1; }
 
@@ -68,7 +76,14 @@ sleep 1 # Portkey has no cheap health route that works without a provider; give 
 
 # --- part 1: wrk against the stub, direct / OpenMaaS / Portkey --------------------------------------------------------
 # run NAME CONNECTIONS SECONDS STREAM: one wrk run; appends "name conns stream rps p50 p99 errors" to results.
+# p50/p99 come from wrk's own --latency distribution (microsecond resolution: the added latency at 1 connection is a
+# fraction of a millisecond), converted to ms.
 results="$tmp/results.txt"
+: >"$results"
+wrk_ms() { # PERCENT: the "  50%  112.00us" line of wrk --latency, in ms
+  awk -v q="$1%" '$1 == q { v = $2; u = v; gsub(/[0-9.]/, "", u); sub(/[a-z]+$/, "", v);
+    printf "%.4f", v * (u == "us" ? 0.001 : u == "s" ? 1000 : u == "m" ? 60000 : 1); exit }'
+}
 run() {
   local name="$1" conns="$2" secs="$3" stream="$4" url env=()
   case "$name" in
@@ -77,38 +92,46 @@ run() {
     portkey) url="$portkey/chat/completions"; env=(PORTKEY_HOST="$stub") ;;
   esac
   local out
-  out="$(cd "$tmp/peers" && env "${env[@]}" STREAM="$stream" wrk -t1 -c"$conns" -d"${secs}s" -s chat.lua "$url" 2>&1)"
+  out="$(cd "$tmp/peers" && env "${env[@]}" STREAM="$stream" wrk -t1 -c"$conns" -d"${secs}s" --latency -s chat.lua "$url" 2>&1)"
   local rps p50 p99 errs non2xx
   rps="$(grep -oE 'rps=[0-9.]+' <<<"$out" | cut -d= -f2)"
-  p50="$(grep -oE 'p50=[0-9.]+' <<<"$out" | cut -d= -f2)"
-  p99="$(grep -oE 'p99=[0-9.]+' <<<"$out" | head -1 | cut -d= -f2)"
+  p50="$(wrk_ms 50 <<<"$out")"
+  p99="$(wrk_ms 99 <<<"$out")"
   errs="$(grep -oE 'errors\(status\+socket\)=[0-9]+' <<<"$out" | cut -d= -f2)"
   non2xx="$(grep -oE 'Non-2xx or 3xx responses: [0-9]+' <<<"$out" | grep -oE '[0-9]+$' || echo 0)"
   echo "$name $conns $stream $rps $p50 $p99 $errs $non2xx" | tee -a "$results" >&2
 }
-step "warm-up (OpenMaaS: ~20 s so the tiered JIT settles; Portkey: 5 s)"
-for s in 0 1; do run openmaas 8 10 "$s" >/dev/null 2>&1; run portkey 8 3 "$s" >/dev/null 2>&1; run direct 8 2 "$s" >/dev/null 2>&1; done
-: >"$results"
-step "measure: target connections stream rps p50_ms p99_ms errors non2xx"
-for s in 0 1; do
-  for t in direct openmaas portkey; do run "$t" 32 "$duration" "$s"; done
-  for t in direct openmaas portkey; do run "$t" 1 "$duration1" "$s"; done
-done
+if part 1; then
+  if [ "$warmup" -gt 0 ]; then
+    step "warm-up (OpenMaaS: 2 x ${warmup} s so the tiered JIT settles; Portkey: 6 s)"
+    for s in 0 1; do run openmaas 8 "$warmup" "$s" >/dev/null 2>&1; run portkey 8 3 "$s" >/dev/null 2>&1; run direct 8 2 "$s" >/dev/null 2>&1; done
+    : >"$results"
+  fi
+  step "measure: target connections stream rps p50_ms p99_ms errors non2xx"
+  for s in 0 1; do
+    for t in direct openmaas portkey; do run "$t" 32 "$duration" "$s"; done
+    for t in direct openmaas portkey; do run "$t" 1 "$duration1" "$s"; done
+  done
+fi
 
 # --- part 2: llama-server direct and through OpenMaaS -----------------------------------------------------------------
 llama_json="$tmp/llama.jsonl"
 : >"$llama_json"
-if [ -x "$llama_bin" ]; then
+if ! part 2; then
+  :
+elif [ -x "$llama_bin" ]; then
   llama_port="$(free_port)"
   "$llama_bin" -m "$shared/models/stories260K.gguf" -t 1 -tb 1 -c 16384 -np 8 -fa off --host 127.0.0.1 --port "$llama_port" --no-webui \
     >"$tmp/llama.log" 2>&1 & pids+=($!)
   wait_http "http://127.0.0.1:$llama_port/health"
   om_cli model add-upstream bench/llama --url "http://127.0.0.1:$llama_port/v1" --upstream-model stories260K >/dev/null
-  client() { timeout 300 node "$root/bench/llm/sse-client.mjs" --model "$1" --url "$2" ${3:+--token "$3"} --tokens 200 "${@:4}"; }
-  step "llama-server warm-up"
-  client x "http://127.0.0.1:$llama_port" "" --clients 8 --reps 3 >/dev/null || true
-  client bench/llama "$om" "$token" --clients 8 --reps 3 >/dev/null || true
-  for round in 1 2 3; do
+  client() { timeout 300 node "$root/bench/llm/sse-client.mjs" --model "$1" --url "$2" ${3:+--token "$3"} --tokens "$tokens" "${@:4}"; }
+  if [ "$warmup" -gt 0 ]; then
+    step "llama-server warm-up"
+    client x "http://127.0.0.1:$llama_port" "" --clients 8 --reps 3 >/dev/null || true
+    client bench/llama "$om" "$token" --clients 8 --reps 3 >/dev/null || true
+  fi
+  for round in $(seq "$rounds"); do
     for streams in 1 8; do
       step "llama round $round: $streams stream(s), direct then through OpenMaaS"
       # A run that loses connections (llama-server did, at 8 streams, in PEERS.md too) is reported and left out.
@@ -124,4 +147,4 @@ else
   step "llama-server not found at $llama_bin: part 2 skipped"
 fi
 
-node "$here/summarize.mjs" "$results" "$llama_json"
+TOKENS="$tokens" node "$here/summarize.mjs" "$results" "$llama_json"

@@ -14,11 +14,15 @@ public sealed class UpstreamRuntime(UpstreamRegistry registry, UpstreamInvoker i
 
     public async ValueTask<ITextGenerationModel> GetAsync(ModelDescriptor model, CancellationToken ct)
     {
-        if ((await registry.GetOrReloadAsync(model.Id, ct)).Length == 0)
-        {
-            throw new ModelLoadException(model.Id, "it has no upstream deployment (add one with: openmaas model add-upstream)");
-        }
-
+        await RequireDeploymentsAsync(registry, model.Id, ct);
         return new UpstreamTextModel(model.Id, invoker);
+    }
+
+    internal static async ValueTask RequireDeploymentsAsync(UpstreamRegistry registry, string modelId, CancellationToken ct)
+    {
+        if ((await registry.GetOrReloadAsync(modelId, ct)).Length == 0)
+        {
+            throw new ModelLoadException(modelId, "it has no upstream deployment (add one with: openmaas model add-upstream)");
+        }
     }
 }

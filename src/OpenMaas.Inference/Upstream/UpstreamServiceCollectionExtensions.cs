@@ -15,6 +15,7 @@ public static class UpstreamServiceCollectionExtensions
         services.TryAddSingleton<UpstreamInvoker>();
         services.TryAddSingleton<UpstreamRuntime>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IModelRuntime<ITextGenerationModel>, UpstreamRuntime>(sp => sp.GetRequiredService<UpstreamRuntime>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IModelRuntime<UpstreamEmbeddingModel>, UpstreamEmbeddingRuntime>());
         services.AddHostedService<UpstreamHealthRounds>();
         return services;
     }

@@ -2,6 +2,7 @@ using OpenMaas.Inference.Abstractions;
 using OpenMaas.Server.Pipeline;
 using OpenMaas.Server.Runtimes;
 using OpenMaas.Server.Runtimes.Embeddings;
+using OpenMaas.Server.Upstream;
 
 namespace OpenMaas.Server.OpenAI;
 
@@ -18,7 +19,7 @@ internal static class EmbeddingsEndpoints
 }
 
 /// <summary>The wire adapter of <c>POST /v1/embeddings</c>: float or base64 vectors, usage with the tokens used.</summary>
-internal sealed class EmbeddingsAdapter(TimeProvider clock) : IWireAdapter<EmbeddingRequest, PreparedEmbedding>
+internal sealed class EmbeddingsAdapter(UpstreamProxy upstream, TimeProvider clock) : IWireAdapter<EmbeddingRequest, PreparedEmbedding>
 {
     public async ValueTask<EmbeddingRequest> ReadAsync(HttpContext http)
     {
@@ -37,10 +38,19 @@ internal sealed class EmbeddingsAdapter(TimeProvider clock) : IWireAdapter<Embed
 
     public async Task<IResult> RespondAsync(HttpContext http, EmbeddingRequest request, AdmittedCall<PreparedEmbedding> call)
     {
+        if (call.Prepared is not PreparedEmbedding.Local local)
+        {
+            // An upstream engine speaks OpenAI too: the request (encoding_format, dimensions, …) and its answer pass
+            // through as bytes; the engine's usage.prompt_tokens is recorded.
+            var raw = http.Features.Get<RawRequestBody>()!;
+            await upstream.RunAsync(http, call.Call, new UpstreamCall("embeddings", raw.Bytes, Stream: false, ClientWantsUsage: false));
+            return TypedResults.Empty;
+        }
+
         IReadOnlyList<Embedding> embeddings;
         try
         {
-            embeddings = await call.Prepared.Model.EmbedAsync(call.Prepared.Tokens, http.RequestAborted);
+            embeddings = await local.Model.EmbedAsync(local.Tokens, http.RequestAborted);
         }
         catch (Exception e) when (e is SchedulerFullException or InferenceException)
         {

@@ -8,7 +8,7 @@ internal static class UpstreamModels
     /// <summary>The tasks an OpenAI-compatible engine serves through OpenMaaS (chat/completions and embeddings).</summary>
     public static bool Supports(string task) => ModelTasks.IsTextGeneration(task) || IsEmbedding(task);
 
-    public static bool IsEmbedding(string task) => task is "sentence-embedding" or "feature-extraction";
+    public static bool IsEmbedding(string task) => Inference.Upstream.UpstreamEmbeddingModel.IsEmbeddingTask(task);
 
     /// <summary>A library model like any other (card, likes, API-Inference policy), with format <c>upstream</c> and no
     /// local file.</summary>

@@ -6,7 +6,8 @@ namespace OpenMaas.Server.Upstream;
 
 /// <summary>
 /// Runs an OpenAI call on a model's upstream engines: sends the client's request (engine model name, usage asked
-/// for), then passes the answer through — a JSON answer as received, a stream event by event as it arrives — and
+/// for), then passes the answer through — a JSON answer as received, a stream event by event as it arrives, with the
+/// OpenMaaS Model ID as its <c>model</c> — and
 /// records the engine's token counts on the call. Failures before anything reached the client are thrown as OpenAI
 /// errors (so the call is refunded); a client that leaves aborts the engine's request.
 /// </summary>
@@ -41,7 +42,8 @@ internal sealed class UpstreamProxy(UpstreamInvoker invoker, TimeProvider clock,
         }
     }
 
-    /// <summary>A whole (JSON) answer: read to its end (a break is still a clean 502), usage taken, sent in one write.</summary>
+    /// <summary>A whole (JSON) answer: read to its end (a break is still a clean 502), usage taken, the Model ID put in
+/// its <c>model</c>, sent in one flush.</summary>
     private async Task CopyAsync(HttpContext http, InferenceCall call, UpstreamResponse answer)
     {
         ReadOnlyMemory<byte> content;
@@ -81,7 +83,9 @@ internal sealed class UpstreamProxy(UpstreamInvoker invoker, TimeProvider clock,
         var response = http.Response;
         response.StatusCode = answer.StatusCode;
         response.ContentType = answer.ContentType ?? "application/json";
-        response.ContentLength = content.Length;
-        await response.Body.WriteAsync(content, http.RequestAborted);
+        var model = new ModelField(call.Model.Id);
+        response.ContentLength = model.LengthOf(content.Span);
+        model.Write(response.BodyWriter, content.Span);
+        await response.BodyWriter.FlushAsync(http.RequestAborted);
     }
 }

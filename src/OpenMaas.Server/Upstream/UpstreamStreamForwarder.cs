@@ -8,7 +8,8 @@ namespace OpenMaas.Server.Upstream;
 
 /// <summary>
 /// Passes an engine's SSE stream through event by event: whatever one read from the engine brings is written and
-/// flushed at once (no added delay, nothing held back but an incomplete event). The usage chunk is read for the
+/// flushed at once (no added delay, nothing held back but an incomplete event), each chunk's <c>model</c> being the
+/// Model ID the client called. The usage chunk is read for the
 /// token counts and dropped when the client did not ask for it. A failure after the first event ends the stream
 /// with an error event.
 /// </summary>
@@ -17,6 +18,7 @@ internal sealed class UpstreamStreamForwarder(
 {
     private const int MinReadSpace = 4096;
     private static readonly byte[] UsageName = "\"usage\""u8.ToArray();
+    private readonly ModelField _model = new(call.Model.Id);
     private byte[] _buffer = answer.Buffer;
     private byte[]? _rented;
     private int _start;
@@ -118,7 +120,7 @@ internal sealed class UpstreamStreamForwarder(
             }
 
             pipe.Write("data: "u8);
-            pipe.Write(payload);
+            _model.Write(pipe, payload);
             pipe.Write("\n\n"u8);
             wrote = true;
         }

@@ -3,9 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
-using OpenMaas.Core.Accounts;
-using OpenMaas.Core.Quota;
-using OpenMaas.Core.Usage;
 using OpenMaas.Inference.Llama;
 using OpenMaas.Tests.Infrastructure;
 
@@ -13,7 +10,8 @@ namespace OpenMaas.Tests.Upstream;
 
 /// <summary>A gateway OpenMaaS in front of another OpenMaaS serving stories260K: answers match direct calls token for
 /// token, the engine's token counts are recorded on the gateway, a client leaving stops the engine.</summary>
-public sealed class OpenMaasUpstreamTests(OpenMaasUpstreamFixture nodes) : IClassFixture<OpenMaasUpstreamFixture>
+[Collection(OpenMaasUpstreamCollection.Name)]
+public sealed class OpenMaasUpstreamTests(OpenMaasUpstreamFixture nodes)
 {
     private static object Chat(bool stream, bool usage = false, int maxTokens = 30) => new
     {
@@ -42,7 +40,7 @@ public sealed class OpenMaasUpstreamTests(OpenMaasUpstreamFixture nodes) : IClas
 
         Assert.Equal(Text(expected), Text(actual));
         Assert.Equal(expected.GetProperty("usage").ToString(), actual.GetProperty("usage").ToString());
-        var record = await RecordAsync(response.Headers.GetValues("X-Request-Id").Single());
+        var record = await nodes.Gateway.RecordAsync(response.Headers.GetValues("X-Request-Id").Single());
         Assert.Equal(expected.GetProperty("usage").GetProperty("prompt_tokens").GetInt32(), record.PromptTokens);
         Assert.Equal(expected.GetProperty("usage").GetProperty("completion_tokens").GetInt32(), record.CompletionTokens);
         Assert.True(record.Counted);
@@ -67,7 +65,7 @@ public sealed class OpenMaasUpstreamTests(OpenMaasUpstreamFixture nodes) : IClas
         Assert.True(actual.Done);
         Assert.Equal(askUsage, actual.Usage is not null);
         Assert.Equal(expected.Usage?.ToString(), actual.Usage?.ToString());
-        var record = await RecordAsync(response.Headers.GetValues("X-Request-Id").Single());
+        var record = await nodes.Gateway.RecordAsync(response.Headers.GetValues("X-Request-Id").Single());
         Assert.Equal(30, record.CompletionTokens); // counted from the engine's usage even when the client did not see it
         Assert.True(record.PromptTokens > 0);
         Assert.NotNull(record.TtftMs);
@@ -97,7 +95,7 @@ public sealed class OpenMaasUpstreamTests(OpenMaasUpstreamFixture nodes) : IClas
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var error = (await JsonAsync(response)).GetProperty("error");
         Assert.Contains("maximum context length", error.GetProperty("message").GetString());
-        var record = await RecordAsync(response.Headers.GetValues("X-Request-Id").Single());
+        var record = await nodes.Gateway.RecordAsync(response.Headers.GetValues("X-Request-Id").Single());
         Assert.False(record.Counted);
     }
 
@@ -147,27 +145,9 @@ public sealed class OpenMaasUpstreamTests(OpenMaasUpstreamFixture nodes) : IClas
 
     private static LoadedModelInfo Model(LlamaRuntime runtime) => runtime.Loaded.Single(m => m.Id == TestAssets.StoriesId);
 
-    private async Task<UsageRecord> RecordAsync(string requestId)
-    {
-        var services = nodes.Gateway.Services;
-        var user = await services.GetRequiredService<IAccountService>().FindAsync("tester");
-        var day = services.GetRequiredService<QuotaCalendar>().Today().Date;
-        for (var i = 0; ; i++)
-        {
-            var records = await services.GetRequiredService<IUsageQueries>().RecordsAsync(user!.Id, day);
-            if (records.FirstOrDefault(r => r.RequestId == requestId) is { } record)
-            {
-                return record;
-            }
-
-            Assert.True(i < 100, $"no usage record for {requestId}");
-            await Task.Delay(20);
-        }
-    }
-
     private static string? Text(JsonElement completion) => completion.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString();
 
-    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response)
+    internal static async Task<JsonElement> JsonAsync(HttpResponseMessage response)
     {
         using (response)
         {
@@ -175,10 +155,10 @@ public sealed class OpenMaasUpstreamTests(OpenMaasUpstreamFixture nodes) : IClas
         }
     }
 
-    private static Task<HttpResponseMessage> SendStreamAsync(HttpClient http, string path, object body) =>
+    internal static Task<HttpResponseMessage> SendStreamAsync(HttpClient http, string path, object body) =>
         http.SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) }, HttpCompletionOption.ResponseHeadersRead);
 
-    private static async Task<(string Text, int Events, string? Finish, JsonElement? Usage, bool Done)> StreamAsync(HttpClient http, string path, object body)
+    internal static async Task<(string Text, int Events, string? Finish, JsonElement? Usage, bool Done)> StreamAsync(HttpClient http, string path, object body)
     {
         using var response = await SendStreamAsync(http, path, body);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -42,4 +42,20 @@ public sealed class UpstreamWireTests
         var found = UsageJson.Read(Encoding.UTF8.GetBytes(json));
         Assert.Equal((has, prompt, completion, usageOnly), (found.HasUsage, found.PromptTokens, found.CompletionTokens, found.UsageOnly));
     }
+
+    [Theory]
+    [InlineData("""{"id":"c","model":"engine-name","choices":[]}""", """{"id":"c","model":"org/m\u002B1","choices":[]}""")]
+    [InlineData("""{"choices":[{"model":"inner"}],"created":1,"model" : "e\"x","usage":null}""", """{"choices":[{"model":"inner"}],"created":1,"model" : "org/m\u002B1","usage":null}""")]
+    [InlineData("""{"error":{"message":"bad","model":"x"}}""", """{"error":{"message":"bad","model":"x"}}""")]
+    [InlineData("""{"model":null,"x":1}""", """{"model":null,"x":1}""")]
+    [InlineData("""not json "model":"x" """, """not json "model":"x" """)]
+    public void ModelField_ReplacesOnlyTheTopLevelModelString(string payload, string expected)
+    {
+        var field = new ModelField("org/m+1");
+        var bytes = Encoding.UTF8.GetBytes(payload);
+        var output = new ArrayBufferWriter<byte>();
+        field.Write(output, bytes);
+        Assert.Equal(expected, Encoding.UTF8.GetString(output.WrittenSpan));
+        Assert.Equal(output.WrittenCount, field.LengthOf(bytes));
+    }
 }

@@ -1,14 +1,22 @@
+using OpenMaas.Core.Catalog;
 using OpenMaas.Inference.Abstractions;
+using OpenMaas.Inference.Upstream;
 using OpenMaas.Server.Pipeline;
 
 namespace OpenMaas.Server.Runtimes.Embeddings;
 
 /// <summary>Loads the model on its embedding runtime, tokenizes the texts and checks what needs the model (token ids
-/// within the vocabulary, <c>dimensions</c> the model can give) — all 400s before admission.</summary>
+/// within the vocabulary, <c>dimensions</c> the model can give) — all 400s before admission. A model served by
+/// upstream engines is only checked for deployments: the engine tokenizes and checks (its 400 is passed on).</summary>
 internal sealed class EmbeddingPreparer(IRuntimeSelector runtimes) : ICallPreparer<EmbeddingRequest, PreparedEmbedding>
 {
     public async ValueTask<PreparedEmbedding> PrepareAsync(EmbeddingRequest request, InferenceCall call, CancellationToken ct)
     {
+        if (call.Model.Format == ModelFormats.Upstream)
+        {
+            return new PreparedEmbedding.Upstream(await runtimes.LoadAsync<UpstreamEmbeddingModel>(call.Model, ct));
+        }
+
         var model = await runtimes.LoadAsync<IEmbeddingModel>(call.Model, ct);
         if (request.Dimensions is { } dimensions && dimensions != model.Dimensions)
         {
@@ -28,6 +36,6 @@ internal sealed class EmbeddingPreparer(IRuntimeSelector runtimes) : ICallPrepar
             }
         }
 
-        return new PreparedEmbedding(model, tokens);
+        return new PreparedEmbedding.Local(model, tokens);
     }
 }

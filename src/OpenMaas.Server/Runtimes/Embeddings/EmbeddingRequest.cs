@@ -23,5 +23,16 @@ public sealed record EmbeddingRequest : IInferenceRequest
 /// <summary>One input: text, or the model's token ids (without special tokens).</summary>
 public sealed record EmbeddingInput(string? Text, int[]? Tokens);
 
-/// <summary>The loaded model and every input's tokens (truncation happens in the model).</summary>
-public sealed record PreparedEmbedding(Inference.Abstractions.IEmbeddingModel Model, IReadOnlyList<IReadOnlyList<int>> Tokens);
+/// <summary>What an admitted embeddings call runs on: a local model with every input's tokens, or upstream engines.</summary>
+public abstract record PreparedEmbedding
+{
+    private PreparedEmbedding()
+    {
+    }
+
+    /// <summary>The loaded model and every input's tokens (truncation happens in the model).</summary>
+    public sealed record Local(Inference.Abstractions.IEmbeddingModel Model, IReadOnlyList<IReadOnlyList<int>> Tokens) : PreparedEmbedding;
+
+    /// <summary>A model served by upstream engines: they tokenize, check and count; the request passes through.</summary>
+    public sealed record Upstream(Inference.Upstream.UpstreamEmbeddingModel Model) : PreparedEmbedding;
+}

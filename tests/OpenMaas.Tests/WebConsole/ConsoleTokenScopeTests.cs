@@ -32,7 +32,7 @@ public sealed class ConsoleTokenScopeTests(ConsoleFixture server)
         await page.FillAsync("#models", "acme/*");
         await page.FillAsync("#dailyCalls", "2");
         await page.ClickAsync("text=Create token");
-        await page.WaitForURLAsync(url => url.Contains("/account/tokens/new/", StringComparison.Ordinal));
+        await page.WaitForSelectorAsync("[data-testid=token]");
         await page.GotoAsync("/account/tokens");
         var born = Row(page, "Scoped at birth");
         Assert.Equal("acme/*", (await born.Locator("[data-testid=scope-models]").InnerTextAsync()).Trim());

@@ -6,6 +6,16 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
+# Run under `flock /tmp/openmaas-*.lock`, this shell inherits the locks' descriptors. flock itself keeps holding the
+# locks until we exit; close our copies so nothing the tests start (a PostgreSQL or Redis server that outlives its
+# test host) keeps the team's merge and full-test locks after this run has ended.
+for fd in /proc/$$/fd/*; do
+  fd="${fd##*/}"
+  if [ "$fd" -gt 2 ] && [[ "$(readlink "/proc/$$/fd/$fd" 2>/dev/null)" == /tmp/openmaas-*.lock ]]; then
+    eval "exec ${fd}>&-"
+  fi
+done
+
 if [ ! -d tests/node/node_modules ] || [ tests/node/package-lock.json -nt tests/node/node_modules/.package-lock.json ]; then
   (cd tests/node && npm ci --no-audit --no-fund --loglevel=error)
 fi

@@ -126,16 +126,19 @@ elif [ -x "$llama_bin" ]; then
   wait_http "http://127.0.0.1:$llama_port/health"
   om_cli model add-upstream bench/llama --url "http://127.0.0.1:$llama_port/v1" --upstream-model stories260K >/dev/null
   client() { timeout 300 node "$root/bench/llm/sse-client.mjs" --model "$1" --url "$2" ${3:+--token "$3"} --tokens "$tokens" "${@:4}"; }
+  # llama-server closes a streamed response's connection, so a reused socket fails ("socket hang up", ECONNRESET):
+  # the direct client opens one per stream, as bench/llm does (OpenMaaS's own pool to llama-server handles the close).
+  direct() { client x "http://127.0.0.1:$llama_port" "" --keep-alive false "$@"; }
   if [ "$warmup" -gt 0 ]; then
     step "llama-server warm-up"
-    client x "http://127.0.0.1:$llama_port" "" --clients 8 --reps 3 >/dev/null || true
+    direct --clients 8 --reps 3 >/dev/null || true
     client bench/llama "$om" "$token" --clients 8 --reps 3 >/dev/null || true
   fi
   for round in $(seq "$rounds"); do
     for streams in 1 8; do
       step "llama round $round: $streams stream(s), direct then through OpenMaaS"
       # A run that loses connections (llama-server did, at 8 streams, in PEERS.md too) is reported and left out.
-      if r="$(client x "http://127.0.0.1:$llama_port" "" --clients "$streams" --reps "$reps")"; then
+      if r="$(direct --clients "$streams" --reps "$reps")"; then
         echo "{\"target\":\"direct\",\"streams\":$streams,\"r\":$r}" >>"$llama_json"
       else step "direct run failed (left out)"; fi
       if r="$(client bench/llama "$om" "$token" --clients "$streams" --reps "$reps")"; then

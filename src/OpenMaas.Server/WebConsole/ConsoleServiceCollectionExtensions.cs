@@ -3,6 +3,9 @@ using System.Text.Unicode;
 using Microsoft.Extensions.WebEncoders;
 using OpenMaas.Core.Accounts;
 using OpenMaas.Server.Auth;
+using OpenMaas.Server.Pipeline;
+using OpenMaas.Server.Runtimes.TextGeneration;
+using OpenMaas.Server.WebConsole.Playground;
 using OpenMaas.Server.WebConsole.Services;
 
 namespace OpenMaas.Server.WebConsole;
@@ -10,6 +13,9 @@ namespace OpenMaas.Server.WebConsole;
 /// <summary>The web console: server-rendered Razor Pages on the same host, in English and Simplified Chinese.</summary>
 internal static class ConsoleServiceCollectionExtensions
 {
+    /// <summary>The console's JSON endpoints (the playground).</summary>
+    public const string PlaygroundPath = "/console";
+
     public static IServiceCollection AddOpenMaasConsole(this IServiceCollection services)
     {
         services.AddLocalization();
@@ -35,6 +41,7 @@ internal static class ConsoleServiceCollectionExtensions
         services.AddSingleton<TokenReveal>();
         services.AddSingleton<RecentCalls>();
         services.AddSingleton<PopularityScores>();
+        services.AddSingleton<PlaygroundAdapter>();
         return services;
     }
 
@@ -42,6 +49,8 @@ internal static class ConsoleServiceCollectionExtensions
     public static IApplicationBuilder UseOpenMaasConsole(this IApplicationBuilder app)
     {
         app.UseSecurityHeaders();
+        // The playground's JSON surface: pipeline errors as ProblemDetails, with a request id.
+        app.UseWhen(c => c.Request.Path.StartsWithSegments(PlaygroundPath), b => b.UseMiddleware<CallErrorMiddleware>(ConsoleErrorWriter.Instance));
         app.UseRequestLocalization(ConsoleCultures.Options());
         app.UseConsoleStatusPages();
         app.UseConsoleAssets();
@@ -51,6 +60,10 @@ internal static class ConsoleServiceCollectionExtensions
     public static IEndpointRouteBuilder MapOpenMaasConsole(this IEndpointRouteBuilder routes)
     {
         routes.MapRazorPages();
+
+        // The playground is one more wire adapter of the call pipeline: the signed-in user's call, counted like any other.
+        routes.MapGroup(PlaygroundPath).RequireAuthorization(ConsolePolicies.SignedIn).WithErrorWriter(ConsoleErrorWriter.Instance)
+            .MapInference<PlaygroundAdapter, TextGenerationRequest, PreparedGeneration>("/playground");
         return routes;
     }
 }

@@ -36,7 +36,7 @@ internal static class ConsoleStatusPages
     });
 
     public static bool IsConsolePath(PathString path) =>
-        !path.StartsWithSegments("/api") && !path.StartsWithSegments("/v1") && !path.StartsWithSegments("/api-inference")
+        !path.StartsWithSegments("/api") && !path.StartsWithSegments("/v1") && !path.StartsWithSegments("/console") && !path.StartsWithSegments("/api-inference")
         && !path.StartsWithSegments("/health") && !path.StartsWithSegments("/metrics");
 
     private static string Html(string text) => WebUtility.HtmlEncode(text);

@@ -61,6 +61,64 @@ public sealed class ConsoleJourneyTests(ConsoleFixture server)
     }
 
     [Fact]
+    public async Task Playground_StreamsTheGreedyStory_AsTheSignedInUsersCall()
+    {
+        var page = await server.OpenAsync("alice");
+        await page.GotoAsync("/account/usage");
+        var usedBefore = int.Parse(await page.TextContentAsync("[data-testid=used]") ?? "", System.Globalization.CultureInfo.InvariantCulture);
+
+        await page.GotoAsync("/models/" + TestAssets.StoriesId);
+        await page.FillAsync("#pg-prompt", "Once upon a time");
+        await page.FillAsync("#pg-temperature", "0");
+        await page.FillAsync("#pg-max-tokens", "40");
+        var stream = await page.RunAndWaitForResponseAsync(() => page.ClickAsync("#pg-run"), r => r.Url.EndsWith("/console/playground", StringComparison.Ordinal));
+        Assert.Equal(200, stream.Status);
+        Assert.StartsWith("text/event-stream", await stream.HeaderValueAsync("content-type"), StringComparison.Ordinal);
+        await page.WaitForSelectorAsync("#pg-output[data-finished]");
+        Assert.Equal(TestAssets.StoriesGreedy40, await page.TextContentAsync("#pg-output"));
+        Assert.Equal("length", await page.GetAttributeAsync("#pg-output", "data-finished"));
+        Assert.Contains("5 prompt + 40 completion tokens", await page.TextContentAsync("#pg-status"), StringComparison.Ordinal);
+
+        await page.GotoAsync("/account/usage");
+        Assert.Equal((usedBefore + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), await page.TextContentAsync("[data-testid=used]"));
+        var newest = await page.InnerTextAsync("[data-testid=recent-calls] tbody tr:first-child");
+        Assert.Contains(TestAssets.StoriesId, newest, StringComparison.Ordinal);
+        Assert.Contains("console", newest, StringComparison.Ordinal);
+
+        // Without the page's antiforgery token the same call is refused before it costs anything.
+        var forged = await page.APIRequest.PostAsync("/console/playground", new APIRequestContextOptions
+        {
+            DataObject = new { model = TestAssets.StoriesId, prompt = "Once upon a time", temperature = 0, max_tokens = 4 },
+        });
+        Assert.Equal(400, forged.Status);
+        await page.GotoAsync("/account/usage");
+        Assert.Equal((usedBefore + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), await page.TextContentAsync("[data-testid=used]"));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task ModelWithoutApiInference_SaysSo_InsteadOfAPlayground()
+    {
+        var page = await server.OpenAsync("alice");
+        await page.GotoAsync("/models/" + ConsoleFixture.Unserved);
+        Assert.Contains("API-Inference is off for this model", await page.InnerTextAsync("[data-testid=no-playground]"), StringComparison.Ordinal);
+        Assert.Equal(0, await page.Locator("#playground-form").CountAsync());
+        Assert.Equal(0, await page.Locator("#pg-run").CountAsync());
+
+        // The playground's endpoint refuses it too (the pipeline's API-Inference check), before it costs anything.
+        await page.GotoAsync("/models/" + TestAssets.StoriesId);
+        var csrf = await page.GetAttributeAsync("#playground-form input[name=__csrf]", "value");
+        var refused = await page.APIRequest.PostAsync("/console/playground", new APIRequestContextOptions
+        {
+            Headers = new Dictionary<string, string> { ["X-CSRF-Token"] = csrf! },
+            DataObject = new { model = ConsoleFixture.Unserved, prompt = "Once upon a time", temperature = 0, max_tokens = 4 },
+        });
+        Assert.InRange(refused.Status, 400, 499);
+        Assert.StartsWith("application/problem+json", refused.Headers["content-type"], StringComparison.Ordinal);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task ApiInferenceFilter_ShowsExactlyTheServedModels()
     {
         var page = await server.OpenAsync();

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using OpenMaas.Core.Tokens;
 using OpenMaas.Tests.Infrastructure;
 using OpenMaas.Tests.Quota;
 
@@ -24,7 +26,9 @@ public sealed class ConsoleScreenshotTests(ConsoleFixture server)
     [Fact]
     public async Task EveryPage_RendersAtDesktopAndPhoneWidth_InLightAndDark()
     {
-        var (_, token) = await server.CreateUserAsync("shot", admin: true);
+        var (shot, token) = await server.CreateUserAsync("shot", admin: true);
+        await server.Services.GetRequiredService<ITokenService>().CreateAsync(
+            shot.Id, "CI smoke tests", 90, new TokenScope { Models = [TestAssets.StoriesId, "acme/*"], DailyCalls = 100 });
         using (var api = server.CreateClient(token))
         {
             (await api.ChatAsync()).Dispose();

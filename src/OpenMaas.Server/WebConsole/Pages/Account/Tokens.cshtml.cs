@@ -7,8 +7,8 @@ using OpenMaas.Server.WebConsole.Services;
 
 namespace OpenMaas.Server.WebConsole.Pages.Account;
 
-/// <summary>The caller's tokens (admins: anyone's, or everyone's with <c>?user=*</c>); create (shown once on the
-/// next page) and revoke.</summary>
+/// <summary>The caller's tokens (admins: anyone's, or everyone's with <c>?user=*</c>) with each one's scope and today's
+/// use; create (shown once on the next page), scope and revoke.</summary>
 internal sealed class TokensModel(
     IStringLocalizer<ConsoleText> text, ITokenService tokens, IAccountService accounts, TokenReveal reveal, TimeProvider clock) : ConsolePageModel(text)
 {
@@ -20,19 +20,142 @@ internal sealed class TokensModel(
 
     public bool ShowOwner => UserFilter is { Length: > 0 };
 
+    /// <summary>Why the last form was refused (shown on the page, with status 400).</summary>
+    public string? Error { get; private set; }
+
+    /// <summary>The token whose scope form was refused (it opens again with what was typed).</summary>
+    public long? ScopeFormFor { get; private set; }
+
+    /// <summary>What was typed into the refused form: models and daily cap.</summary>
+    public (string? Models, string? DailyCalls) Typed { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(string? user, CancellationToken ct)
     {
         Response.Headers.CacheControl = "no-store";
+        return await LoadAsync(user, ct) ?? Page();
+    }
+
+    public async Task<IActionResult> OnPostCreateAsync(string? description, int? expiresDays, string? models, string? dailyCalls, CancellationToken ct)
+    {
+        description = description?.Trim();
+        if (expiresDays is <= 0 or > 3650 || description is { Length: > 200 })
+        {
+            return BadRequest();
+        }
+
+        if (ParseScope(models, dailyCalls, out var scope) is { } error)
+        {
+            Typed = (models, dailyCalls);
+            return await FailAsync(error, null, ct);
+        }
+
+        var created = await tokens.CreateAsync(CallerId!.Value, description, expiresDays, scope, ct);
+        var key = reveal.Put(CallerId.Value, created.Info.Id, created.Text);
+        return Redirect($"/account/tokens/new/{key}");
+    }
+
+    public async Task<IActionResult> OnPostScopeAsync(long id, string? models, string? dailyCalls, string? user, CancellationToken ct)
+    {
+        var token = await tokens.FindAsync(id, ct);
+        if (token is null || (token.UserId != CallerId && !CallerIsAdmin))
+        {
+            return NotFound();
+        }
+
+        if (ParseScope(models, dailyCalls, out var scope) is { } error)
+        {
+            ScopeFormFor = id;
+            Typed = (models, dailyCalls);
+            return await FailAsync(error, user, ct);
+        }
+
+        await tokens.SetScopeAsync(id, scope, ct);
+        Notice(L["Scope of token {0}… saved.", token.Prefix]);
+        return Redirect(Back(user));
+    }
+
+    public async Task<IActionResult> OnPostRevokeAsync(long id, string? user, CancellationToken ct)
+    {
+        var token = await tokens.FindAsync(id, ct);
+        if (token is null || (token.UserId != CallerId && !CallerIsAdmin))
+        {
+            return NotFound();
+        }
+
+        await tokens.RevokeAsync(id, ct);
+        Notice(L["Token {0}… revoked.", token.Prefix]);
+        return Redirect(Back(user));
+    }
+
+    public string StateOf(TokenInfo t) =>
+        t.RevokedAt is not null ? "revoked" : t.ExpiresAt is { } e && e <= clock.GetUtcNow() ? "expired" : "active";
+
+    public string Date(DateTimeOffset? at) => at is { } a ? a.ToLocalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "—";
+
+    /// <summary>The scope's models as the form shows them: comma-separated, empty for every model.</summary>
+    public static string ModelsText(TokenScope scope) => string.Join(", ", scope.Models);
+
+    /// <summary>Reads the form's models (comma-separated Model IDs or <c>owner/*</c>; empty: every model) and daily cap
+    /// (empty: none). Returns the localized error naming what is wrong, or null.</summary>
+    private string? ParseScope(string? models, string? dailyCalls, out TokenScope scope)
+    {
+        scope = TokenScope.Unrestricted;
+        var patterns = (models ?? "").Split([',', ' ', '\n', '\r', '\t'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (patterns is ["*"])
+        {
+            patterns = [];
+        }
+
+        if (patterns.Length > TokenScope.MaxPatterns)
+        {
+            return L["A token may carry at most {0} model patterns.", TokenScope.MaxPatterns];
+        }
+
+        if (patterns.FirstOrDefault(p => !TokenScope.IsValidPattern(p)) is { } bad)
+        {
+            return L["'{0}' is not a Model ID (owner/name) or an owner pattern (owner/*).", bad];
+        }
+
+        int? cap = null;
+        if (!string.IsNullOrWhiteSpace(dailyCalls))
+        {
+            if (!int.TryParse(dailyCalls.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+            {
+                return L["The daily cap must be a whole number, 0 or more (empty: no cap)."];
+            }
+
+            cap = value;
+        }
+
+        scope = patterns.Length == 0 && cap is null ? TokenScope.Unrestricted : new TokenScope { Models = patterns, DailyCalls = cap };
+        return null;
+    }
+
+    private async Task<IActionResult> FailAsync(string message, string? user, CancellationToken ct)
+    {
+        Error = message;
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        Response.Headers.CacheControl = "no-store";
+        return await LoadAsync(user, ct) ?? Page();
+    }
+
+    /// <summary>Loads whose tokens the page lists; a result when the caller may not see them.</summary>
+    private async Task<IActionResult?> LoadAsync(string? user, CancellationToken ct)
+    {
         if (user is { Length: > 0 } && !CallerIsAdmin && user != User.Identity?.Name)
         {
             return Forbid();
         }
 
         long? whose = CallerId;
+        if (CallerIsAdmin)
+        {
+            Users = [.. (await accounts.ListAsync(ct)).Select(u => u.Name)];
+        }
+
         if (user is { Length: > 0 } && CallerIsAdmin && user != User.Identity?.Name)
         {
             UserFilter = user;
-            Users = [.. (await accounts.ListAsync(ct)).Select(u => u.Name)];
             if (user == "*")
             {
                 whose = null;
@@ -46,43 +169,10 @@ internal sealed class TokensModel(
                 return NotFound();
             }
         }
-        else if (CallerIsAdmin)
-        {
-            Users = [.. (await accounts.ListAsync(ct)).Select(u => u.Name)];
-        }
 
         Tokens = await tokens.ListAsync(whose, ct);
-        return Page();
+        return null;
     }
 
-    public async Task<IActionResult> OnPostCreateAsync(string? description, int? expiresDays, CancellationToken ct)
-    {
-        description = description?.Trim();
-        if (expiresDays is <= 0 or > 3650 || description is { Length: > 200 })
-        {
-            return BadRequest();
-        }
-
-        var created = await tokens.CreateAsync(CallerId!.Value, description, expiresDays, ct);
-        var key = reveal.Put(CallerId.Value, created.Info.Id, created.Text);
-        return Redirect($"/account/tokens/new/{key}");
-    }
-
-    public async Task<IActionResult> OnPostRevokeAsync(long id, string? user, CancellationToken ct)
-    {
-        var token = await tokens.FindAsync(id, ct);
-        if (token is null || (token.UserId != CallerId && !CallerIsAdmin))
-        {
-            return NotFound();
-        }
-
-        await tokens.RevokeAsync(id, ct);
-        Notice(L["Token {0}… revoked.", token.Prefix]);
-        return Redirect(user is { Length: > 0 } ? $"/account/tokens?user={Uri.EscapeDataString(user)}" : "/account/tokens");
-    }
-
-    public string StateOf(TokenInfo t) =>
-        t.RevokedAt is not null ? "revoked" : t.ExpiresAt is { } e && e <= clock.GetUtcNow() ? "expired" : "active";
-
-    public string Date(DateTimeOffset? at) => at is { } a ? a.ToLocalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "—";
+    private static string Back(string? user) => user is { Length: > 0 } ? $"/account/tokens?user={Uri.EscapeDataString(user)}" : "/account/tokens";
 }

@@ -58,6 +58,7 @@ public sealed class PostgresServer : IAsyncDisposable
 
         var server = new PostgresServer(folder, ServiceProcess.FreePort());
         await server.StartProcessAsync();
+        server.WatchTestHost();
         return server;
     }
 
@@ -126,6 +127,18 @@ public sealed class PostgresServer : IAsyncDisposable
                 await Task.Delay(100);
             }
         }
+    }
+
+    /// <summary>
+    /// A watchdog outside the test host: when the host is gone — even killed, when no exit handler runs — it shuts the
+    /// server down at once (SIGQUIT to the postmaster named in its pid file) and removes its folder, within a second.
+    /// </summary>
+    private void WatchTestHost()
+    {
+        var pidFile = Path.Combine(Folder, "data", "postmaster.pid");
+        var script = $"while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 1; done; " +
+                     $"[ -f '{pidFile}' ] && kill -QUIT \"$(head -1 '{pidFile}')\" 2>/dev/null; sleep 1; rm -rf '{Folder}'";
+        using var watchdog = Process.Start(ServiceProcess.Start("bash", ["-c", script]));
     }
 
     /// <summary>Immediate shutdown (SIGQUIT to the postmaster named in its pid file), without waiting; then the folder goes.</summary>

@@ -10,6 +10,7 @@ internal sealed class ApiInferencePolicy(
     DatabaseInitializer initializer,
     IOptionsMonitor<LibraryOptions> options,
     DownloadCalendar calendar,
+    IChangeNotice notice,
     ILogger<ApiInferencePolicy> logger) : IApiInferencePolicy
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -41,6 +42,11 @@ internal sealed class ApiInferencePolicy(
             if (off.Length > 0)
             {
                 await db.Models.Where(m => off.Contains(m.Id)).ExecuteUpdateAsync(s => s.SetProperty(m => m.ApiInference, false), ct);
+            }
+
+            if (on.Length + off.Length > 0)
+            {
+                notice.Bump(); // the served set moved: every process drops its cached model records (ModelResolution)
             }
 
             foreach (var id in on)

@@ -1,7 +1,7 @@
 namespace OpenMaas.Core.Storage;
 
 /// <summary>
-/// The notice that users, tokens or limits changed, so caches of them must be dropped. Two implementations: the
+/// The notice that users, tokens, limits or model records changed, so caches of them must be dropped. Two implementations: the
 /// change stamp in the data folder (<see cref="AuthStamp"/>, every process on one machine) and Redis pub/sub (every
 /// node of a cluster, within milliseconds).
 /// </summary>
@@ -10,6 +10,6 @@ public interface IChangeNotice
     /// <summary>The current value. Read it <em>before</em> reading what it guards; any change moves it.</summary>
     long Read();
 
-    /// <summary>Call after the transaction that changed users, tokens or limits has committed.</summary>
+    /// <summary>Call after the transaction that changed users, tokens, limits or models has committed.</summary>
     void Bump();
 }

@@ -8,7 +8,7 @@ namespace OpenMaas.Core.Storage;
 /// under the stamp it saw, so a row read while a change committed is dropped with its generation on the next call.
 /// At <c>capacity</c> entries the cache starts over rather than growing.
 /// </summary>
-internal sealed class StampedCache<TKey, TValue>(IChangeNotice stamp, int capacity)
+public sealed class StampedCache<TKey, TValue>(IChangeNotice stamp, int capacity)
     where TKey : notnull
 {
     private Generation _current = new(0);

@@ -37,7 +37,7 @@ internal sealed class PipelineHarness
         NullLogger<QuotaAdmission>.Instance);
 
     public CallPipeline Pipeline(params ICallAuthorizer[] authorizers) =>
-        new(new ModelResolution(Catalog), [new ApiInferenceAuthorizer(), .. authorizers], Clock, Admission(), new OpenMaas.Server.Operations.ReadinessState());
+        new(new ModelResolution(Catalog, new EveryReadChanged()), [new ApiInferenceAuthorizer(), .. authorizers], Clock, Admission(), new OpenMaas.Server.Operations.ReadinessState());
 
     public static ModelRecord Model(string id = "a/b", bool apiInference = true) =>
         new() { Id = id, FilePath = "/nowhere", ApiInference = apiInference, Servable = true };
@@ -161,4 +161,16 @@ internal sealed class RefusingAuthorizer(int order) : ICallAuthorizer
 
     public ValueTask AuthorizeAsync(InferenceCall call, CancellationToken ct) =>
         throw new CallException(403, CallErrorKind.Permission, "no", "model", "model_not_allowed");
+}
+
+/// <summary>A change notice that moves on every read: the fakes' catalog changes without notices, so nothing is cached.</summary>
+internal sealed class EveryReadChanged : OpenMaas.Core.Storage.IChangeNotice
+{
+    private long _value;
+
+    public long Read() => Interlocked.Increment(ref _value);
+
+    public void Bump()
+    {
+    }
 }

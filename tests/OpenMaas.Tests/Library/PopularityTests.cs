@@ -2,8 +2,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using OpenMaas.Core.Catalog;
 using OpenMaas.Core.Quota;
 using OpenMaas.Tests.Infrastructure;
+using OpenMaas.Tests.Quota;
 
 namespace OpenMaas.Tests.Library;
 
@@ -98,6 +100,37 @@ public sealed class PopularityTests(LibraryServer server) : IClassFixture<Librar
         Assert.False(card.GetProperty("Liked").GetBoolean());
         using var unknown = await http.PostAsync("/api/v1/models/tests/none/like", null);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task AResolvedModel_FollowsChangesMadeByAnotherProcess_OnTheNextCall()
+    {
+        await server.RegisterModelAsync(TestAssets.StoriesGguf, "tests/cached", link: true);
+        using var http = server.CreateClient();
+        using (var first = await http.ChatAsync("tests/cached"))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode); // the record is in the server's cache now
+        }
+
+        // The CLI's own services (another mapping of the data folder's change stamp) switch API-Inference off...
+        await using (var cli = OpenMaas.Server.Cli.CliServices.Create([new("Data:Path", server.DataPath)]))
+        {
+            await cli.GetRequiredService<IModelCatalog>().UpdateAsync("tests/cached", m => m.ApiInferenceMode = ApiInferenceMode.Off);
+        }
+
+        using (var off = await http.ChatAsync("tests/cached"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, off.StatusCode);
+        }
+
+        // ...and remove it: the next call is a 404, not a call on a stale record.
+        await using (var cli = OpenMaas.Server.Cli.CliServices.Create([new("Data:Path", server.DataPath)]))
+        {
+            Assert.NotNull(await cli.GetRequiredService<IModelCatalog>().RemoveAsync("tests/cached"));
+        }
+
+        using var gone = await http.ChatAsync("tests/cached");
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
     }
 
     [Fact]

@@ -32,10 +32,10 @@ internal static class ModelsEndpoints
         return TypedResults.Json(new ModelList([.. models.Where(m => scope.Allows(m.Id)).Select(ToWire)]), OpenAIJson.Default.ModelList);
     }
 
-    internal static async Task<IResult> GetModel(HttpContext http, string id, IModelCatalog catalog, CancellationToken ct)
+    internal static async Task<IResult> GetModel(HttpContext http, string id, ModelResolution resolution, CancellationToken ct)
     {
         id = Uri.UnescapeDataString(id);
-        var model = ApiInferenceAuthorizer.EnsureApiInference(ModelResolution.Found(id, await catalog.FindAsync(id, ct)));
+        var model = ApiInferenceAuthorizer.EnsureApiInference(await resolution.ResolveAsync(id, ct));
         TokenScopeAuthorizer.EnsureAllowed(http.TokenScope(), model.Id);
         return AnthropicModels.IsAnthropic(http.Request)
             ? TypedResults.Json(AnthropicModels.ToWire(model), AnthropicJson.Default.AnthropicModelInfo)

@@ -12,13 +12,8 @@ public sealed class PostgresServer : IAsyncDisposable
     private static readonly string Bin = Environment.GetEnvironmentVariable("OPENMAAS_PG_BIN")
         ?? (Directory.Exists("/usr/lib/postgresql") ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Order().LastOrDefault() : null)
         ?? "/usr/lib/postgresql/15/bin";
-    private static readonly Lazy<Task<PostgresServer>> SharedServer = new(async () =>
-    {
-        var server = await StartAsync();
-        // The test host gives exit handlers little time: an immediate shutdown, not a waited one, so no server outlives it.
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.StopNow();
-        return server;
-    });
+    // Stopped by its watchdog when the test host exits (WatchTestHost).
+    private static readonly Lazy<Task<PostgresServer>> SharedServer = new(StartAsync);
     private Process? _process;
     private int _databases;
 
@@ -139,24 +134,6 @@ public sealed class PostgresServer : IAsyncDisposable
         var script = $"while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 1; done; " +
                      $"[ -f '{pidFile}' ] && kill -QUIT \"$(head -1 '{pidFile}')\" 2>/dev/null; sleep 1; rm -rf '{Folder}'";
         using var watchdog = Process.Start(ServiceProcess.Start("bash", ["-c", script]));
-    }
-
-    /// <summary>Immediate shutdown (SIGQUIT to the postmaster named in its pid file), without waiting; then the folder goes.</summary>
-    private void StopNow()
-    {
-        try
-        {
-            var pidFile = Path.Combine(Folder, "data", "postmaster.pid");
-            if (File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).First(), out var pid))
-            {
-                ServiceProcess.Signal(pid, "QUIT");
-            }
-
-            Directory.Delete(Folder, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
-        {
-        }
     }
 
     public async ValueTask DisposeAsync()

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using OpenMaas.Core;
 using OpenMaas.Core.Catalog;
 using OpenMaas.Core.Storage;
 
@@ -13,7 +14,7 @@ internal static class Seeder
 
     public static async Task SeedAsync(IServiceProvider services, int count)
     {
-        await services.GetRequiredService<DatabaseInitializer>().EnsureInitializedAsync();
+        await services.InitializeOpenMaasAsync();
         var tasks = ModelDomains.KnownTasks.Order(StringComparer.Ordinal).ToArray();
         var random = new Random(42);
         var now = DateTimeOffset.UtcNow;

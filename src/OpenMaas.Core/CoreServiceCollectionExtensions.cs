@@ -28,4 +28,10 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<ISiteSettings, SiteSettings>();
         return services;
     }
+
+    /// <summary>The one initialisation step, run before anything uses the domain: by the server's first hosted service
+    /// (before Kestrel listens) and by each CLI verb before it runs. It brings the database to this version's schema;
+    /// the services themselves never initialise lazily.</summary>
+    public static Task InitializeOpenMaasAsync(this IServiceProvider services, CancellationToken ct = default) =>
+        services.GetRequiredService<DatabaseInitializer>().InitializeAsync(ct);
 }

@@ -6,7 +6,6 @@ namespace OpenMaas.Core.Accounts;
 
 internal sealed class AccountService(
     IDbContextFactory<OpenMaasDbContext> factory,
-    DatabaseInitializer initializer,
     IPasswordHasher<UserAccount> hasher,
     IChangeNotice stamp,
     TimeProvider clock) : IAccountService
@@ -29,7 +28,6 @@ internal sealed class AccountService(
             throw new ArgumentException($"Invalid user name '{name}': letters, digits, '-', '_', '.', up to 64 characters.", nameof(name));
         }
 
-        await initializer.EnsureInitializedAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         if (await db.Users.AnyAsync(u => u.Name == name, ct))
         {
@@ -62,7 +60,6 @@ internal sealed class AccountService(
 
     public async Task<bool> SetEnabledAsync(string name, bool enabled, CancellationToken ct = default)
     {
-        await initializer.EnsureInitializedAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var found = await db.Users.Where(u => u.Name == name).ExecuteUpdateAsync(s => s.SetProperty(u => u.Enabled, enabled), ct) > 0;
         stamp.Bump(); // after the update committed: a running server drops its cached tokens on its next call
@@ -71,7 +68,6 @@ internal sealed class AccountService(
 
     public async Task<bool> SetPasswordAsync(string name, string password, CancellationToken ct = default)
     {
-        await initializer.EnsureInitializedAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var user = await db.Users.FirstOrDefaultAsync(u => u.Name == name, ct);
         if (user is null)
@@ -86,7 +82,6 @@ internal sealed class AccountService(
 
     public async Task<bool> SetAdminAsync(string name, bool admin, CancellationToken ct = default)
     {
-        await initializer.EnsureInitializedAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var role = admin ? UserRoles.Admin : UserRoles.User;
         var found = await db.Users.Where(u => u.Name == name).ExecuteUpdateAsync(s => s.SetProperty(u => u.Role, role), ct) > 0;
@@ -113,7 +108,6 @@ internal sealed class AccountService(
 
     private async Task<T> QueryAsync<T>(Func<OpenMaasDbContext, Task<T>> query, CancellationToken ct)
     {
-        await initializer.EnsureInitializedAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         return await query(db);
     }

@@ -7,7 +7,7 @@ namespace OpenMaas.Core.Catalog;
 /// <summary>The catalog over EF Core. Every change that can move a model into or out of the served set
 /// (add, remove, a new mode) re-runs the API-Inference policy before it returns.</summary>
 internal sealed class ModelCatalog(
-    IDbContextFactory<OpenMaasDbContext> factory, DatabaseInitializer initializer, IApiInferencePolicy policy, TimeProvider clock) : IModelCatalog
+    IDbContextFactory<OpenMaasDbContext> factory, IApiInferencePolicy policy, TimeProvider clock) : IModelCatalog
 {
     public async Task<ModelRecord?> FindAsync(string id, CancellationToken ct = default)
     {
@@ -97,9 +97,5 @@ internal sealed class ModelCatalog(
         return model;
     }
 
-    private async Task<OpenMaasDbContext> OpenAsync(CancellationToken ct)
-    {
-        await initializer.EnsureInitializedAsync(ct);
-        return await factory.CreateDbContextAsync(ct);
-    }
+    private Task<OpenMaasDbContext> OpenAsync(CancellationToken ct) => factory.CreateDbContextAsync(ct);
 }

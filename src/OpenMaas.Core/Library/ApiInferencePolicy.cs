@@ -7,7 +7,6 @@ namespace OpenMaas.Core.Library;
 
 internal sealed class ApiInferencePolicy(
     IDbContextFactory<OpenMaasDbContext> factory,
-    DatabaseInitializer initializer,
     IOptionsMonitor<LibraryOptions> options,
     DownloadCalendar calendar,
     IChangeNotice notice,
@@ -17,7 +16,6 @@ internal sealed class ApiInferencePolicy(
 
     public async Task<IReadOnlyList<string>> EvaluateAsync(CancellationToken ct = default)
     {
-        await initializer.EnsureInitializedAsync(ct);
         await _gate.WaitAsync(ct);
         try
         {

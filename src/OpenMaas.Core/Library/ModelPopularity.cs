@@ -8,14 +8,12 @@ namespace OpenMaas.Core.Library;
 /// clicks can neither double-count nor drift.</summary>
 internal sealed class ModelPopularity(
     IDbContextFactory<OpenMaasDbContext> factory,
-    DatabaseInitializer initializer,
     IApiInferencePolicy policy,
     DownloadCalendar calendar,
     TimeProvider clock) : IModelPopularity
 {
     public async Task<long?> SetLikeAsync(string modelId, long userId, bool like, CancellationToken ct = default)
     {
-        await initializer.EnsureInitializedAsync(ct);
         bool changed;
         long likes;
         await using (var db = await factory.CreateDbContextAsync(ct))
@@ -54,14 +52,12 @@ internal sealed class ModelPopularity(
 
     public async Task<bool> HasLikedAsync(string modelId, long userId, CancellationToken ct = default)
     {
-        await initializer.EnsureInitializedAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         return await db.Likes.AnyAsync(l => l.ModelId == modelId && l.UserId == userId, ct);
     }
 
     public async Task<bool> RecordDownloadAsync(string modelId, string subject, CancellationToken ct = default)
     {
-        await initializer.EnsureInitializedAsync(ct);
         await using (var db = await factory.CreateDbContextAsync(ct))
         {
             var day = calendar.Today();

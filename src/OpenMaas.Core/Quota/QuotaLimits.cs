@@ -6,7 +6,6 @@ namespace OpenMaas.Core.Quota;
 
 internal sealed class QuotaLimits(
     IDbContextFactory<OpenMaasDbContext> factory,
-    DatabaseInitializer initializer,
     DbConnections reads,
     IOptions<QuotaOptions> options,
     IChangeNotice stamp,
@@ -52,7 +51,6 @@ internal sealed class QuotaLimits(
 
     public async Task<(int Daily, IReadOnlyDictionary<string, int> ModelCaps)> ResolveAllAsync(long userId, CancellationToken ct = default)
     {
-        await initializer.EnsureInitializedAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var rows = await db.QuotaLimits.AsNoTracking().Where(l => l.UserId == null || l.UserId == userId).ToListAsync(ct);
         var caps = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -67,7 +65,6 @@ internal sealed class QuotaLimits(
     public async Task SetAsync(long? userId, string? modelId, int dailyCalls, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(dailyCalls);
-        await initializer.EnsureInitializedAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var limit = await db.QuotaLimits.FirstOrDefaultAsync(l => l.UserId == userId && l.ModelId == modelId, ct);
         if (limit is null)
@@ -83,7 +80,6 @@ internal sealed class QuotaLimits(
 
     public async Task<IReadOnlyList<QuotaLimit>> ListAsync(CancellationToken ct = default)
     {
-        await initializer.EnsureInitializedAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         return await db.QuotaLimits.AsNoTracking().OrderBy(l => l.UserId).ThenBy(l => l.ModelId).ToListAsync(ct);
     }

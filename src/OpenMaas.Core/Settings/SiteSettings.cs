@@ -3,7 +3,7 @@ using OpenMaas.Core.Storage;
 
 namespace OpenMaas.Core.Settings;
 
-internal sealed class SiteSettings(IDbContextFactory<OpenMaasDbContext> factory, DatabaseInitializer initializer, TimeProvider clock) : ISiteSettings
+internal sealed class SiteSettings(IDbContextFactory<OpenMaasDbContext> factory, TimeProvider clock) : ISiteSettings
 {
     internal const string SignUpOpenKey = "signup.open";
 
@@ -13,14 +13,12 @@ internal sealed class SiteSettings(IDbContextFactory<OpenMaasDbContext> factory,
 
     private async Task<string?> GetAsync(string key, CancellationToken ct)
     {
-        await initializer.EnsureInitializedAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         return await db.Set<SiteSetting>().AsNoTracking().Where(s => s.Key == key).Select(s => s.Value).FirstOrDefaultAsync(ct);
     }
 
     private async Task SetAsync(string key, string value, CancellationToken ct)
     {
-        await initializer.EnsureInitializedAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var setting = await db.Set<SiteSetting>().FirstOrDefaultAsync(s => s.Key == key, ct);
         if (setting is null)

@@ -7,7 +7,8 @@ using OpenMaas.Core.Hosting;
 namespace OpenMaas.Core.Storage;
 
 /// <summary>
-/// Brings the database to this version's schema on first use: applies EF Core migrations (unless
+/// Brings the database to this version's schema, once, when the process starts (see
+/// <see cref="CoreServiceCollectionExtensions.InitializeOpenMaasAsync"/>; the services assume it ran): applies EF Core migrations (unless
 /// <see cref="DatabaseOptions.MigrateAtStart"/> is off, when a pending one stops start-up), adopts a SQLite file made
 /// before migrations existed (schema of the baseline), and switches SQLite to WAL so the CLI and a running server
 /// can share the file.
@@ -16,15 +17,10 @@ public sealed class DatabaseInitializer(
     IDbContextFactory<OpenMaasDbContext> factory, DatabaseTarget target, IOptions<DatabaseOptions> options, IOptions<DataOptions> data)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private bool _done;
 
-    public async Task EnsureInitializedAsync(CancellationToken ct = default)
-    {
-        if (!_done)
-        {
-            await RunAsync(options.Value.MigrateAtStart, ct);
-        }
-    }
+    /// <summary>Start-up: migrates (or, with <see cref="DatabaseOptions.MigrateAtStart"/> off, refuses a pending
+    /// migration) and checks the schema.</summary>
+    public async Task InitializeAsync(CancellationToken ct = default) => await RunAsync(options.Value.MigrateAtStart, ct);
 
     /// <summary><c>openmaas migrate</c>: applies what is pending whatever the setting; returns what it applied.</summary>
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken ct = default) => await RunAsync(migrate: true, ct);
@@ -85,7 +81,6 @@ public sealed class DatabaseInitializer(
                 await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous=NORMAL;", ct);
             }
 
-            _done = true;
             return pending;
         }
         finally

@@ -10,20 +10,14 @@ namespace OpenMaas.Core.Storage;
 /// through <see cref="OpenMaasDbContext"/>. SQL written for these uses <c>@name</c> parameters and double-quoted
 /// column names, which both SQLite and PostgreSQL read as the EF model spells them.
 /// </summary>
-internal sealed class DbConnections(DatabaseTarget target, DatabaseInitializer initializer) : IAsyncDisposable
+internal sealed class DbConnections(DatabaseTarget target) : IAsyncDisposable
 {
     private readonly Lazy<NpgsqlDataSource> _postgres = new(() => NpgsqlDataSource.Create(target.ConnectionString));
 
     public DatabaseProvider Provider => target.Provider;
 
+    /// <summary>A pooled connection; the schema is there since start-up ran <see cref="DatabaseInitializer"/>.</summary>
     public async ValueTask<DbConnection> OpenAsync(CancellationToken ct)
-    {
-        await initializer.EnsureInitializedAsync(ct);
-        return await OpenUncheckedAsync(ct);
-    }
-
-    /// <summary>A connection without waiting for migrations (readiness probes).</summary>
-    public async ValueTask<DbConnection> OpenUncheckedAsync(CancellationToken ct)
     {
         if (target.Provider == DatabaseProvider.Postgres)
         {

@@ -15,7 +15,7 @@ internal sealed class DatabaseReadiness(DbConnections connections) : IReadinessC
         try
         {
             var started = Stopwatch.GetTimestamp();
-            await using var connection = await connections.OpenUncheckedAsync(ct);
+            await using var connection = await connections.OpenAsync(ct);
             await using var command = connection.CreateCommand();
             command.CommandText = "SELECT 1";
             await command.ExecuteScalarAsync(ct);

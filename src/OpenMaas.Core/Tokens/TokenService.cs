@@ -8,7 +8,6 @@ namespace OpenMaas.Core.Tokens;
 
 internal sealed class TokenService(
     IDbContextFactory<OpenMaasDbContext> factory,
-    DatabaseInitializer initializer,
     DbConnections reads,
     IChangeNotice stamp,
     IUsageQueries usage,
@@ -33,7 +32,6 @@ internal sealed class TokenService(
             throw new ArgumentOutOfRangeException(nameof(expiresDays), expiresDays, "Expiry must be at least one day.");
         }
 
-        await initializer.EnsureInitializedAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, ct)
             ?? throw new InvalidOperationException($"No user with id {userId}.");
@@ -58,7 +56,6 @@ internal sealed class TokenService(
     public async Task<bool> SetScopeAsync(long id, TokenScope scope, CancellationToken ct = default)
     {
         EnsureValid(scope);
-        await initializer.EnsureInitializedAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var token = await db.Tokens.FirstOrDefaultAsync(t => t.Id == id, ct);
         if (token is null)
@@ -74,7 +71,6 @@ internal sealed class TokenService(
 
     public async Task<IReadOnlyList<TokenInfo>> ListAsync(long? userId, CancellationToken ct = default)
     {
-        await initializer.EnsureInitializedAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var query = db.Tokens.AsNoTracking().Include(t => t.User).AsQueryable();
         if (userId is { } id)
@@ -89,7 +85,6 @@ internal sealed class TokenService(
 
     public async Task<TokenInfo?> FindAsync(long id, CancellationToken ct = default)
     {
-        await initializer.EnsureInitializedAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var token = await db.Tokens.AsNoTracking().Include(t => t.User).FirstOrDefaultAsync(t => t.Id == id, ct);
         return token is null ? null : ToInfo(token, token.User!.Name, (await UsedTodayAsync(token.UserId, ct)).GetValueOrDefault(id));
@@ -102,7 +97,6 @@ internal sealed class TokenService(
             return await FindAsync(id, ct) is { } byId ? [byId] : [];
         }
 
-        await initializer.EnsureInitializedAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var tokens = await db.Tokens.AsNoTracking().Include(t => t.User).Where(t => t.Prefix == idOrPrefix).ToListAsync(ct);
         var used = tokens.Count == 0 ? [] : await UsedTodayAsync(null, ct);
@@ -111,7 +105,6 @@ internal sealed class TokenService(
 
     public async Task<bool> RevokeAsync(long id, CancellationToken ct = default)
     {
-        await initializer.EnsureInitializedAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow();
         var revoked = await db.Tokens.Where(t => t.Id == id && t.RevokedAt == null)

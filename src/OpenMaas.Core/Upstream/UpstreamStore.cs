@@ -6,7 +6,7 @@ using OpenMaas.Core.Storage;
 namespace OpenMaas.Core.Upstream;
 
 internal sealed class UpstreamStore(
-    IDbContextFactory<OpenMaasDbContext> factory, DatabaseInitializer initializer, IDataProtectionProvider protection, TimeProvider clock) : IUpstreamStore
+    IDbContextFactory<OpenMaasDbContext> factory, IDataProtectionProvider protection, TimeProvider clock) : IUpstreamStore
 {
     private readonly IDataProtector _protector = protection.CreateProtector("OpenMaas.Upstream.ApiKey.v1");
 
@@ -79,7 +79,6 @@ internal sealed class UpstreamStore(
 
     private async Task<OpenMaasDbContext> OpenAsync(CancellationToken ct)
     {
-        await initializer.EnsureInitializedAsync(ct);
         return await factory.CreateDbContextAsync(ct);
     }
 }

@@ -3,11 +3,10 @@ using OpenMaas.Core.Storage;
 
 namespace OpenMaas.Core.Usage;
 
-internal sealed class UsageQueries(IDbContextFactory<OpenMaasDbContext> factory, DatabaseInitializer initializer) : IUsageQueries
+internal sealed class UsageQueries(IDbContextFactory<OpenMaasDbContext> factory) : IUsageQueries
 {
     public async Task<IReadOnlyList<UsageTotals>> PerDayAsync(long? userId, DateOnly from, CancellationToken ct = default)
     {
-        await initializer.EnsureInitializedAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var rows = await Counted(db, userId).Where(r => r.Day >= from)
             .GroupBy(r => new { r.Day, r.UserId })
@@ -18,7 +17,6 @@ internal sealed class UsageQueries(IDbContextFactory<OpenMaasDbContext> factory,
 
     public async Task<IReadOnlyList<UsageTotals>> PerModelAsync(long? userId, DateOnly day, CancellationToken ct = default)
     {
-        await initializer.EnsureInitializedAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var rows = await Counted(db, userId).Where(r => r.Day == day)
             .GroupBy(r => new { r.UserId, r.ModelId })
@@ -29,7 +27,6 @@ internal sealed class UsageQueries(IDbContextFactory<OpenMaasDbContext> factory,
 
     public async Task<IReadOnlyList<TokenUsage>> PerTokenAsync(long? userId, DateOnly day, CancellationToken ct = default)
     {
-        await initializer.EnsureInitializedAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var rows = await Counted(db, userId).Where(r => r.Day == day && r.TokenId != null)
             .GroupBy(r => new { r.UserId, r.TokenId })
@@ -40,7 +37,6 @@ internal sealed class UsageQueries(IDbContextFactory<OpenMaasDbContext> factory,
 
     public async Task<IReadOnlyList<UsageRecord>> RecordsAsync(long userId, DateOnly day, CancellationToken ct = default)
     {
-        await initializer.EnsureInitializedAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         return await db.Usage.AsNoTracking().Where(r => r.UserId == userId && r.Day == day).OrderBy(r => r.Id).ToListAsync(ct);
     }

@@ -2,24 +2,37 @@ using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using OpenMaas.Core.Catalog;
-using OpenMaas.Core.Cluster;
-using OpenMaas.Core.Hub;
 using OpenMaas.Core;
-using OpenMaas.Server.Onnx;
-using OpenMaas.Server.Runtimes;
-using OpenMaas.Server.Upstream;
+using OpenMaas.Server.Hosting;
 
 namespace OpenMaas.Server.Cli;
 
-/// <summary>The services a CLI verb needs, configured like the server (same appsettings, database, Redis).</summary>
+/// <summary>The services a CLI verb needs: the domain composed as the server composes it (same appsettings, database,
+/// Redis), initialised once before the verb runs.</summary>
 internal static class CliServices
 {
-    public static ServiceProvider Create(ParseResult parse) => Create(CliOptions.Settings(parse));
+    public static Task<ServiceProvider> CreateAsync(ParseResult parse, CancellationToken ct) => CreateAsync(CliOptions.Settings(parse), ct);
 
-    public static ServiceProvider Create(string dataPath) => Create([new("Data:Path", dataPath)]);
+    public static Task<ServiceProvider> CreateAsync(string dataPath, CancellationToken ct = default) => CreateAsync([new("Data:Path", dataPath)], ct);
 
-    public static ServiceProvider Create(IEnumerable<KeyValuePair<string, string?>> settings)
+    /// <summary>The services, after the domain's initialisation step (the database at this version's schema).</summary>
+    public static async Task<ServiceProvider> CreateAsync(IEnumerable<KeyValuePair<string, string?>> settings, CancellationToken ct = default)
+    {
+        var services = Build(settings);
+        try
+        {
+            await services.InitializeOpenMaasAsync(ct);
+            return services;
+        }
+        catch
+        {
+            await services.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The services without initialisation: for <c>openmaas migrate</c>, which brings the schema up itself.</summary>
+    public static ServiceProvider Build(IEnumerable<KeyValuePair<string, string?>> settings)
     {
         var configuration = new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
@@ -30,20 +43,7 @@ internal static class CliServices
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(b => b.AddConfiguration(configuration.GetSection("Logging")).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
-        services.AddOpenMaasCore();
-        services.AddOpenMaasCluster(configuration);
-        services.AddSingleton<IModelFileInspector, GgufFileInspector>();
-        services.AddSingleton<ModelRegistrar>();
-        services.AddSingleton<ModelPuller>();
-        services.AddSingleton<IModelImporter, OnnxModelImporter>();
-        services.AddSingleton<UpstreamRegistrar>();
-        services.AddOpenMaasInference();
-        services.AddSingleton<Onnx.BuiltInModels>();
-
-        // openmaas run: the pipeline's runtime selection and preparation, without HTTP.
-        services.AddSingleton<Runtimes.IRuntimeSelector, Runtimes.RuntimeSelector>();
-        services.AddSingleton<Pipeline.ICallPreparer<Runtimes.TextGeneration.TextGenerationRequest, Runtimes.TextGeneration.PreparedGeneration>, Runtimes.TextGeneration.TextGenerationPreparer>();
-        services.AddSingleton<Runtimes.Tasks.TaskPreparer>();
+        services.AddOpenMaasDomain(configuration);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
 }

@@ -12,7 +12,7 @@ internal static class MigrateCommand
         var command = new Command("migrate", "Apply pending database migrations (serve does this at start unless Database:MigrateAtStart=false)");
         command.SetAction(async (parse, ct) =>
         {
-            await using var services = CliServices.Create(parse);
+            await using var services = CliServices.Build(CliOptions.Settings(parse));
             var target = services.GetRequiredService<DatabaseTarget>();
             var applied = await services.GetRequiredService<DatabaseInitializer>().MigrateAsync(ct);
             await Console.Error.WriteLineAsync(applied.Count == 0

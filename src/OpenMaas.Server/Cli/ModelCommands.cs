@@ -29,7 +29,7 @@ internal static class ModelCommands
         card.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
-            await using var services = CliServices.Create(parse);
+            await using var services = await CliServices.CreateAsync(parse, ct);
             var registrar = services.GetRequiredService<ModelRegistrar>();
             var request = new ModelRegistrar.Request(parse.GetValue(path)!, parse.GetValue(id)!, parse.GetValue(task)!, parse.GetValue(link), card.Read(parse));
             return await registrar.AddAsync(request, Console.Out, Console.Error, ct);
@@ -42,7 +42,7 @@ internal static class ModelCommands
         var command = new Command("list", "List the registered models");
         command.SetAction(async (parse, ct) =>
         {
-            await using var services = CliServices.Create(parse);
+            await using var services = await CliServices.CreateAsync(parse, ct);
             await services.GetRequiredService<Onnx.BuiltInModels>().EnsureAsync(ct);
             var models = await services.GetRequiredService<IModelCatalog>().ListAsync(ct);
             if (models.Count == 0)
@@ -71,7 +71,7 @@ internal static class ModelCommands
         var command = new Command("remove", "Remove a model (and its copied file)") { id };
         command.SetAction(async (parse, ct) =>
         {
-            await using var services = CliServices.Create(parse);
+            await using var services = await CliServices.CreateAsync(parse, ct);
             var removed = await services.GetRequiredService<ModelRegistrar>().RemoveAsync(parse.GetValue(id)!, ct);
             if (removed is null)
             {

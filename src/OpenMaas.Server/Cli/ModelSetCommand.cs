@@ -38,7 +38,7 @@ internal static class ModelSetCommand
                 change = change with { Readme = await File.ReadAllTextAsync(readme, ct) };
             }
 
-            await using var services = CliServices.Create(parse);
+            await using var services = await CliServices.CreateAsync(parse, ct);
             var model = await services.GetRequiredService<IModelCatalog>().UpdateAsync(parse.GetValue(id)!, change.Apply, ct);
             if (model is null)
             {

@@ -25,7 +25,7 @@ internal static class PullCommand
         };
         command.SetAction(async (parse, ct) =>
         {
-            await using var services = CliServices.Create(parse);
+            await using var services = await CliServices.CreateAsync(parse, ct);
             var hub = HubClient.Create(parse.GetValue(endpoint), IdleTimeout());
             var puller = services.GetRequiredService<ModelPuller>();
             // Progress goes to stderr so stdout stays the plain report.

@@ -22,7 +22,7 @@ internal static class QuotaCommands
         var command = new Command("usage", "Calls counted per user and day (from the usage log)") { user, days };
         command.SetAction(async (parse, ct) =>
         {
-            await using var services = CliServices.Create(parse);
+            await using var services = await CliServices.CreateAsync(parse, ct);
             var accounts = services.GetRequiredService<IAccountService>();
             var (userId, error) = await FindUserAsync(accounts, parse.GetValue(user), ct);
             if (error)
@@ -60,7 +60,7 @@ internal static class QuotaCommands
                 return 2;
             }
 
-            await using var services = CliServices.Create(parse);
+            await using var services = await CliServices.CreateAsync(parse, ct);
             var (userId, error) = await FindUserAsync(services.GetRequiredService<IAccountService>(), parse.GetValue(user), ct);
             if (error)
             {

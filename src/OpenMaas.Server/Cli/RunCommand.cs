@@ -22,7 +22,7 @@ internal static class RunCommand
         var command = new Command("run", "Run a model on one input without the server and print the task's output") { id, input, parameters };
         command.SetAction(async (parse, ct) =>
         {
-            await using var services = CliServices.Create(parse);
+            await using var services = await CliServices.CreateAsync(parse, ct);
             await services.GetRequiredService<Onnx.BuiltInModels>().EnsureAsync(ct);
             var modelId = parse.GetValue(id)!;
             if (await services.GetRequiredService<IModelCatalog>().FindAsync(modelId, ct) is not { } model)

@@ -39,7 +39,7 @@ internal static class TokenCommands
                 return 2;
             }
 
-            await using var services = CliServices.Create(parse);
+            await using var services = await CliServices.CreateAsync(parse, ct);
             var account = await services.GetRequiredService<IAccountService>().FindAsync(parse.GetValue(user)!, ct);
             if (account is null)
             {
@@ -64,7 +64,7 @@ internal static class TokenCommands
         var command = new Command("list", "List access tokens (never their text)") { user };
         command.SetAction(async (parse, ct) =>
         {
-            await using var services = CliServices.Create(parse);
+            await using var services = await CliServices.CreateAsync(parse, ct);
             long? userId = null;
             if (parse.GetValue(user) is { } name)
             {
@@ -99,7 +99,7 @@ internal static class TokenCommands
         var command = new Command("revoke", "Revoke an access token: it stops working at once") { idOrPrefix };
         command.SetAction(async (parse, ct) =>
         {
-            await using var services = CliServices.Create(parse);
+            await using var services = await CliServices.CreateAsync(parse, ct);
             var tokens = services.GetRequiredService<ITokenService>();
             if (await FindOneAsync(tokens, parse.GetValue(idOrPrefix)!, ct) is not { } token)
             {

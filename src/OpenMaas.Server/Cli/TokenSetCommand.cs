@@ -33,7 +33,7 @@ internal static class TokenSetCommand
                 return 2;
             }
 
-            await using var services = CliServices.Create(parse);
+            await using var services = await CliServices.CreateAsync(parse, ct);
             var tokens = services.GetRequiredService<ITokenService>();
             if (await TokenCommands.FindOneAsync(tokens, parse.GetValue(idOrPrefix)!, ct) is not { } token)
             {

@@ -32,7 +32,7 @@ internal static class UpstreamCommands
                 key = (await Console.In.ReadLineAsync(ct))?.Trim();
             }
 
-            await using var services = CliServices.Create(parse);
+            await using var services = await CliServices.CreateAsync(parse, ct);
             var request = new UpstreamRegistrar.Request(parse.GetValue(id)!, parse.GetValue(url)!, key, parse.GetValue(upstreamModel),
                 parse.GetValue(weight), parse.GetValue(task)!, card.Read(parse));
             return await services.GetRequiredService<UpstreamRegistrar>().AddAsync(request, Console.Out, Console.Error, ct);
@@ -54,7 +54,7 @@ internal static class UpstreamCommands
                 return 2;
             }
 
-            await using var services = CliServices.Create(parse);
+            await using var services = await CliServices.CreateAsync(parse, ct);
             var removed = await services.GetRequiredService<IUpstreamStore>().RemoveAsync(parse.GetValue(id)!, at is null ? null : UpstreamUrl.Normalize(at), ct);
             await Console.Error.WriteLineAsync($"Removed {removed} deployment(s) of {parse.GetValue(id)}.");
             return removed > 0 ? 0 : 1;

@@ -38,7 +38,7 @@ internal static class UserCommands
                 return 2;
             }
 
-            await using var services = CliServices.Create(parse);
+            await using var services = await CliServices.CreateAsync(parse, ct);
             var user = await services.GetRequiredService<IAccountService>().CreateAsync(userName, password, parse.GetValue(admin), ct);
             if (user is null)
             {
@@ -63,7 +63,7 @@ internal static class UserCommands
         var command = new Command("list", "List the accounts");
         command.SetAction(async (parse, ct) =>
         {
-            await using var services = CliServices.Create(parse);
+            await using var services = await CliServices.CreateAsync(parse, ct);
             var users = await services.GetRequiredService<IAccountService>().ListAsync(ct);
             Console.WriteLine($"{"NAME",-24} {"ROLE",-6} {"ENABLED",-8} CREATED");
             foreach (var u in users)
@@ -82,7 +82,7 @@ internal static class UserCommands
         var command = new Command("disable", "Disable an account: its tokens stop working at once") { name };
         command.SetAction(async (parse, ct) =>
         {
-            await using var services = CliServices.Create(parse);
+            await using var services = await CliServices.CreateAsync(parse, ct);
             if (!await services.GetRequiredService<IAccountService>().SetEnabledAsync(parse.GetValue(name)!, enabled: false, ct))
             {
                 await Console.Error.WriteLineAsync($"No user '{parse.GetValue(name)}'.");

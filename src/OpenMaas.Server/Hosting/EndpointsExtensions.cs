@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using OpenMaas.Core.Catalog;
 using OpenMaas.Server.Anthropic;
 using OpenMaas.Server.Auth;
 using OpenMaas.Server.Library;
@@ -7,10 +5,6 @@ using OpenMaas.Server.ConsoleApi;
 using OpenMaas.Server.ModelScope;
 using OpenMaas.Server.OpenAI;
 using OpenMaas.Server.Pipeline;
-using OpenMaas.Server.Runtimes;
-using OpenMaas.Server.Runtimes.Embeddings;
-using OpenMaas.Server.Runtimes.Tasks;
-using OpenMaas.Server.Runtimes.TextGeneration;
 using OpenMaas.Server.WebConsole;
 
 namespace OpenMaas.Server.Hosting;
@@ -25,16 +19,7 @@ internal static class EndpointsExtensions
         services.AddSingleton<QuotaAdmission>();
         services.AddSingleton<ICallAuthorizer, ApiInferenceAuthorizer>();
         services.AddSingleton<ICallAuthorizer, TokenScopeAuthorizer>();
-
-        // Runtimes, by capability.
-        services.AddSingleton<IRuntimeSelector, RuntimeSelector>();
-        services.AddSingleton<IModelFileInspector, GgufFileInspector>();
-        services.AddSingleton<ModelRegistrar>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IModelImporter, Onnx.OnnxModelImporter>());
-        services.AddSingleton<ICallPreparer<TextGenerationRequest, PreparedGeneration>, TextGenerationPreparer>();
-        services.AddSingleton<ICallPreparer<EmbeddingRequest, PreparedEmbedding>, EmbeddingPreparer>();
-        services.AddSingleton<TaskPreparer>();
-        services.AddSingleton<ICallPreparer<TaskCallRequest, PreparedTask>>(sp => sp.GetRequiredService<TaskPreparer>());
+        // Runtime selection and the preparers are the domain's (AddOpenMaasDomain).
 
         // The OpenAI surface.
         services.AddSingleton<CompletionWriter>();

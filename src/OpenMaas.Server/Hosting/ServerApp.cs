@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using OpenMaas.Core;
 using OpenMaas.Core.Cluster;
 using OpenMaas.Core.Quota;
 using OpenMaas.Server.Auth;
@@ -44,10 +43,9 @@ public static class ServerApp
             k.Limits.MaxRequestBodySize = server.MaxRequestBodyBytes;
             k.AddServerHeader = false;
         });
-        builder.Services.AddOpenMaasCore();
-        builder.Services.AddOpenMaasCluster(builder.Configuration);
-        builder.Services.AddHostedService<DatabaseStartup>();
-        builder.Services.AddOpenMaasInference();
+        // The domain, composed as for every CLI verb; what follows is what only a running server needs.
+        builder.Services.AddOpenMaasDomain(builder.Configuration);
+        builder.Services.AddHostedService<DatabaseStartup>(); // first: nothing else starts before the database is ready
         builder.Services.AddOpenMaasUpstreamServing();
         builder.AddOpenMaasAuth();
         builder.Services.AddOpenMaasMetering();
@@ -56,6 +54,6 @@ public static class ServerApp
         builder.Services.AddOpenMaasEndpoints();
         builder.Services.AddHostedService<StartupBanner>();
         builder.AddOpenMaasOperations();
-        builder.Services.AddOpenMaasBuiltInModels();
+        builder.Services.AddHostedService<BuiltInModelsSeeder>();
     }
 }

@@ -3,19 +3,18 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using OpenMaas.Core.Catalog;
 using OpenMaas.Core.Hosting;
-using OpenMaas.Core.Storage;
 
 namespace OpenMaas.Server.Hosting;
 
-/// <summary>Prepares the database before the first request and logs where the server listens and what it serves.</summary>
+/// <summary>Logs where the server listens and what it serves.</summary>
 internal sealed class StartupBanner(
-    IServer server, IHostApplicationLifetime lifetime, DatabaseInitializer database, IModelCatalog catalog,
+    IServer server, IHostApplicationLifetime lifetime, IModelCatalog catalog,
     IOptions<DataOptions> data, ILogger<StartupBanner> logger) : IHostedService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        await database.EnsureInitializedAsync(cancellationToken);
         lifetime.ApplicationStarted.Register(() => _ = LogAsync());
+        return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)

@@ -15,7 +15,7 @@ public sealed class ModelScopeHubTests : IDisposable
     private async Task<(int ExitCode, string Stdout, string Stderr, ModelRecord? Model)> PullAsync(
         RecordedHub hub, string revision = "master", TimeSpan? idle = null)
     {
-        await using var services = CliServices.Create(_data);
+        await using var services = await CliServices.CreateAsync(_data);
         using StringWriter stdout = new(), stderr = new();
         var client = HubClient.Create(hub.Address.ToString(), idle);
         var rc = await services.GetRequiredService<ModelPuller>().PullAsync(

@@ -113,7 +113,7 @@ public sealed class PopularityTests(LibraryServer server) : IClassFixture<Librar
         }
 
         // The CLI's own services (another mapping of the data folder's change stamp) switch API-Inference off...
-        await using (var cli = OpenMaas.Server.Cli.CliServices.Create([new("Data:Path", server.DataPath)]))
+        await using (var cli = await OpenMaas.Server.Cli.CliServices.CreateAsync([new("Data:Path", server.DataPath)]))
         {
             await cli.GetRequiredService<IModelCatalog>().UpdateAsync("tests/cached", m => m.ApiInferenceMode = ApiInferenceMode.Off);
         }
@@ -124,7 +124,7 @@ public sealed class PopularityTests(LibraryServer server) : IClassFixture<Librar
         }
 
         // ...and remove it: the next call is a 404, not a call on a stale record.
-        await using (var cli = OpenMaas.Server.Cli.CliServices.Create([new("Data:Path", server.DataPath)]))
+        await using (var cli = await OpenMaas.Server.Cli.CliServices.CreateAsync([new("Data:Path", server.DataPath)]))
         {
             Assert.NotNull(await cli.GetRequiredService<IModelCatalog>().RemoveAsync("tests/cached"));
         }

@@ -23,7 +23,7 @@ public sealed class PullTests(PullFixture instances) : IClassFixture<PullFixture
     /// <summary>The same puller in this process (what the verb runs, without starting a process each time).</summary>
     private async Task<(int ExitCode, string Stdout, string Stderr)> PullInProcessAsync(string id, string? glob = null, string revision = "master")
     {
-        await using var services = CliServices.Create(Target.DataPath);
+        await using var services = await CliServices.CreateAsync(Target.DataPath);
         var puller = services.GetRequiredService<ModelPuller>();
         using StringWriter stdout = new(), stderr = new();
         var rc = await puller.PullAsync(HubClient.Create(Hub.BaseAddress.ToString()), new ModelPuller.Request(id, revision, glob), NoPullProgress.Instance, stdout, stderr, CancellationToken.None);

@@ -18,7 +18,7 @@ public sealed class BuiltInModelsTests : IDisposable
     public async Task SeveralStartsAtOnce_RegisterTheModelOnce_AndNoneFails()
     {
         Directory.CreateDirectory(_data);
-        await using var services = CliServices.Create([new("Data:Path", _data)]);
+        await using var services = await CliServices.CreateAsync([new("Data:Path", _data)]);
         var catalog = services.GetRequiredService<IModelCatalog>();
         var data = services.GetRequiredService<IOptions<DataOptions>>();
         var starts = Enumerable.Range(0, 4).Select(_ =>

@@ -67,7 +67,7 @@ public sealed class CrashRecoveryTests : IDisposable
             var used = (await http.UsageAsync()).GetProperty("todayUsage").GetProperty("used").GetInt32();
             Assert.True(used >= completed.Count, $"counter shows {used} calls after restart, {completed.Count} had completed");
 
-            await using var services = OpenMaas.Server.Cli.CliServices.Create(_data);
+            await using var services = await OpenMaas.Server.Cli.CliServices.CreateAsync(_data);
             var user = await services.GetRequiredService<IAccountService>().FindAsync("crash");
             var day = services.GetRequiredService<QuotaCalendar>().Today().Date;
             var records = await services.GetRequiredService<IUsageQueries>().RecordsAsync(user!.Id, day);

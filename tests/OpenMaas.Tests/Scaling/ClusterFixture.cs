@@ -52,7 +52,7 @@ public class ClusterFixture : IAsyncLifetime
         Redis = await RedisServer.StartAsync();
         Directory.CreateDirectory(DataA);
         Directory.CreateDirectory(DataB);
-        Admin = CliServices.Create([new("Data:Path", DataA), new("ConnectionStrings:Default", Database), new("Redis:Configuration", Redis.Configuration)]);
+        Admin = await CliServices.CreateAsync([new("Data:Path", DataA), new("ConnectionStrings:Default", Database), new("Redis:Configuration", Redis.Configuration)]);
         var registered = await Admin.GetRequiredService<ModelRegistrar>().AddAsync(
             new ModelRegistrar.Request(new FileInfo(TestAssets.StoriesGguf), TestAssets.StoriesId, "text-generation", true, null), TextWriter.Null, TextWriter.Null, CancellationToken.None);
         Assert.Equal(0, registered);

@@ -54,12 +54,10 @@ public sealed class MigrationTests : IDisposable
         var fresh = await pg.CreateDatabaseAsync();
         Directory.CreateDirectory(_data);
 
-        await using (var manual = CliServices.Create(
-            [new("Data:Path", _data), new("ConnectionStrings:Default", fresh), new("Database:MigrateAtStart", "false")]))
-        {
-            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => manual.GetRequiredService<IAccountService>().ListAsync());
-            Assert.Contains("openmaas migrate", refused.Message);
-        }
+        // The domain's initialisation step refuses it, before any service is used.
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => CliServices.CreateAsync(
+            [new("Data:Path", _data), new("ConnectionStrings:Default", fresh), new("Database:MigrateAtStart", "false")]));
+        Assert.Contains("openmaas migrate", refused.Message);
 
         var (rc, _, stderr) = await Cli.RunAsync(_data, null, "migrate", "--database", fresh);
         Assert.True(rc == 0, stderr);

@@ -23,7 +23,7 @@ public sealed class TokenCheckTests : IAsyncLifetime
             .AddLogging()
             .AddOpenMaasCore()
             .BuildServiceProvider();
-        return Task.CompletedTask;
+        return _services.InitializeOpenMaasAsync();
     }
 
     [Fact]

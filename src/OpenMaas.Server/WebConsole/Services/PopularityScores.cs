@@ -7,11 +7,10 @@ namespace OpenMaas.Server.WebConsole.Services;
 
 /// <summary>The popularity score the API-Inference policy ranks by, for the models of one admin page.</summary>
 internal sealed class PopularityScores(
-    IDbContextFactory<OpenMaasDbContext> factory, DatabaseInitializer initializer, DownloadCalendar calendar, IOptionsMonitor<LibraryOptions> options)
+    IDbContextFactory<OpenMaasDbContext> factory, DownloadCalendar calendar, IOptionsMonitor<LibraryOptions> options)
 {
     public async Task<IReadOnlyDictionary<string, long>> ForAsync(IReadOnlyCollection<(string Id, long Likes)> models, CancellationToken ct)
     {
-        await initializer.EnsureInitializedAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var settings = options.CurrentValue;
         var since = calendar.Today().AddDays(1 - settings.RecentDownloadDays);

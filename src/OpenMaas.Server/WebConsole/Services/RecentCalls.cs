@@ -7,7 +7,7 @@ using OpenMaas.Core.Usage;
 namespace OpenMaas.Server.WebConsole.Services;
 
 /// <summary>One user's recent calls from the usage log (newest first), filtered by token and model, and as CSV.</summary>
-internal sealed class RecentCalls(IDbContextFactory<OpenMaasDbContext> factory, DatabaseInitializer initializer)
+internal sealed class RecentCalls(IDbContextFactory<OpenMaasDbContext> factory)
 {
     public const int PageRows = 50;
 
@@ -18,7 +18,6 @@ internal sealed class RecentCalls(IDbContextFactory<OpenMaasDbContext> factory, 
 
     public async Task<IReadOnlyList<UsageRecord>> ListAsync(Filter filter, int take, DateOnly? since, CancellationToken ct)
     {
-        await initializer.EnsureInitializedAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var query = db.Usage.AsNoTracking().Where(r => r.UserId == filter.UserId);
         if (filter.TokenId is { } token)

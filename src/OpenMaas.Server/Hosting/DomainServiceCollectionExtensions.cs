@@ -1,0 +1,43 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenMaas.Core;
+using OpenMaas.Core.Catalog;
+using OpenMaas.Core.Cluster;
+using OpenMaas.Core.Hub;
+using OpenMaas.Server.Onnx;
+using OpenMaas.Server.Pipeline;
+using OpenMaas.Server.Runtimes;
+using OpenMaas.Server.Runtimes.Embeddings;
+using OpenMaas.Server.Runtimes.Tasks;
+using OpenMaas.Server.Runtimes.TextGeneration;
+using OpenMaas.Server.Upstream;
+
+namespace OpenMaas.Server.Hosting;
+
+/// <summary>The one composition of the domain: what <c>openmaas serve</c> and every CLI verb share. Defaults are added
+/// with <c>TryAdd</c>, so a test (or the server) that registers its own first keeps it.</summary>
+internal static class DomainServiceCollectionExtensions
+{
+    public static IServiceCollection AddOpenMaasDomain(this IServiceCollection services, IConfiguration configuration)
+    {
+        // Options, storage, accounts, tokens, the catalog, the clock, and Redis when configured.
+        services.AddOpenMaasCore();
+        services.AddOpenMaasCluster(configuration);
+        services.AddOpenMaasInference();
+
+        // Model files: what registers, imports and pulls them.
+        services.TryAddSingleton<IModelFileInspector, GgufFileInspector>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IModelImporter, OnnxModelImporter>());
+        services.TryAddSingleton<ModelRegistrar>();
+        services.TryAddSingleton<ModelPuller>();
+        services.TryAddSingleton<UpstreamRegistrar>();
+        services.TryAddSingleton<BuiltInModels>();
+
+        // Runtime selection and preparation, by capability (openmaas run uses them without HTTP).
+        services.TryAddSingleton<IRuntimeSelector, RuntimeSelector>();
+        services.TryAddSingleton<ICallPreparer<TextGenerationRequest, PreparedGeneration>, TextGenerationPreparer>();
+        services.TryAddSingleton<ICallPreparer<EmbeddingRequest, PreparedEmbedding>, EmbeddingPreparer>();
+        services.TryAddSingleton<TaskPreparer>();
+        services.TryAddSingleton<ICallPreparer<TaskCallRequest, PreparedTask>>(sp => sp.GetRequiredService<TaskPreparer>());
+        return services;
+    }
+}

@@ -23,11 +23,7 @@ internal sealed class AccountService(
 
     public async Task<UserAccount?> CreateAsync(string name, string? password, bool admin, CancellationToken ct = default)
     {
-        if (!UserName.IsValid(name))
-        {
-            throw new ArgumentException($"Invalid user name '{name}': letters, digits, '-', '_', '.', up to 64 characters.", nameof(name));
-        }
-
+        RuleViolationException.ThrowIf(AccountRules.CheckName(name) ?? (password is null ? null : AccountRules.CheckPassword(password)));
         await using var db = await factory.CreateDbContextAsync(ct);
         if (await db.Users.AnyAsync(u => u.Name == name, ct))
         {
@@ -68,6 +64,7 @@ internal sealed class AccountService(
 
     public async Task<bool> SetPasswordAsync(string name, string password, CancellationToken ct = default)
     {
+        RuleViolationException.ThrowIf(AccountRules.CheckPassword(password));
         await using var db = await factory.CreateDbContextAsync(ct);
         var user = await db.Users.FirstOrDefaultAsync(u => u.Name == name, ct);
         if (user is null)

@@ -12,7 +12,8 @@ public interface IAccountService
 
     Task<bool> AnyAsync(CancellationToken ct = default);
 
-    /// <summary>Creates the account; null when the name is taken.</summary>
+    /// <summary>Creates the account (null password: it signs in only with access tokens); null when the name is taken.
+    /// A name or password <see cref="AccountRules"/> refuses throws <see cref="RuleViolationException"/>.</summary>
     Task<UserAccount?> CreateAsync(string name, string? password, bool admin, CancellationToken ct = default);
 
     /// <summary>Enables or disables the account; false when unknown.</summary>

@@ -9,7 +9,8 @@ public interface ITokenService
     Task<CreatedToken> CreateAsync(long userId, string? description, int? expiresDays, CancellationToken ct = default) =>
         CreateAsync(userId, description, expiresDays, TokenScope.Unrestricted, ct);
 
-    /// <summary>Creates a token limited to <paramref name="scope"/> (validated by the caller).</summary>
+    /// <summary>Creates a token limited to <paramref name="scope"/>; what <see cref="TokenRules"/> refuses throws
+    /// <see cref="RuleViolationException"/> (front ends check the rules first).</summary>
     Task<CreatedToken> CreateAsync(long userId, string? description, int? expiresDays, TokenScope scope, CancellationToken ct = default);
 
     /// <summary>Replaces the token's scope; it applies from the next call on. False when there is no such token.</summary>

@@ -59,45 +59,6 @@ public sealed record TokenScope
     public static bool IsValidPattern(string? pattern) =>
         pattern is not null && (ModelId.IsValid(pattern) || (pattern.EndsWith("/*", StringComparison.Ordinal) && ModelId.IsValid(pattern[..^1] + "x")));
 
-    /// <summary>Parses a comma-separated list (<c>a/b,c/*</c>); empty text or <c>*</c> means every model. Returns the
-    /// error to show, naming the bad pattern, or null.</summary>
-    public static string? TryParseModels(string? text, out IReadOnlyList<string> models)
-    {
-        models = [];
-        if (string.IsNullOrWhiteSpace(text) || text.Trim() == "*")
-        {
-            return null;
-        }
-
-        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        if (Validate(parts) is { } error)
-        {
-            return error;
-        }
-
-        models = parts;
-        return null;
-    }
-
-    /// <summary>The error to show for a list of patterns, or null when every pattern is valid.</summary>
-    public static string? Validate(IReadOnlyList<string?> patterns)
-    {
-        if (patterns.Count > MaxPatterns)
-        {
-            return $"A token may carry at most {MaxPatterns} model patterns (got {patterns.Count}).";
-        }
-
-        foreach (var p in patterns)
-        {
-            if (!IsValidPattern(p))
-            {
-                return $"'{p}' is not a Model ID (owner/name) or an owner pattern (owner/*).";
-            }
-        }
-
-        return null;
-    }
-
     /// <summary>How the patterns are stored: one column, comma-separated (no pattern can contain a comma).</summary>
     internal static string? Store(IReadOnlyList<string> models) => models.Count == 0 ? null : string.Join(',', models);
 

@@ -26,12 +26,7 @@ internal sealed class TokenService(
 
     public async Task<CreatedToken> CreateAsync(long userId, string? description, int? expiresDays, TokenScope scope, CancellationToken ct = default)
     {
-        EnsureValid(scope);
-        if (expiresDays is <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(expiresDays), expiresDays, "Expiry must be at least one day.");
-        }
-
+        RuleViolationException.ThrowIf(TokenRules.CheckNew(description, expiresDays, scope));
         await using var db = await factory.CreateDbContextAsync(ct);
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, ct)
             ?? throw new InvalidOperationException($"No user with id {userId}.");
@@ -55,7 +50,7 @@ internal sealed class TokenService(
 
     public async Task<bool> SetScopeAsync(long id, TokenScope scope, CancellationToken ct = default)
     {
-        EnsureValid(scope);
+        RuleViolationException.ThrowIf(TokenRules.CheckScope(scope));
         await using var db = await factory.CreateDbContextAsync(ct);
         var token = await db.Tokens.FirstOrDefaultAsync(t => t.Id == id, ct);
         if (token is null)
@@ -157,16 +152,6 @@ internal sealed class TokenService(
 
     private async Task<Dictionary<long, int>> UsedTodayAsync(long? userId, CancellationToken ct) =>
         (await usage.PerTokenAsync(userId, calendar.Today().Date, ct)).ToDictionary(u => u.TokenId, u => u.Calls);
-
-    private static void EnsureValid(TokenScope scope)
-    {
-        if (TokenScope.Validate([.. scope.Models]) is { } error)
-        {
-            throw new ArgumentException(error, nameof(scope));
-        }
-
-        ArgumentOutOfRangeException.ThrowIfNegative(scope.DailyCalls ?? 0, nameof(scope));
-    }
 
     private static TokenInfo ToInfo(AccessToken t, string userName, int usedToday) =>
         new(t.Id, t.UserId, userName, t.Prefix, t.Description, t.CreatedAt, t.LastUsedAt, t.ExpiresAt, t.RevokedAt,

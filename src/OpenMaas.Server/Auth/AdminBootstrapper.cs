@@ -20,6 +20,11 @@ internal sealed class AdminBootstrapper(IAccountService accounts, ILogger<AdminB
         var password = fromEnvironment
             ? Environment.GetEnvironmentVariable("OPENMAAS_ADMIN_PASSWORD")!
             : RandomNumberGenerator.GetString("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789", 20);
+        if (AccountRules.CheckPassword(password) is { } refused)
+        {
+            throw new InvalidOperationException($"OPENMAAS_ADMIN_PASSWORD: {refused.Message}");
+        }
+
         if (await accounts.CreateAsync(AdminName, password, admin: true, cancellationToken) is null)
         {
             return; // the CLI created it meanwhile

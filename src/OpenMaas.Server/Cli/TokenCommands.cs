@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
+using OpenMaas.Core;
 using OpenMaas.Core.Accounts;
 using OpenMaas.Core.Tokens;
 
@@ -19,23 +20,18 @@ internal static class TokenCommands
     private static Command CreateToken()
     {
         var user = new Option<string>("--user") { Description = "The account the token belongs to", Required = true };
-        var description = new Option<string?>("--description") { Description = "What the token is for" };
-        var expires = new Option<int?>("--expires-days") { Description = "Days until the token expires (default: never)" };
+        var description = new Option<string?>("--description") { Description = $"What the token is for (at most {TokenRules.MaxDescriptionLength} characters)" };
+        var expires = new Option<int?>("--expires-days") { Description = $"Days until the token expires, 1 to {TokenRules.MaxExpiresDays} (default: never)" };
         var models = TokenSetCommand.ModelsOption();
         var daily = TokenSetCommand.DailyOption();
         var command = new Command("create", "Create an access token and print it (only this once) on stdout") { user, description, expires, models, daily };
         command.SetAction(async (parse, ct) =>
         {
-            if (parse.GetValue(expires) is <= 0)
+            // The rules /api/v1 and the console apply, checked before anything is opened.
+            if ((TokenSetCommand.Apply(TokenScope.Unrestricted, parse.GetValue(models), parse.GetValue(daily), out var scope)
+                ?? TokenRules.CheckNew(parse.GetValue(description), parse.GetValue(expires), scope)) is { } refused)
             {
-                await Console.Error.WriteLineAsync("--expires-days must be at least 1.");
-                return 2;
-            }
-
-            var scope = TokenScope.Unrestricted;
-            if (TokenSetCommand.Apply(scope, parse.GetValue(models), parse.GetValue(daily), out scope) is { } invalid)
-            {
-                await Console.Error.WriteLineAsync(invalid);
+                await Console.Error.WriteLineAsync(TokenSetCommand.Refusal(refused));
                 return 2;
             }
 

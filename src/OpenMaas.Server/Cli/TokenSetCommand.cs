@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using OpenMaas.Core;
 using OpenMaas.Core.Tokens;
 
 namespace OpenMaas.Server.Cli;
@@ -40,9 +40,9 @@ internal static class TokenSetCommand
                 return 1;
             }
 
-            if (Apply(token.Scope, parse.GetValue(models), parse.GetValue(daily), out var scope) is { } invalid)
+            if (Apply(token.Scope, parse.GetValue(models), parse.GetValue(daily), out var scope) is { } refused)
             {
-                await Console.Error.WriteLineAsync(invalid);
+                await Console.Error.WriteLineAsync(Refusal(refused));
                 return 2;
             }
 
@@ -53,15 +53,16 @@ internal static class TokenSetCommand
         return command;
     }
 
-    /// <summary>The scope after the given options (null: keep); the error to print, or null.</summary>
-    public static string? Apply(TokenScope current, string? models, string? daily, out TokenScope scope)
+    /// <summary>The scope after the given options (null: keep), read by <see cref="TokenRules"/> as /api/v1 and the
+    /// console read them; what the rules refuse, or null.</summary>
+    public static RuleViolation? Apply(TokenScope current, string? models, string? daily, out TokenScope scope)
     {
         scope = current;
         if (models is not null)
         {
-            if (TokenScope.TryParseModels(models, out var patterns) is { } error)
+            if (TokenRules.ParseModels(models, out var patterns) is { } refused)
             {
-                return error;
+                return refused;
             }
 
             scope = scope with { Models = patterns };
@@ -69,22 +70,24 @@ internal static class TokenSetCommand
 
         if (daily is not null)
         {
-            if (string.Equals(daily, "none", StringComparison.OrdinalIgnoreCase))
+            if (TokenRules.ParseDailyCalls(daily, out var cap) is { } refused)
             {
-                scope = scope with { DailyCalls = null };
+                return refused;
             }
-            else if (int.TryParse(daily, NumberStyles.None, CultureInfo.InvariantCulture, out var cap))
-            {
-                scope = scope with { DailyCalls = cap };
-            }
-            else
-            {
-                return $"--daily must be a number of calls (0 or more) or 'none' (got '{daily}').";
-            }
+
+            scope = scope with { DailyCalls = cap };
         }
 
         return null;
     }
+
+    /// <summary>A refusal as the CLI prints it: the option it concerns, then the rule's message.</summary>
+    public static string Refusal(RuleViolation refused) => refused.Field switch
+    {
+        "expiresDays" => "--expires-days: ",
+        "dailyCalls" => "--daily: ",
+        _ => $"--{refused.Field}: ",
+    } + refused.Message;
 
     public static string Describe(TokenScope scope) =>
         (scope.RestrictsModels ? $"models {string.Join(", ", scope.Models)}" : "every model") +

@@ -24,22 +24,22 @@ internal static class UserCommands
         command.SetAction(async (parse, ct) =>
         {
             var userName = parse.GetValue(name)!;
-            if (!UserName.IsValid(userName))
+            if (AccountRules.CheckName(userName) is { } badName)
             {
-                await Console.Error.WriteLineAsync($"Invalid user name '{userName}': letters, digits, '-', '_', '.', up to 64 characters.");
+                await Console.Error.WriteLineAsync(badName.Message);
                 return 2;
             }
 
             var fromStdin = parse.GetValue(passwordStdin);
             var password = fromStdin ? (await Console.In.ReadLineAsync(ct))?.TrimEnd('\r') : RandomNumberGenerator.GetString("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789", 20);
-            if (password is not { Length: >= 8 })
+            if (AccountRules.CheckPassword(password) is { } badPassword)
             {
-                await Console.Error.WriteLineAsync("The password must have at least 8 characters.");
+                await Console.Error.WriteLineAsync(badPassword.Message);
                 return 2;
             }
 
             await using var services = await CliServices.CreateAsync(parse, ct);
-            var user = await services.GetRequiredService<IAccountService>().CreateAsync(userName, password, parse.GetValue(admin), ct);
+            var user = await services.GetRequiredService<IAccountService>().CreateAsync(userName, password!, parse.GetValue(admin), ct);
             if (user is null)
             {
                 await Console.Error.WriteLineAsync($"User '{userName}' already exists.");

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using OpenMaas.Core;
 using OpenMaas.Core.Accounts;
 using OpenMaas.Core.Tokens;
 using OpenMaas.Server.Auth;
@@ -50,19 +51,9 @@ internal static class TokensEndpoints
             return refused;
         }
 
-        if (request.ExpiresDays is <= 0 or > 3650)
+        if ((ToScope(request.Models, request.DailyCalls, out var scope) ?? TokenRules.CheckNew(request.Description, request.ExpiresDays, scope)) is { } invalid)
         {
-            return TypedResults.Problem("expiresDays must be between 1 and 3650.", statusCode: StatusCodes.Status400BadRequest);
-        }
-
-        if (request.Description is { Length: > 200 })
-        {
-            return TypedResults.Problem("The description is limited to 200 characters.", statusCode: StatusCodes.Status400BadRequest);
-        }
-
-        if (ToScope(request.Models, request.DailyCalls, out var scope) is { } invalid)
-        {
-            return invalid;
+            return Invalid(invalid);
         }
 
         var created = await tokens.CreateAsync(caller.UserId()!.Value, request.Description, request.ExpiresDays, scope, ct);
@@ -85,30 +76,30 @@ internal static class TokensEndpoints
 
         if (ToScope(request.Models, request.DailyCalls, out var scope) is { } invalid)
         {
-            return invalid;
+            return Invalid(invalid);
         }
 
         await tokens.SetScopeAsync(id, scope, ct);
         return TypedResults.Ok((await tokens.FindAsync(id, ct))!);
     }
 
-    private static ProblemHttpResult? ToScope(IReadOnlyList<string?>? models, int? dailyCalls, out TokenScope scope)
+    private static RuleViolation? ToScope(IReadOnlyList<string?>? models, int? dailyCalls, out TokenScope scope)
     {
         scope = TokenScope.Unrestricted;
         models ??= [];
-        if (TokenScope.Validate(models) is { } error)
+        if ((TokenRules.CheckModels(models) ?? TokenRules.CheckDailyCalls(dailyCalls)) is { } refused)
         {
-            return TypedResults.Problem(error, statusCode: StatusCodes.Status400BadRequest, title: "Invalid models");
-        }
-
-        if (dailyCalls is < 0)
-        {
-            return TypedResults.Problem($"dailyCalls must be 0 or more (got {dailyCalls}).", statusCode: StatusCodes.Status400BadRequest, title: "Invalid dailyCalls");
+            return refused;
         }
 
         scope = new TokenScope { Models = [.. models.OfType<string>()], DailyCalls = dailyCalls };
         return null;
     }
+
+    /// <summary>A refused field: 400 with the rule's message, the field named in the title and in <c>field</c>.</summary>
+    private static ProblemHttpResult Invalid(RuleViolation refused) => TypedResults.Problem(
+        refused.Message, statusCode: StatusCodes.Status400BadRequest, title: $"Invalid {refused.Field}",
+        extensions: new Dictionary<string, object?> { ["field"] = refused.Field });
 
     /// <summary>A token limited in scope cannot make or widen tokens: it would lift its own limits.</summary>
     private static ProblemHttpResult? ScopedCaller(HttpContext http) => http.TokenScope().IsUnrestricted

@@ -185,6 +185,33 @@ public sealed class ScopedTokenTests(ScopedTokenTests.Fixture server) : IClassFi
     }
 
     [Fact]
+    public async Task Cli_RefusesWhatApiRefuses_ExpiryAndDescription_WithTheSameMessage()
+    {
+        var (user, owner) = await server.CreateUserAsync("rules");
+        using var http = server.CreateClient(owner);
+        using var api = await http.PostAsJsonAsync("/api/v1/tokens", new { description = "long", expiresDays = 5000 });
+        Assert.Equal(HttpStatusCode.BadRequest, api.StatusCode);
+        var problem = await api.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("expiresDays", problem.GetProperty("field").GetString());
+        var message = problem.GetProperty("detail").GetString()!;
+        Assert.Contains("1 to 3650 days", message, StringComparison.Ordinal);
+
+        var cli = await Cli.RunAsync(server.DataPath, null, "token", "create", "--user", "rules", "--expires-days", "5000");
+        Assert.Equal(2, cli.ExitCode);
+        Assert.Equal($"--expires-days: {message}", cli.Stderr.Trim());
+        Assert.Empty(cli.Stdout);
+
+        var description = new string('d', TokenRules.MaxDescriptionLength + 1);
+        using var longApi = await http.PostAsJsonAsync("/api/v1/tokens", new { description });
+        Assert.Equal(HttpStatusCode.BadRequest, longApi.StatusCode);
+        var longCli = await Cli.RunAsync(server.DataPath, null, "token", "create", "--user", "rules", "--description", description);
+        Assert.Equal(2, longCli.ExitCode);
+        Assert.Contains("limited to 200 characters", longCli.Stderr, StringComparison.Ordinal);
+        var tokens = await server.Services.GetRequiredService<ITokenService>().ListAsync(user.Id);
+        Assert.Equal("tests", Assert.Single(tokens).Description); // only the fixture's own token: nothing refused was made
+    }
+
+    [Fact]
     public async Task AnthropicClients_ListTheScopedModels_InAnthropicsShape_WithPaging()
     {
         var (user, _) = await server.CreateUserAsync("scoped-anthropic");

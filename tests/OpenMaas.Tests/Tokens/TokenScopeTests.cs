@@ -33,16 +33,17 @@ public sealed class TokenScopeTests
     [InlineData("a", "'a' is not a Model ID")]
     [InlineData("a/*/b", "'a/*/b' is not a Model ID")]
     [InlineData("*/b", "'*/b' is not a Model ID")]
-    public void TryParseModels_AcceptsIdsAndOwnerPatterns(string text, string? error)
+    public void ParseModels_AcceptsIdsAndOwnerPatterns(string text, string? error)
     {
-        var result = TokenScope.TryParseModels(text, out var models);
+        var result = TokenRules.ParseModels(text, out var models);
         if (error is null)
         {
             Assert.Null(result);
         }
         else
         {
-            Assert.StartsWith(error, result);
+            Assert.StartsWith(error, result?.Message);
+            Assert.Equal("models", result?.Field);
             Assert.Empty(models);
         }
     }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
+using OpenMaas.Core;
 using OpenMaas.Server.Auth;
 
 namespace OpenMaas.Server.WebConsole.Pages;
@@ -12,6 +13,9 @@ internal abstract class ConsolePageModel(IStringLocalizer<ConsoleText> text) : P
     public long? CallerId => User.UserId();
 
     public bool CallerIsAdmin => User.IsAdmin();
+
+    /// <summary>Why a domain rule refused the input, in the page's language.</summary>
+    protected string Say(RuleViolation violation) => L[violation.Template, violation.Args!];
 
     /// <summary>Shows a message on the next page (after a redirect).</summary>
     protected void Notice(string message) => TempData["Notice"] = message;

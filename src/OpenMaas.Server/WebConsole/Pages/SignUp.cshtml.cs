@@ -10,8 +10,6 @@ namespace OpenMaas.Server.WebConsole.Pages;
 /// <summary>Self sign-up: only while an admin has opened it (Admin → Settings); 404 otherwise.</summary>
 internal sealed class SignUpModel(IStringLocalizer<ConsoleText> text, IAccountService accounts, ISiteSettings settings) : ConsolePageModel(text)
 {
-    public const int MinPasswordLength = 8;
-
     public string? Name { get; private set; }
 
     public string? Error { get; private set; }
@@ -26,19 +24,13 @@ internal sealed class SignUpModel(IStringLocalizer<ConsoleText> text, IAccountSe
         }
 
         Name = name;
-        if (!UserName.IsValid(name))
+        if ((AccountRules.CheckName(name) ?? AccountRules.CheckPassword(password)) is { } refused)
         {
-            Error = L["Letters, digits, '-', '_' and '.', up to 64 characters."];
+            Error = Say(refused);
             return Page();
         }
 
-        if (password is not { Length: >= MinPasswordLength })
-        {
-            Error = L["At least 8 characters."];
-            return Page();
-        }
-
-        var user = await accounts.CreateAsync(name, password, admin: false, ct);
+        var user = await accounts.CreateAsync(name!, password!, admin: false, ct);
         if (user is null)
         {
             Error = L["That user name is taken."];

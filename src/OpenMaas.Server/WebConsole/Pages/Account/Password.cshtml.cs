@@ -29,13 +29,13 @@ internal sealed class PasswordModel(IStringLocalizer<ConsoleText> text, IAccount
             return Page();
         }
 
-        if (password is not { Length: >= SignUpModel.MinPasswordLength })
+        if (AccountRules.CheckPassword(password) is { } refused)
         {
-            Error = L["At least 8 characters."];
+            Error = Say(refused);
             return Page();
         }
 
-        await accounts.SetPasswordAsync(name, password, ct);
+        await accounts.SetPasswordAsync(name, password!, ct);
         Notice(L["Your password was changed."]);
         return Redirect("/account/password");
     }

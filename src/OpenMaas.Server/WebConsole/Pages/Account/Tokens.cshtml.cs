@@ -37,16 +37,10 @@ internal sealed class TokensModel(
 
     public async Task<IActionResult> OnPostCreateAsync(string? description, int? expiresDays, string? models, string? dailyCalls, CancellationToken ct)
     {
-        description = description?.Trim();
-        if (expiresDays is <= 0 or > 3650 || description is { Length: > 200 })
-        {
-            return BadRequest();
-        }
-
-        if (ParseScope(models, dailyCalls, out var scope) is { } error)
+        if ((TokenRules.ParseScope(models, dailyCalls, out var scope) ?? TokenRules.CheckNew(description, expiresDays, scope)) is { } refused)
         {
             Typed = (models, dailyCalls);
-            return await FailAsync(error, null, ct);
+            return await FailAsync(Say(refused), null, ct);
         }
 
         var created = await tokens.CreateAsync(CallerId!.Value, description, expiresDays, scope, ct);
@@ -62,11 +56,11 @@ internal sealed class TokensModel(
             return NotFound();
         }
 
-        if (ParseScope(models, dailyCalls, out var scope) is { } error)
+        if (TokenRules.ParseScope(models, dailyCalls, out var scope) is { } refused)
         {
             ScopeFormFor = id;
             Typed = (models, dailyCalls);
-            return await FailAsync(error, user, ct);
+            return await FailAsync(Say(refused), user, ct);
         }
 
         await tokens.SetScopeAsync(id, scope, ct);
@@ -94,42 +88,6 @@ internal sealed class TokensModel(
 
     /// <summary>The scope's models as the form shows them: comma-separated, empty for every model.</summary>
     public static string ModelsText(TokenScope scope) => string.Join(", ", scope.Models);
-
-    /// <summary>Reads the form's models (comma-separated Model IDs or <c>owner/*</c>; empty: every model) and daily cap
-    /// (empty: none). Returns the localized error naming what is wrong, or null.</summary>
-    private string? ParseScope(string? models, string? dailyCalls, out TokenScope scope)
-    {
-        scope = TokenScope.Unrestricted;
-        var patterns = (models ?? "").Split([',', ' ', '\n', '\r', '\t'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        if (patterns is ["*"])
-        {
-            patterns = [];
-        }
-
-        if (patterns.Length > TokenScope.MaxPatterns)
-        {
-            return L["A token may carry at most {0} model patterns.", TokenScope.MaxPatterns];
-        }
-
-        if (patterns.FirstOrDefault(p => !TokenScope.IsValidPattern(p)) is { } bad)
-        {
-            return L["'{0}' is not a Model ID (owner/name) or an owner pattern (owner/*).", bad];
-        }
-
-        int? cap = null;
-        if (!string.IsNullOrWhiteSpace(dailyCalls))
-        {
-            if (!int.TryParse(dailyCalls.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value))
-            {
-                return L["The daily cap must be a whole number, 0 or more (empty: no cap)."];
-            }
-
-            cap = value;
-        }
-
-        scope = patterns.Length == 0 && cap is null ? TokenScope.Unrestricted : new TokenScope { Models = patterns, DailyCalls = cap };
-        return null;
-    }
 
     private async Task<IActionResult> FailAsync(string message, string? user, CancellationToken ct)
     {

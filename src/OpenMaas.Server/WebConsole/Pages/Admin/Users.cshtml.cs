@@ -25,22 +25,17 @@ internal sealed class AdminUsersModel(IStringLocalizer<ConsoleText> text, IAccou
 
     public async Task<IActionResult> OnPostCreateAsync(string? name, string? password, bool admin, CancellationToken ct)
     {
-        if (!UserName.IsValid(name))
+        if ((AccountRules.CheckName(name) ?? AccountRules.CheckPassword(password)) is { } refused)
         {
-            return await FailAsync(L["Letters, digits, '-', '_' and '.', up to 64 characters."], ct);
+            return await FailAsync(Say(refused), ct);
         }
 
-        if (password is not { Length: >= SignUpModel.MinPasswordLength })
-        {
-            return await FailAsync(L["At least 8 characters."], ct);
-        }
-
-        if (await accounts.CreateAsync(name, password, admin, ct) is null)
+        if (await accounts.CreateAsync(name!, password!, admin, ct) is null)
         {
             return await FailAsync(L["That user name is taken."], ct);
         }
 
-        return Done(L["User {0} created.", name]);
+        return Done(L["User {0} created.", name!]);
     }
 
     public async Task<IActionResult> OnPostEnableAsync(string name, bool enabled, CancellationToken ct)
@@ -65,12 +60,12 @@ internal sealed class AdminUsersModel(IStringLocalizer<ConsoleText> text, IAccou
 
     public async Task<IActionResult> OnPostPasswordAsync(string name, string? password, CancellationToken ct)
     {
-        if (password is not { Length: >= SignUpModel.MinPasswordLength })
+        if (AccountRules.CheckPassword(password) is { } refused)
         {
-            return await FailAsync(L["At least 8 characters."], ct);
+            return await FailAsync(Say(refused), ct);
         }
 
-        return await accounts.SetPasswordAsync(name, password, ct) ? Done(L["Password of {0} reset.", name]) : NotFound();
+        return await accounts.SetPasswordAsync(name, password!, ct) ? Done(L["Password of {0} reset.", name]) : NotFound();
     }
 
     public async Task<IActionResult> OnPostLimitAsync(string name, int? dailyCalls, CancellationToken ct)

@@ -16,6 +16,7 @@ namespace OpenMaas.Tests.Anthropic;
 
 /// <summary>The official Anthropic .NET SDK, unchanged, against OpenMaaS's <c>/v1/messages</c>: only a base URL and an
 /// <c>ms-</c> token.</summary>
+[Trait("Category", "Slow")]
 public sealed class AnthropicSdkTests(AnthropicSdkTests.Fixture server) : IClassFixture<AnthropicSdkTests.Fixture>
 {
     public sealed class Fixture : ServerFixture

@@ -4,6 +4,7 @@ using OpenMaas.Tests.Quota;
 namespace OpenMaas.Tests.Anthropic;
 
 /// <summary>The official npm Anthropic client and the AI SDK's Anthropic provider, unchanged (tests/node/anthropic-flow.mjs).</summary>
+[Trait("Category", "Slow")]
 public sealed class NodeAnthropicClientTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
     [Fact]

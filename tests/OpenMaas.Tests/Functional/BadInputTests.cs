@@ -6,6 +6,7 @@ using OpenMaas.Tests.Infrastructure;
 namespace OpenMaas.Tests.Functional;
 
 /// <summary>Every client mistake on /v1 gets a clear 4xx in the OpenAI envelope — never a 500, never a stack trace.</summary>
+[Trait("Category", "Slow")]
 public sealed class BadInputTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
     private const string Chat = "/v1/chat/completions";

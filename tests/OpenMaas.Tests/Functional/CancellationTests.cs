@@ -8,6 +8,7 @@ namespace OpenMaas.Tests.Functional;
 
 /// <summary>One sequence slot and no queue: a stream whose client leaves must give its slot back at once, so the next
 /// request is admitted (with no queue, a busy slot would answer 503).</summary>
+[Trait("Category", "Slow")]
 public sealed class CancellationTests(CancellationTests.OneSlotServer server) : IClassFixture<CancellationTests.OneSlotServer>
 {
     public sealed class OneSlotServer : ServerFixture

@@ -6,6 +6,7 @@ using OpenMaas.Tests.Infrastructure;
 namespace OpenMaas.Tests.Functional;
 
 /// <summary><c>/v1/completions</c> and raw SSE behaviour, over real HTTP.</summary>
+[Trait("Category", "Slow")]
 public sealed class CompletionsTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
     [Fact]

@@ -5,6 +5,7 @@ using OpenMaas.Tests.Infrastructure;
 
 namespace OpenMaas.Tests.Functional;
 
+[Trait("Category", "Slow")]
 public sealed class ConcurrencyTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
     private static HttpRequestMessage StreamRequest(int maxTokens, bool ignoreEos = false) => new(HttpMethod.Post, "/v1/chat/completions")

@@ -6,6 +6,7 @@ using OpenMaas.Tests.Infrastructure;
 namespace OpenMaas.Tests.Functional;
 
 /// <summary>The `model` verbs, run as a separate process on the data folder of a running server.</summary>
+[Trait("Category", "Slow")]
 public sealed class ModelCliTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
     [Fact]

@@ -3,6 +3,7 @@ using OpenMaas.Tests.Infrastructure;
 namespace OpenMaas.Tests.Functional;
 
 /// <summary>The `openai` npm package (Cherry Studio's client) runs the list / chat / stream / completion flow.</summary>
+[Trait("Category", "Slow")]
 public sealed class NodeOpenAIClientTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
     [Fact]

@@ -5,6 +5,7 @@ using OpenMaas.Tests.Infrastructure;
 namespace OpenMaas.Tests.Inference;
 
 [Collection(LlamaCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class LlamaGenerationTests : IDisposable
 {
     private readonly LlamaRuntime _runtime = LlamaTestHost.CreateRuntime();

@@ -6,6 +6,7 @@ using OpenMaas.Tests.Infrastructure;
 namespace OpenMaas.Tests.Inference;
 
 [Collection(LlamaCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class LlamaRuntimeTests
 {
     [Fact]

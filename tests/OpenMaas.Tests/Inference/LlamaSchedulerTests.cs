@@ -5,6 +5,7 @@ using OpenMaas.Tests.Infrastructure;
 namespace OpenMaas.Tests.Inference;
 
 [Collection(LlamaCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class LlamaSchedulerTests
 {
     private static readonly string[] Prompts = ["Once upon a time", "The cat", "Lily and Tom went", "One day, a big dog"];

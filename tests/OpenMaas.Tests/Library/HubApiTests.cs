@@ -5,6 +5,7 @@ using OpenMaas.Tests.Infrastructure;
 namespace OpenMaas.Tests.Library;
 
 /// <summary>ModelScope's hub file API over a registered model: info, file list, revisions, 404s.</summary>
+[Trait("Category", "Slow")]
 public sealed class HubApiTests(LibraryServer server) : IClassFixture<LibraryServer>
 {
     private const string Model = $"/api/v1/models/{TestAssets.StoriesId}";

@@ -5,6 +5,7 @@ using System.Text.Json;
 namespace OpenMaas.Tests.Library;
 
 /// <summary><c>GET /api/v1/models</c> and the model card: search, filters, sorting, paging, validation.</summary>
+[Trait("Category", "Slow")]
 public sealed class LibrarySearchTests(LibraryFixture library) : IClassFixture<LibraryFixture>
 {
     private async Task<(string[] Ids, int Total)> SearchAsync(string query)

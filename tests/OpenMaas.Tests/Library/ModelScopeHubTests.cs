@@ -8,6 +8,7 @@ namespace OpenMaas.Tests.Library;
 
 /// <summary><c>model pull</c> against recorded answers in ModelScope's shape: the compatibility fixes found by reading
 /// the modelscope SDK (file list, stalled downloads, the revision recorded).</summary>
+[Trait("Category", "Slow")]
 public sealed class ModelScopeHubTests : IDisposable
 {
     private readonly string _data = Path.Combine(Path.GetTempPath(), "openmaas-tests", Guid.NewGuid().ToString("N"));

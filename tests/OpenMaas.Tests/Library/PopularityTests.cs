@@ -10,6 +10,7 @@ using OpenMaas.Tests.Quota;
 namespace OpenMaas.Tests.Library;
 
 /// <summary>Likes count users; downloads count at most once per user per model per day.</summary>
+[Trait("Category", "Slow")]
 public sealed class PopularityTests(LibraryServer server) : IClassFixture<LibraryServer>
 {
     private const string FileUrl = $"/api/v1/models/{TestAssets.StoriesId}/repo?Revision=master&FilePath=stories260K.gguf";

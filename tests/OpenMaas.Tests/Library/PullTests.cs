@@ -10,6 +10,7 @@ using OpenMaas.Tests.Infrastructure;
 namespace OpenMaas.Tests.Library;
 
 /// <summary><c>openmaas model pull</c> from one OpenMaaS to another on loopback.</summary>
+[Trait("Category", "Slow")]
 public sealed class PullTests(PullFixture instances) : IClassFixture<PullFixture>
 {
     private PullFixture.HubServer Hub => instances.Hub;

@@ -3,6 +3,7 @@ using OpenMaas.Tests.Infrastructure;
 
 namespace OpenMaas.Tests.Library;
 
+[Trait("Category", "Slow")]
 public sealed class SchemaCheckTests
 {
     [Fact]

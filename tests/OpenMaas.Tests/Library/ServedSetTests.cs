@@ -8,6 +8,7 @@ namespace OpenMaas.Tests.Library;
 
 /// <summary>API-Inference follows popularity: with room for one <c>auto</c> model, likes and downloads move models into
 /// and out of the served set, /v1/models follows, and a model outside it answers 403 model_not_api_inference.</summary>
+[Trait("Category", "Slow")]
 public sealed class ServedSetTests(ServedSetTests.TopOneServer server) : IClassFixture<ServedSetTests.TopOneServer>
 {
     public sealed class TopOneServer : LibraryServer

@@ -10,6 +10,7 @@ using OpenMaas.Server.Onnx;
 namespace OpenMaas.Tests.Onnx;
 
 /// <summary>The built-in MiniLM registration when several nodes of one database start at once.</summary>
+[Trait("Category", "Slow")]
 public sealed class BuiltInModelsTests : IDisposable
 {
     private readonly string _data = Path.Combine(Path.GetTempPath(), "openmaas-tests", Guid.NewGuid().ToString("N"));

@@ -15,6 +15,7 @@ using static OpenMaas.Tests.Onnx.OnnxTestHost;
 namespace OpenMaas.Tests.Onnx;
 
 /// <summary><c>POST /v1/embeddings</c> on the real server with the built-in MiniLM.</summary>
+[Trait("Category", "Slow")]
 public sealed class EmbeddingsApiTests(OnnxServerFixture server) : IClassFixture<OnnxServerFixture>
 {
     private const string Model = OnnxServerFixture.MiniLm;

@@ -6,6 +6,7 @@ namespace OpenMaas.Tests.Onnx;
 
 /// <summary>Bad inputs are refused with a <see cref="TaskInputException"/> (a 4xx on the wire) and the model keeps
 /// working afterwards.</summary>
+[Trait("Category", "Slow")]
 public sealed class OnnxBadInputTests
 {
     public static TheoryData<string, string, int> Images() => new()

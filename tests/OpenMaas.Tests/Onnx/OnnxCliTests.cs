@@ -3,6 +3,7 @@ using OpenMaas.Tests.Infrastructure;
 namespace OpenMaas.Tests.Onnx;
 
 /// <summary><c>model add</c> of an ONNX file and <c>run</c>, as separate processes on a fresh data folder.</summary>
+[Trait("Category", "Slow")]
 public sealed class OnnxCliTests : IDisposable
 {
     private readonly string _data = Path.Combine(Path.GetTempPath(), "openmaas-tests", "cli-" + Guid.NewGuid().ToString("N"));

@@ -3,6 +3,7 @@ using static OpenMaas.Tests.Onnx.OnnxTestHost;
 
 namespace OpenMaas.Tests.Onnx;
 
+[Trait("Category", "Slow")]
 public sealed class OnnxEmbeddingTests
 {
     [Fact]

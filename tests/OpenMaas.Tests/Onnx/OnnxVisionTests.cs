@@ -4,6 +4,7 @@ using static OpenMaas.Tests.Onnx.OnnxTestHost;
 
 namespace OpenMaas.Tests.Onnx;
 
+[Trait("Category", "Slow")]
 public sealed class OnnxVisionTests
 {
     public static TheoryData<string, string> Digits() => new()

@@ -10,6 +10,7 @@ namespace OpenMaas.Tests.Onnx;
 
 /// <summary>ModelScope's task API on the real server: real models, real inputs, known answers; bad input in the
 /// same envelope.</summary>
+[Trait("Category", "Slow")]
 public sealed class TaskApiTests(OnnxServerFixture server) : IClassFixture<OnnxServerFixture>
 {
     [Fact]

@@ -91,6 +91,7 @@ public sealed class CallPipelineTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // builds the whole server
     public async Task EveryInferenceRoute_IsMappedThroughThePipeline()
     {
         var data = Path.Combine(Path.GetTempPath(), "openmaas-tests", Guid.NewGuid().ToString("N"));

@@ -10,6 +10,7 @@ namespace OpenMaas.Tests.Quota;
 
 /// <summary>The real server as a child process under load, killed with SIGKILL and restarted: every call whose
 /// response completed is in the usage log and counted, against the user and against the token's own cap.</summary>
+[Trait("Category", "Slow")]
 public sealed class CrashRecoveryTests : IDisposable
 {
     private readonly string _data = Path.Combine(Path.GetTempPath(), "openmaas-tests", "crash-" + Guid.NewGuid().ToString("N"));

@@ -10,6 +10,7 @@ namespace OpenMaas.Tests.Quota;
 
 /// <summary>The real server on a fake clock: local midnight in Asia/Shanghai resets the counters, UTC midnight does
 /// not; and a call that fails on the server before any output is refunded.</summary>
+[Trait("Category", "Slow")]
 public sealed class QuotaClockTests(QuotaClockTests.Fixture server) : IClassFixture<QuotaClockTests.Fixture>
 {
     public sealed class Fixture : ServerFixture
@@ -125,6 +126,7 @@ public sealed class QuotaClockTests(QuotaClockTests.Fixture server) : IClassFixt
 }
 
 /// <summary>Another zone from the settings: midnight in New York (UTC−5 in November) resets the counters.</summary>
+[Trait("Category", "Slow")]
 public sealed class QuotaTimeZoneTests(QuotaTimeZoneTests.Fixture server) : IClassFixture<QuotaTimeZoneTests.Fixture>
 {
     public sealed class Fixture : ServerFixture

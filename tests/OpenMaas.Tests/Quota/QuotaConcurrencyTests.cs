@@ -7,6 +7,7 @@ using OpenMaas.Tests.Infrastructure;
 namespace OpenMaas.Tests.Quota;
 
 /// <summary>The real server, the real model, 1,000 concurrent real HTTP calls: exactly the limit is admitted.</summary>
+[Trait("Category", "Slow")]
 public sealed class QuotaConcurrencyTests(QuotaConcurrencyTests.Fixture server) : IClassFixture<QuotaConcurrencyTests.Fixture>
 {
     private const int Calls = 1000;

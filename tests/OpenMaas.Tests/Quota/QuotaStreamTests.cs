@@ -8,6 +8,7 @@ using OpenMaas.Tests.Infrastructure;
 namespace OpenMaas.Tests.Quota;
 
 /// <summary>A client that leaves mid-stream has used its call; a stream carries the quota headers.</summary>
+[Trait("Category", "Slow")]
 public sealed class QuotaStreamTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
     [Fact]

@@ -6,6 +6,7 @@ using OpenMaas.Tests.Quota;
 namespace OpenMaas.Tests.Scaling;
 
 /// <summary>Two nodes on PostgreSQL + Redis admit exactly across nodes and see each other's revocations.</summary>
+[Trait("Category", "Slow")]
 public sealed class ClusterTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
 {
     [Fact]

@@ -8,6 +8,7 @@ using OpenMaas.Tests.Infrastructure;
 namespace OpenMaas.Tests.Scaling;
 
 /// <summary>Schema migrations: a data folder made before migrations existed upgrades in place; PostgreSQL migrates.</summary>
+[Trait("Category", "Slow")]
 public sealed class MigrationTests : IDisposable
 {
     /// <summary>Made by commit 065de8f (the last schema without migrations): user alice, one token, three calls.</summary>

@@ -9,6 +9,7 @@ using OpenMaas.Tests.Quota;
 namespace OpenMaas.Tests.Scaling;
 
 /// <summary>What a load balancer and an operator see: readiness, Prometheus metrics, the added-time header, SIGTERM.</summary>
+[Trait("Category", "Slow")]
 public sealed partial class OperationsTests(OperationsTests.Fixture node) : IClassFixture<OperationsTests.Fixture>
 {
     /// <summary>One node on the shared PostgreSQL server and its own Redis.</summary>

@@ -3,6 +3,7 @@ using System.Net;
 namespace OpenMaas.Tests.Scaling;
 
 /// <summary><c>/readyz</c> follows the database and Redis; <c>/healthz</c> stays 200 (the process is alive).</summary>
+[Trait("Category", "Slow")]
 public sealed class ReadinessTests(ReadinessTests.Fixture node) : IClassFixture<ReadinessTests.Fixture>
 {
     /// <summary>One node on its own PostgreSQL server (stopped and started here) and its own Redis.</summary>

@@ -12,6 +12,7 @@ using OpenMaas.Tests.Quota;
 namespace OpenMaas.Tests.Tokens;
 
 /// <summary>Tokens limited to some models and to a daily cap of their own, on the real server with two models.</summary>
+[Trait("Category", "Slow")]
 public sealed class ScopedTokenTests(ScopedTokenTests.Fixture server) : IClassFixture<ScopedTokenTests.Fixture>
 {
     public const string SecondModel = "karpathy/stories260K-b";

@@ -8,6 +8,7 @@ using OpenMaas.Core.Tokens;
 namespace OpenMaas.Tests.Tokens;
 
 /// <summary>The cached token check: expiry follows the clock, not the cache; changes apply to the next check.</summary>
+[Trait("Category", "Slow")]
 public sealed class TokenCheckTests : IAsyncLifetime
 {
     private readonly string _data = Path.Combine(Path.GetTempPath(), "openmaas-tests", Guid.NewGuid().ToString("N"));

@@ -8,6 +8,7 @@ namespace OpenMaas.Tests.Tokens;
 /// <summary>The database never holds a token's text. On a server of its own: reading SQLite's files from inside the
 /// server's process and closing them drops every POSIX lock that process holds on them (SQLite's documented hazard),
 /// after which the CLI in another process no longer sees the server's writes.</summary>
+[Trait("Category", "Slow")]
 public sealed class TokenStorageTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
     [Fact]

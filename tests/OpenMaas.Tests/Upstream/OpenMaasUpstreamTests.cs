@@ -11,6 +11,7 @@ namespace OpenMaas.Tests.Upstream;
 /// <summary>A gateway OpenMaaS in front of another OpenMaaS serving stories260K: answers match direct calls token for
 /// token, the engine's token counts are recorded on the gateway, a client leaving stops the engine.</summary>
 [Collection(OpenMaasUpstreamCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class OpenMaasUpstreamTests(OpenMaasUpstreamFixture nodes)
 {
     private static object Chat(bool stream, bool usage = false, int maxTokens = 30) => new

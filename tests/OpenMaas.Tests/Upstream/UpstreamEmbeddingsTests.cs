@@ -11,6 +11,7 @@ namespace OpenMaas.Tests.Upstream;
 /// <summary>Embeddings through a gateway whose upstream OpenMaaS serves the built-in MiniLM, and the Model ID the
 /// client called (not the engine's name) in every answer and chunk.</summary>
 [Collection(OpenMaasUpstreamCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class UpstreamEmbeddingsTests(OpenMaasUpstreamFixture nodes)
 {
     private static readonly string[] Inputs = [OnnxTestHost.Food, OnnxTestHost.Bread, OnnxTestHost.Baby];

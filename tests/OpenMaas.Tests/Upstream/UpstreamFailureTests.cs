@@ -7,6 +7,7 @@ namespace OpenMaas.Tests.Upstream;
 
 /// <summary>Engines that fail, hang or fill up, behind a gateway: refunds, timeouts, ejection and readmission,
 /// the bound on requests in flight, and the engine's key kept out of answers and logs.</summary>
+[Trait("Category", "Slow")]
 public sealed class UpstreamFailureTests
 {
     private static Task<HttpResponseMessage> ChatAsync(HttpClient http, bool stream = false) =>

@@ -7,6 +7,7 @@ namespace OpenMaas.Tests.Upstream;
 
 /// <summary>Two real OpenMaaS engines behind a gateway; one is killed (SIGKILL) under load. No call that had not
 /// started streaming fails: those in flight on the dead engine are retried on the other one.</summary>
+[Trait("Category", "Slow")]
 public sealed class UpstreamKillTests : IAsyncLifetime
 {
     private readonly string _victimData = Path.Combine(Path.GetTempPath(), "openmaas-tests", "victim-" + Guid.NewGuid().ToString("N"));

@@ -6,6 +6,7 @@ namespace OpenMaas.Tests.Upstream;
 
 /// <summary>The typed path other surfaces use (Anthropic, the playground): a neutral request becomes an OpenAI request
 /// to the engine, its answer one chunk with the engine's token counts; a busy engine is the scheduler's "busy".</summary>
+[Trait("Category", "Slow")]
 public sealed class UpstreamTypedPathTests
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace OpenMaas.Tests.WebConsole;
 /// <summary>Every console page and every /api/v1 endpoint, as anonymous, a user (alice), another user (bob, asking for
 /// alice's data) and an admin (root): each cell's status is asserted. Sessions come from the sign-in API.</summary>
 [Collection(ConsoleCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class AuthorizationMatrixTests(ConsoleFixture server)
 {
     private const int Login = 302; // console pages send anonymous callers to /signin

@@ -65,17 +65,20 @@ public sealed class ConsoleFixture : ServerFixture
             Permissions = clipboard ? ["clipboard-read", "clipboard-write"] : [],
             ExtraHTTPHeaders = new Dictionary<string, string> { ["Accept-Language"] = locale },
         });
-        context.SetDefaultTimeout(30_000);
+        // Generous: a busy 2-core machine (three engineers' builds and test runs) can take long to answer a page. Tests
+        // wait for concrete conditions (ConsolePages), so a healthy run never waits this long.
+        context.SetDefaultTimeout(120_000);
+        context.SetDefaultNavigationTimeout(120_000);
         var page = await context.NewPageAsync();
         if (user is not null)
         {
-            await page.GotoAsync("/signin");
+            await page.VisitAsync("/signin");
             await page.FillAsync("#name", user);
             await page.FillAsync("#password", user + "-password");
             await page.ClickAsync("main button[type=submit]");
             try
             {
-                await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+                await page.WaitForPageAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
             }
             catch (TimeoutException e)
             {

@@ -9,31 +9,33 @@ namespace OpenMaas.Tests.WebConsole;
 /// <summary>The ModelScope journey in a real browser: token shown once and working with the openai npm client, usage
 /// going down by one, the API-Inference filter, copying a Model ID, admin pages closed to users, antiforgery.</summary>
 [Collection(ConsoleCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class ConsoleJourneyTests(ConsoleFixture server)
 {
     [Fact]
     public async Task NewToken_IsShownOnce_WorksWithTheOpenAINpmClient_AndUsageCountsTheCall()
     {
         var page = await server.OpenAsync("alice");
-        await page.GotoAsync("/account/usage");
+        await page.VisitAsync("/account/usage");
         var remainingBefore = int.Parse(await page.TextContentAsync("[data-testid=remaining]") ?? "", System.Globalization.CultureInfo.InvariantCulture);
         var usedBefore = int.Parse(await page.TextContentAsync("[data-testid=used]") ?? "", System.Globalization.CultureInfo.InvariantCulture);
 
-        await page.GotoAsync("/account/tokens");
+        await page.VisitAsync("/account/tokens");
         await page.FillAsync("#description", "Cherry Studio");
         var shown = await page.RunAndWaitForResponseAsync(() => page.ClickAsync("text=Create token"), r => r.Url.Contains("/account/tokens/new/", StringComparison.Ordinal));
         Assert.Contains("no-store", await shown.HeaderValueAsync("cache-control"), StringComparison.Ordinal);
         var token = (await page.TextContentAsync("[data-testid=token]"))!.Trim();
         Assert.Matches("^ms-[A-Za-z0-9_-]{32}$", token);
+        await page.WaitReadyAsync();
         Assert.Contains("only this once", await page.InnerTextAsync("main"), StringComparison.Ordinal);
 
-        await page.ReloadAsync();
+        await page.RefreshAsync();
         Assert.DoesNotContain(token, await page.ContentAsync(), StringComparison.Ordinal);
         Assert.Contains("cannot be shown again", await page.InnerTextAsync("main"), StringComparison.Ordinal);
-        await page.GoBackAsync();
+        await page.BackAsync();
         Assert.DoesNotContain(token, await page.ContentAsync(), StringComparison.Ordinal);
         Assert.Contains("Cherry Studio", await page.InnerTextAsync("main"), StringComparison.Ordinal);
-        await page.GoForwardAsync();
+        await page.ForwardAsync();
         Assert.DoesNotContain(token, await page.ContentAsync(), StringComparison.Ordinal);
 
         var (exit, output) = await Node.RunAsync("console-call.mjs", new Dictionary<string, string>
@@ -45,7 +47,7 @@ public sealed class ConsoleJourneyTests(ConsoleFixture server)
         Assert.True(exit == 0, output);
         Assert.Contains("REPLY " + TestAssets.StoriesGreedy40, output, StringComparison.Ordinal);
 
-        await page.GotoAsync("/account/usage");
+        await page.VisitAsync("/account/usage");
         Assert.Equal((usedBefore + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), await page.TextContentAsync("[data-testid=used]"));
         Assert.Equal((remainingBefore - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), await page.TextContentAsync("[data-testid=remaining]"));
         var calls = await page.InnerTextAsync("[data-testid=recent-calls]");
@@ -64,10 +66,10 @@ public sealed class ConsoleJourneyTests(ConsoleFixture server)
     public async Task Playground_StreamsTheGreedyStory_AsTheSignedInUsersCall()
     {
         var page = await server.OpenAsync("alice");
-        await page.GotoAsync("/account/usage");
+        await page.VisitAsync("/account/usage");
         var usedBefore = int.Parse(await page.TextContentAsync("[data-testid=used]") ?? "", System.Globalization.CultureInfo.InvariantCulture);
 
-        await page.GotoAsync("/models/" + TestAssets.StoriesId);
+        await page.VisitAsync("/models/" + TestAssets.StoriesId);
         await page.FillAsync("#pg-prompt", "Once upon a time");
         await page.FillAsync("#pg-temperature", "0");
         await page.FillAsync("#pg-max-tokens", "40");
@@ -79,7 +81,7 @@ public sealed class ConsoleJourneyTests(ConsoleFixture server)
         Assert.Equal("length", await page.GetAttributeAsync("#pg-output", "data-finished"));
         Assert.Contains("5 prompt + 40 completion tokens", await page.TextContentAsync("#pg-status"), StringComparison.Ordinal);
 
-        await page.GotoAsync("/account/usage");
+        await page.VisitAsync("/account/usage");
         Assert.Equal((usedBefore + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), await page.TextContentAsync("[data-testid=used]"));
         var newest = await page.InnerTextAsync("[data-testid=recent-calls] tbody tr:first-child");
         Assert.Contains(TestAssets.StoriesId, newest, StringComparison.Ordinal);
@@ -91,7 +93,7 @@ public sealed class ConsoleJourneyTests(ConsoleFixture server)
             DataObject = new { model = TestAssets.StoriesId, prompt = "Once upon a time", temperature = 0, max_tokens = 4 },
         });
         Assert.Equal(400, forged.Status);
-        await page.GotoAsync("/account/usage");
+        await page.VisitAsync("/account/usage");
         Assert.Equal((usedBefore + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), await page.TextContentAsync("[data-testid=used]"));
         await page.Context.CloseAsync();
     }
@@ -100,13 +102,13 @@ public sealed class ConsoleJourneyTests(ConsoleFixture server)
     public async Task ModelWithoutApiInference_SaysSo_InsteadOfAPlayground()
     {
         var page = await server.OpenAsync("alice");
-        await page.GotoAsync("/models/" + ConsoleFixture.Unserved);
+        await page.VisitAsync("/models/" + ConsoleFixture.Unserved);
         Assert.Contains("API-Inference is off for this model", await page.InnerTextAsync("[data-testid=no-playground]"), StringComparison.Ordinal);
         Assert.Equal(0, await page.Locator("#playground-form").CountAsync());
         Assert.Equal(0, await page.Locator("#pg-run").CountAsync());
 
         // The playground's endpoint refuses it too (the pipeline's API-Inference check), before it costs anything.
-        await page.GotoAsync("/models/" + TestAssets.StoriesId);
+        await page.VisitAsync("/models/" + TestAssets.StoriesId);
         var csrf = await page.GetAttributeAsync("#playground-form input[name=__csrf]", "value");
         var refused = await page.APIRequest.PostAsync("/console/playground", new APIRequestContextOptions
         {
@@ -122,10 +124,10 @@ public sealed class ConsoleJourneyTests(ConsoleFixture server)
     public async Task ApiInferenceFilter_ShowsExactlyTheServedModels()
     {
         var page = await server.OpenAsync();
-        await page.GotoAsync("/models");
+        await page.VisitAsync("/models");
         await page.CheckAsync("input[name=api_inference]");
         await page.ClickAsync("text=Apply");
-        await page.WaitForURLAsync(url => url.Contains("api_inference=true", StringComparison.Ordinal));
+        await page.WaitForPageAsync(url => url.Contains("api_inference=true", StringComparison.Ordinal));
         Assert.Contains("api_inference=true", page.Url, StringComparison.Ordinal);
 
         var shown = (await page.Locator("[data-testid=model-grid] .card .id").AllTextContentsAsync()).Select(t => t.Trim()).Order(StringComparer.Ordinal).ToList();
@@ -133,7 +135,7 @@ public sealed class ConsoleJourneyTests(ConsoleFixture server)
         Assert.Equal(served, shown);
         Assert.DoesNotContain(ConsoleFixture.Unserved, shown);
 
-        await page.GoBackAsync();
+        await page.BackAsync();
         var all = await page.Locator("[data-testid=model-grid] .card .id").AllTextContentsAsync();
         Assert.Contains(ConsoleFixture.Unserved, all.Select(t => t.Trim()));
         await page.Context.CloseAsync();
@@ -143,7 +145,7 @@ public sealed class ConsoleJourneyTests(ConsoleFixture server)
     public async Task CopyModelId_PutsTheExactIdOnTheClipboard()
     {
         var page = await server.OpenAsync(clipboard: true);
-        await page.GotoAsync("/models/" + TestAssets.StoriesId);
+        await page.VisitAsync("/models/" + TestAssets.StoriesId);
         await page.ClickAsync("[data-testid=copy-model-id]");
         await page.WaitForFunctionAsync("async () => (await navigator.clipboard.readText()).length > 0");
         Assert.Equal(TestAssets.StoriesId, await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
@@ -157,13 +159,13 @@ public sealed class ConsoleJourneyTests(ConsoleFixture server)
     public async Task AdminPages_Answer403ToUsers_And200ToAdmins(string path)
     {
         var user = await server.OpenAsync("bob");
-        var denied = await user.GotoAsync(path);
+        var denied = await user.VisitAsync(path, ready: "main"); // a bare status page: no script
         Assert.Equal(403, denied!.Status);
         Assert.Contains("Only admins", await user.InnerTextAsync("main"), StringComparison.Ordinal);
         await user.Context.CloseAsync();
 
         var admin = await server.OpenAsync("root");
-        Assert.Equal(200, (await admin.GotoAsync(path))!.Status);
+        Assert.Equal(200, (await admin.VisitAsync(path))!.Status);
         await admin.Context.CloseAsync();
     }
 
@@ -171,7 +173,7 @@ public sealed class ConsoleJourneyTests(ConsoleFixture server)
     public async Task FormPostWithoutTheAntiforgeryToken_IsRejected()
     {
         var page = await server.OpenAsync("bob");
-        await page.GotoAsync("/account/tokens");
+        await page.VisitAsync("/account/tokens");
         var before = await page.Locator("tbody tr").CountAsync();
 
         var forged = await page.APIRequest.PostAsync("/account/tokens?handler=Create", new APIRequestContextOptions
@@ -191,7 +193,7 @@ public sealed class ConsoleJourneyTests(ConsoleFixture server)
         });
         Assert.Equal(302, real.Status);
 
-        await page.ReloadAsync();
+        await page.RefreshAsync();
         Assert.Equal(before + 1, await page.Locator("tbody tr").CountAsync());
         Assert.DoesNotContain("forged", await page.InnerTextAsync("main"), StringComparison.Ordinal);
         await page.Context.CloseAsync();
@@ -209,7 +211,7 @@ public sealed class ConsoleJourneyTests(ConsoleFixture server)
         ];
         foreach (var path in pages)
         {
-            await page.GotoAsync(path);
+            await page.VisitAsync(path);
             Assert.Equal("zh-Hans", await page.GetAttributeAsync("html", "lang"));
             var leftovers = EnglishWords(await page.EvaluateAsync<string>(VisibleText)).Where(w => !accounts.Contains(w)).ToList();
             Assert.True(leftovers.Count == 0, $"{path}: {string.Join(", ", leftovers)}");
@@ -217,7 +219,7 @@ public sealed class ConsoleJourneyTests(ConsoleFixture server)
 
         await page.Context.CloseAsync();
         var anonymous = await server.OpenAsync(locale: "zh-CN");
-        await anonymous.GotoAsync("/signin");
+        await anonymous.VisitAsync("/signin");
         Assert.Empty(EnglishWords(await anonymous.EvaluateAsync<string>(VisibleText)));
         await anonymous.Context.CloseAsync();
     }

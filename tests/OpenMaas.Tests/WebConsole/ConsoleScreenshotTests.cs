@@ -9,6 +9,7 @@ namespace OpenMaas.Tests.WebConsole;
 /// <summary>A screenshot of every page at desktop and phone width (390 px), light and dark. Written to
 /// <c>OPENMAAS_SCREENSHOTS</c> (docs/screenshots for the README) or a temp folder; every page must render with 200.</summary>
 [Collection(ConsoleCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class ConsoleScreenshotTests(ConsoleFixture server)
 {
     private static readonly (string Name, string Path)[] Pages =
@@ -50,10 +51,10 @@ public sealed class ConsoleScreenshotTests(ConsoleFixture server)
                     await ShootAsync(page, name, path, suffix);
                 }
 
-                await page.GotoAsync("/account/tokens");
+                await page.VisitAsync("/account/tokens");
                 await page.FillAsync("#description", "Cherry Studio");
                 await page.ClickAsync("text=Create token");
-                await page.WaitForURLAsync(url => url.Contains("/account/tokens/new/", StringComparison.Ordinal));
+                await page.WaitForPageAsync(url => url.Contains("/account/tokens/new/", StringComparison.Ordinal));
                 await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(server.ScreenshotFolder, $"token-created-{suffix}.png") });
                 await page.Context.CloseAsync();
             }
@@ -73,7 +74,7 @@ public sealed class ConsoleScreenshotTests(ConsoleFixture server)
 
     private async Task ShootAsync(IPage page, string name, string path, string suffix)
     {
-        var response = await page.GotoAsync(path);
+        var response = await page.VisitAsync(path);
         Assert.Equal(200, response!.Status);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(server.ScreenshotFolder, $"{name}-{suffix}.png") });
     }

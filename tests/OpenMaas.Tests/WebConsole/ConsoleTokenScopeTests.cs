@@ -8,6 +8,7 @@ namespace OpenMaas.Tests.WebConsole;
 /// <summary>A token's model scope and daily cap, set on the tokens page (at creation and later), refused when wrong,
 /// enforced on <c>/v1</c> and shown with today's use; admins see every user's tokens with their scopes.</summary>
 [Collection(ConsoleCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class ConsoleTokenScopeTests(ConsoleFixture server)
 {
     [Fact]
@@ -17,13 +18,14 @@ public sealed class ConsoleTokenScopeTests(ConsoleFixture server)
         var page = await server.OpenAsync("carol");
 
         // At creation: a bad pattern is refused on the page, and no token is made.
-        await page.GotoAsync("/account/tokens");
+        await page.VisitAsync("/account/tokens");
         var rowsBefore = await page.Locator("[data-testid=tokens] tbody tr").CountAsync();
         await page.FillAsync("#description", "Bad scope");
         await page.FillAsync("#models", "stories260K");
         var refused = await page.RunAndWaitForResponseAsync(() => page.ClickAsync("text=Create token"), r => r.Request.Method == "POST");
         Assert.Equal(400, refused.Status);
         Assert.Contains("'stories260K' is not a Model ID", await page.InnerTextAsync("[data-testid=token-error]"), StringComparison.Ordinal);
+        await page.WaitReadyAsync();
         Assert.Equal("stories260K", await page.InputValueAsync("#models"));
         Assert.Equal(rowsBefore, await page.Locator("[data-testid=tokens] tbody tr").CountAsync());
 
@@ -33,7 +35,7 @@ public sealed class ConsoleTokenScopeTests(ConsoleFixture server)
         await page.FillAsync("#dailyCalls", "2");
         await page.ClickAsync("text=Create token");
         await page.WaitForSelectorAsync("[data-testid=token]");
-        await page.GotoAsync("/account/tokens");
+        await page.VisitAsync("/account/tokens");
         var born = Row(page, "Scoped at birth");
         Assert.Equal("acme/*", (await born.Locator("[data-testid=scope-models]").InnerTextAsync()).Trim());
         Assert.Equal("2", (await born.Locator("[data-testid=scope-cap]").InnerTextAsync()).Trim());
@@ -43,7 +45,7 @@ public sealed class ConsoleTokenScopeTests(ConsoleFixture server)
         await page.FillAsync("#description", "Scoped later");
         await page.ClickAsync("text=Create token");
         var token = (await page.TextContentAsync("[data-testid=token]"))!.Trim();
-        await page.GotoAsync("/account/tokens");
+        await page.VisitAsync("/account/tokens");
         var row = Row(page, "Scoped later");
         Assert.Equal("All models", (await row.Locator("[data-testid=scope-models]").InnerTextAsync()).Trim());
         Assert.Equal("—", (await row.Locator("[data-testid=scope-cap]").InnerTextAsync()).Trim());
@@ -75,15 +77,12 @@ public sealed class ConsoleTokenScopeTests(ConsoleFixture server)
         }
 
         // The call is in the usage log once its record is committed (just after the response): reload until then.
-        for (var i = 0; i < 20; i++)
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        await page.VisitAsync("/account/tokens");
+        while ((await Row(page, "Scoped later").Locator("[data-testid=used-today]").InnerTextAsync()).Trim() == "0" && DateTime.UtcNow < deadline)
         {
-            await page.GotoAsync("/account/tokens");
-            if ((await Row(page, "Scoped later").Locator("[data-testid=used-today]").InnerTextAsync()).Trim() != "0")
-            {
-                break;
-            }
-
-            await Task.Delay(250);
+            await Task.Delay(250); // the poll's pace, not a wait for the condition
+            await page.VisitAsync("/account/tokens");
         }
 
         row = Row(page, "Scoped later");
@@ -94,7 +93,7 @@ public sealed class ConsoleTokenScopeTests(ConsoleFixture server)
 
         // An admin sees every user's tokens, with their scopes.
         var admin = await server.OpenAsync("root");
-        await admin.GotoAsync("/account/tokens?user=*");
+        await admin.VisitAsync("/account/tokens?user=*");
         var seen = Row(admin, "Scoped later");
         Assert.Contains("carol", await seen.InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(ConsoleFixture.Copy, (await seen.Locator("[data-testid=scope-models]").InnerTextAsync()).Trim());

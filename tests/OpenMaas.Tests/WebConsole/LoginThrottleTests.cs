@@ -73,6 +73,7 @@ public sealed class LoginThrottleTests
 /// <summary>On the real server: five wrong passwords lock the account, so even the right one is refused (429 with
 /// Retry-After) until the delay passes; the sign-in page says so too.</summary>
 [Collection(ConsoleCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class LoginThrottleServerTests(ConsoleFixture server)
 {
     [Fact]
@@ -91,7 +92,7 @@ public sealed class LoginThrottleServerTests(ConsoleFixture server)
         Assert.NotNull(right.Headers.RetryAfter);
 
         var page = await server.OpenAsync();
-        await page.GotoAsync("/signin");
+        await page.VisitAsync("/signin");
         await page.FillAsync("#name", "dora");
         await page.FillAsync("#password", "dora-password");
         var answer = await page.RunAndWaitForResponseAsync(() => page.ClickAsync("main button[type=submit]"), r => r.Request.Method == "POST");

@@ -1,6 +1,9 @@
 // OpenMaaS console: copy buttons, confirmations, local times and snippet tabs. No inline script anywhere (CSP).
 "use strict";
 (function () {
+  // The page is parsed and every deferred script ran: what a test (or anyone) waits for, rather than the load event.
+  document.addEventListener("DOMContentLoaded", function () { document.documentElement.setAttribute("data-ready", ""); });
+
   document.addEventListener("click", async function (e) {
     var button = e.target.closest("[data-copy]");
     if (!button) return;

@@ -21,7 +21,8 @@ internal sealed class RedisConnection : IAsyncDisposable
         {
             var config = ConfigurationOptions.Parse(Options.Configuration!);
             config.AbortOnConnectFail = false;
-            config.ConnectTimeout = Math.Max(Options.TimeoutMs, 1000);
+            // A (re)connect on a loaded machine needs more than one operation's budget; 5 s is the client's advice.
+            config.ConnectTimeout = Math.Max(Options.TimeoutMs, 5000);
             config.SyncTimeout = Options.TimeoutMs;
             config.AsyncTimeout = Options.TimeoutMs;
             config.ConnectRetry = 1;

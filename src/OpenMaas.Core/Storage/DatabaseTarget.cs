@@ -25,8 +25,9 @@ public sealed record DatabaseTarget(DatabaseProvider Provider, string Connection
         ? new SqliteConnectionStringBuilder(ConnectionString).DataSource
         : new NpgsqlConnectionStringBuilder(ConnectionString) is var b ? $"postgresql://{b.Host}:{b.Port}/{b.Database}" : string.Empty;
 
-    public static DatabaseTarget From(IConfiguration configuration, DataOptions data)
+    public static DatabaseTarget From(IConfiguration configuration, DataOptions data, DatabaseOptions? options = null)
     {
+        options ??= new DatabaseOptions();
         var text = configuration.GetConnectionString(ConnectionStringName)?.Trim();
         if (string.IsNullOrEmpty(text))
         {
@@ -35,12 +36,12 @@ public sealed record DatabaseTarget(DatabaseProvider Provider, string Connection
 
         if (text.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
         {
-            return new DatabaseTarget(DatabaseProvider.Postgres, FromUrl(new Uri(text)));
+            return new DatabaseTarget(DatabaseProvider.Postgres, Bounded(FromUrl(new Uri(text)), options));
         }
 
         if (text.Contains("Host=", StringComparison.OrdinalIgnoreCase) || text.Contains("Server=", StringComparison.OrdinalIgnoreCase))
         {
-            return new DatabaseTarget(DatabaseProvider.Postgres, new NpgsqlConnectionStringBuilder(text).ConnectionString);
+            return new DatabaseTarget(DatabaseProvider.Postgres, Bounded(text, options));
         }
 
         var sqlite = new SqliteConnectionStringBuilder(text);
@@ -59,6 +60,31 @@ public sealed record DatabaseTarget(DatabaseProvider Provider, string Connection
         Pooling = true,
         DefaultTimeout = 30,
     }.ToString());
+
+    /// <summary>
+    /// The pool bound and the connection wait of <see cref="DatabaseOptions"/>, unless the connection string sets its own
+    /// (an operator's <c>Maximum Pool Size</c> or <c>Timeout</c> wins). Npgsql's own default of 100 connections per
+    /// process would let two nodes exhaust a stock server (<c>max_connections</c> 100) and fail calls with 53300.
+    /// </summary>
+    private static string Bounded(string connectionString, DatabaseOptions options)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!given.Keys.Cast<string>().Any(k => Normalized(k) is "maximumpoolsize" or "maxpoolsize"))
+        {
+            builder.MaxPoolSize = options.MaxPoolSize;
+            builder.MinPoolSize = Math.Min(builder.MinPoolSize, options.MaxPoolSize);
+        }
+
+        if (!given.Keys.Cast<string>().Any(k => Normalized(k) is "timeout"))
+        {
+            builder.Timeout = options.ConnectionWaitSeconds;
+        }
+
+        return builder.ConnectionString;
+    }
+
+    private static string Normalized(string keyword) => keyword.Replace(" ", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
 
     private static string FromUrl(Uri url)
     {

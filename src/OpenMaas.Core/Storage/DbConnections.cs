@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
-using Npgsql;
 
 namespace OpenMaas.Core.Storage;
 
@@ -10,10 +9,8 @@ namespace OpenMaas.Core.Storage;
 /// through <see cref="OpenMaasDbContext"/>. SQL written for these uses <c>@name</c> parameters and double-quoted
 /// column names, which both SQLite and PostgreSQL read as the EF model spells them.
 /// </summary>
-internal sealed class DbConnections(DatabaseTarget target) : IAsyncDisposable
+internal sealed class DbConnections(DatabaseTarget target, PostgresPool postgres)
 {
-    private readonly Lazy<NpgsqlDataSource> _postgres = new(() => NpgsqlDataSource.Create(target.ConnectionString));
-
     public DatabaseProvider Provider => target.Provider;
 
     /// <summary>A pooled connection; the schema is there since start-up ran <see cref="DatabaseInitializer"/>.</summary>
@@ -21,20 +18,12 @@ internal sealed class DbConnections(DatabaseTarget target) : IAsyncDisposable
     {
         if (target.Provider == DatabaseProvider.Postgres)
         {
-            return await _postgres.Value.OpenConnectionAsync(ct);
+            return await postgres.DataSource.OpenConnectionAsync(ct);
         }
 
         var connection = new SqliteConnection(target.ConnectionString);
         await connection.OpenAsync(ct);
         return connection;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_postgres.IsValueCreated)
-        {
-            await _postgres.Value.DisposeAsync();
-        }
     }
 }
 

@@ -17,11 +17,13 @@ public static class StorageServiceCollectionExtensions
     /// <summary>Registers <see cref="OpenMaasDbContext"/> on SQLite (the data folder) or PostgreSQL (<c>ConnectionStrings:Default</c>).</summary>
     public static IServiceCollection AddOpenMaasStorage(this IServiceCollection services)
     {
-        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section);
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(sp => DatabaseTarget.From(
-            sp.GetService<IConfiguration>() ?? new ConfigurationBuilder().Build(), sp.GetRequiredService<IOptions<DataOptions>>().Value));
+            sp.GetService<IConfiguration>() ?? new ConfigurationBuilder().Build(), sp.GetRequiredService<IOptions<DataOptions>>().Value,
+            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value));
+        services.AddSingleton<PostgresPool>();
         services.AddDbContextFactory<OpenMaasDbContext>((sp, options) =>
-            options.UseOpenMaasDatabase(sp.GetRequiredService<DatabaseTarget>()).AddInterceptors(sp.GetRequiredService<AuthStampInterceptor>()));
+            options.UseOpenMaasDatabase(sp.GetRequiredService<DatabaseTarget>(), sp.GetRequiredService<PostgresPool>()).AddInterceptors(sp.GetRequiredService<AuthStampInterceptor>()));
         services.AddSingleton<AuthStamp>();
         services.TryAddSingleton<IChangeNotice>(sp => sp.GetRequiredService<AuthStamp>());
         services.AddSingleton<AuthStampInterceptor>();
@@ -31,6 +33,14 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<Diagnostics.IReadinessCheck, ModelStoreReadiness>();
         return services;
     }
+
+    /// <summary>As <see cref="UseOpenMaasDatabase(DbContextOptionsBuilder, DatabaseTarget)"/>, on the process's one
+    /// PostgreSQL pool (EF Core would otherwise keep a second pool of its own beside <see cref="DbConnections"/>).</summary>
+    internal static DbContextOptionsBuilder UseOpenMaasDatabase(this DbContextOptionsBuilder options, DatabaseTarget target, PostgresPool pool) => target.Provider switch
+    {
+        DatabaseProvider.Postgres => options.UseNpgsql(pool.DataSource, o => o.MigrationsAssembly(PostgresMigrations)),
+        _ => options.UseOpenMaasDatabase(target),
+    };
 
     /// <summary>The provider and its migrations assembly; the design-time factories of the migration projects use it too.</summary>
     public static DbContextOptionsBuilder UseOpenMaasDatabase(this DbContextOptionsBuilder options, DatabaseTarget target) => target.Provider switch

@@ -5,8 +5,8 @@ namespace OpenMaas.Server.Pipeline;
 /// <summary>
 /// On the API surfaces (/v1): gives every request an id (<c>X-Request-Id</c>), and turns every failure into an error in
 /// the shape of the endpoint's surface (<see cref="ISurfaceErrorWriter"/> in its metadata; the fallback for unknown
-/// routes): thrown <see cref="CallException"/>s, oversized bodies, unknown routes, unexpected exceptions (500, no stack
-/// trace).
+/// routes): thrown <see cref="CallException"/>s, oversized bodies, unknown routes, a database or Redis that cannot take
+/// the call now (503 + <c>Retry-After</c>, fail closed), unexpected exceptions (500, no stack trace).
 /// </summary>
 internal sealed class CallErrorMiddleware(RequestDelegate next, ISurfaceErrorWriter fallback, ILogger<CallErrorMiddleware> logger)
 {
@@ -44,6 +44,20 @@ internal sealed class CallErrorMiddleware(RequestDelegate next, ISurfaceErrorWri
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             context.Response.StatusCode = 499; // client closed request; nothing to write
+        }
+        catch (Exception e) when (OpenMaas.Core.Storage.DatabaseFailure.IsUnavailable(e))
+        {
+            // No free connection within Database:ConnectionWaitSeconds, or the server full (53300), starting, or away.
+            PipelineLog.StoreUnavailable(logger, context.Request.Path, "database", e.GetType().Name, e.Message);
+            await WriteAsync(context, new CallException(503, CallErrorKind.Overloaded,
+                "The database is busy or unreachable, so the call was not run (and not counted); try again shortly.", code: "database_unavailable") { RetryAfterSeconds = 1 });
+        }
+        catch (Exception e) when (e is StackExchange.Redis.RedisException or StackExchange.Redis.RedisTimeoutException)
+        {
+            // A Redis step outside the admission's own handling: still fail closed, never 500.
+            PipelineLog.StoreUnavailable(logger, context.Request.Path, "redis", e.GetType().Name, e.Message);
+            await WriteAsync(context, new CallException(503, CallErrorKind.Overloaded,
+                "The quota service (Redis) is unreachable, so no call can be counted; try again shortly.", code: "quota_unavailable") { RetryAfterSeconds = 1 });
         }
         catch (Exception e)
         {

@@ -17,4 +17,7 @@ internal static partial class PipelineLog
 
     [LoggerMessage(1104, LogLevel.Debug, "Quota: call of user {UserId} to {Model} refused: {Verdict}")]
     public static partial void QuotaRejected(ILogger logger, long userId, string model, OpenMaas.Core.Quota.QuotaVerdict verdict);
+
+    [LoggerMessage(1105, LogLevel.Warning, "Call on {Path} refused with 503: {Store} unavailable ({Error}: {Message})")]
+    public static partial void StoreUnavailable(ILogger logger, PathString path, string store, string error, string message);
 }

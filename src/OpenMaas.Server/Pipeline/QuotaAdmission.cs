@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
+using OpenMaas.Core.Cluster;
 using OpenMaas.Core.Quota;
+using OpenMaas.Core.Storage;
 using OpenMaas.Core.Usage;
 using OpenMaas.Server.Auth;
 
@@ -73,6 +75,8 @@ internal sealed class QuotaAdmission(
             null => StatusOf(result, http),
             OperationCanceledException when aborted => ClientClosedRequest,
             CallException e => e.Status,
+            QuotaUnavailableException when !http.Response.HasStarted => StatusCodes.Status503ServiceUnavailable,
+            _ when !http.Response.HasStarted && DatabaseFailure.IsUnavailable(error) => StatusCodes.Status503ServiceUnavailable, // as CallErrorMiddleware answers
             _ => http.Response.HasStarted ? http.Response.StatusCode : StatusCodes.Status500InternalServerError,
         };
 

@@ -13,19 +13,23 @@ public sealed class PostgresServer : IAsyncDisposable
         ?? (Directory.Exists("/usr/lib/postgresql") ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Order().LastOrDefault() : null)
         ?? "/usr/lib/postgresql/15/bin";
     // Stopped by its watchdog when the test host exits (WatchTestHost).
-    private static readonly Lazy<Task<PostgresServer>> SharedServer = new(StartAsync);
+    private static readonly Lazy<Task<PostgresServer>> SharedServer = new(() => StartAsync());
     private Process? _process;
     private int _databases;
 
-    private PostgresServer(string folder, int port)
+    private PostgresServer(string folder, int port, int maxConnections)
     {
         Folder = folder;
         Port = port;
+        MaxConnections = maxConnections;
     }
 
     public string Folder { get; }
 
     public int Port { get; }
+
+    /// <summary>The server's <c>max_connections</c>: 1000 for the suites, PostgreSQL's stock 100 where a test needs it.</summary>
+    public int MaxConnections { get; }
 
     private static string? RunAs => Environment.UserName == "root" ? "postgres" : null;
 
@@ -34,7 +38,7 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public static bool Available => File.Exists(Path.Combine(Bin, "postgres"));
 
-    public static async Task<PostgresServer> StartAsync()
+    public static async Task<PostgresServer> StartAsync(int maxConnections = 1000)
     {
         var folder = Path.Combine(Path.GetTempPath(), "openmaas-pg", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -51,7 +55,7 @@ public sealed class PostgresServer : IAsyncDisposable
             throw new InvalidOperationException($"initdb failed: {output}");
         }
 
-        var server = new PostgresServer(folder, ServiceProcess.FreePort());
+        var server = new PostgresServer(folder, ServiceProcess.FreePort(), maxConnections);
         await server.StartProcessAsync();
         server.WatchTestHost();
         return server;
@@ -93,7 +97,7 @@ public sealed class PostgresServer : IAsyncDisposable
         _process = Process.Start(ServiceProcess.Start(Path.Combine(Bin, "postgres"),
             ["-D", Path.Combine(Folder, "data"), "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-k", Folder,
              "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-             "-c", "max_connections=1000", "-c", "shared_buffers=32MB"], RunAs))!;
+             "-c", "max_connections=" + MaxConnections.ToString(System.Globalization.CultureInfo.InvariantCulture), "-c", "shared_buffers=32MB"], RunAs))!;
         var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null && log.Count < 200) log.Enqueue(e.Data); };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null && log.Count < 200) log.Enqueue(e.Data); };

@@ -119,4 +119,17 @@ public sealed class QuotaAdmissionTests
 
         Assert.True(Assert.Single(_h.Usage.Records).Counted);
     }
+
+    [Fact]
+    public async Task Run_DatabaseOutOfConnectionsBeforeAnyOutput_IsRefunded_AndRecordedAs503()
+    {
+        var exhausted = new Npgsql.NpgsqlException("The connection pool has been exhausted", new TimeoutException());
+        await Assert.ThrowsAsync<Npgsql.NpgsqlException>(() => _h.Admission().RunAsync(PipelineHarness.Http(), _h.Call(), "p", _ => throw exhausted));
+
+        var record = Assert.Single(_h.Usage.Records);
+        Assert.False(record.Counted);
+        Assert.Equal(503, record.Status);
+        var (total, _) = await _h.Counter.GetUsedAsync(7, new QuotaCalendar(_h.Clock, Microsoft.Extensions.Options.Options.Create(_h.Quota)).Today().Date);
+        Assert.Equal(0, total);
+    }
 }

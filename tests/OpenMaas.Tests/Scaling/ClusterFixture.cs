@@ -32,6 +32,12 @@ public class ClusterFixture : IAsyncLifetime
 
     protected virtual bool SecondNode => true;
 
+    /// <summary>The own PostgreSQL server's <c>max_connections</c> (<see cref="OwnPostgres"/> only).</summary>
+    protected virtual int MaxConnections => 1000;
+
+    /// <summary>The connection string the nodes and the CLI get, from the test server's (which bounds its own pool).</summary>
+    protected virtual string NodeDatabase(string database) => database;
+
     protected virtual string[] NodeSettings => ["--Inference:ParallelSequences=16", "--Inference:QueueLimit=2000", "--Redis:TimeoutMs=5000"];
 
     public string DataA => Path.Combine(_root, "a");
@@ -45,10 +51,10 @@ public class ClusterFixture : IAsyncLifetime
         return data;
     }
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
-        Postgres = OwnPostgres ? await PostgresServer.StartAsync() : await PostgresServer.SharedAsync();
-        Database = await Postgres.CreateDatabaseAsync();
+        Postgres = OwnPostgres ? await PostgresServer.StartAsync(MaxConnections) : await PostgresServer.SharedAsync();
+        Database = NodeDatabase(await Postgres.CreateDatabaseAsync());
         Redis = await RedisServer.StartAsync();
         Directory.CreateDirectory(DataA);
         Directory.CreateDirectory(DataB);

@@ -1,0 +1,41 @@
+using System.Data.Common;
+using Npgsql;
+
+namespace OpenMaas.Core.Storage;
+
+/// <summary>
+/// Tells a database that cannot take the call now — no connection free within the wait (the pool full), the server
+/// out of connections (PostgreSQL 53300 <c>too_many_connections</c>), starting up or shutting down, unreachable, timed
+/// out — from a fault in the call. The former fails closed with 503 + <c>Retry-After</c> (the call refunded), never 500.
+/// </summary>
+public static class DatabaseFailure
+{
+    /// <summary>True when <paramref name="error"/> or an exception inside it (EF Core wraps the provider's) says the
+    /// database is unavailable for now.</summary>
+    public static bool IsUnavailable(Exception error)
+    {
+        for (Exception? e = error; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                // Class 53: insufficient resources (53300 too_many_connections); 57P0x: shutting down, starting up;
+                // class 08: connection exceptions.
+                case PostgresException p when p.SqlState.StartsWith("53", StringComparison.Ordinal)
+                    || p.SqlState.StartsWith("57P", StringComparison.Ordinal) || p.SqlState.StartsWith("08", StringComparison.Ordinal):
+                    return true;
+                case PostgresException:
+                    return false; // the statement's own fault (a constraint, a syntax error): not a matter of waiting
+                // The pool exhausted within Timeout, a connection refused, reset or timed out.
+                case NpgsqlException { IsTransient: true }:
+                    return true;
+                // SQLite busy or locked past its wait (another writer held the file).
+                case Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 }:
+                    return true;
+                case DbException { IsTransient: true }:
+                    return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -8,7 +8,7 @@ using OpenMaas.Core.Hub;
 using OpenMaas.Core;
 using OpenMaas.Server.Onnx;
 using OpenMaas.Server.Runtimes;
-using OpenMaas.Server.Upstream;
+using OpenMaas.Server.Runtimes.Engines;
 
 namespace OpenMaas.Server.Cli;
 
@@ -37,6 +37,7 @@ internal static class CliServices
         services.AddSingleton<ModelPuller>();
         services.AddSingleton<IModelImporter, OnnxModelImporter>();
         services.AddSingleton<UpstreamRegistrar>();
+        services.AddOpenMaasUpstreamServing();
         services.AddOpenMaasInference();
         services.AddSingleton<Onnx.BuiltInModels>();
 

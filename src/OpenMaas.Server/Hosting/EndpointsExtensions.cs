@@ -7,6 +7,7 @@ using OpenMaas.Server.ConsoleApi;
 using OpenMaas.Server.ModelScope;
 using OpenMaas.Server.OpenAI;
 using OpenMaas.Server.Pipeline;
+using OpenMaas.Server.Pipeline.Generation;
 using OpenMaas.Server.Runtimes;
 using OpenMaas.Server.Runtimes.Embeddings;
 using OpenMaas.Server.Runtimes.Tasks;
@@ -37,7 +38,7 @@ internal static class EndpointsExtensions
         services.AddSingleton<ICallPreparer<TaskCallRequest, PreparedTask>>(sp => sp.GetRequiredService<TaskPreparer>());
 
         // The OpenAI surface.
-        services.AddSingleton<CompletionWriter>();
+        services.AddSingleton<GenerationResponder>();
         services.AddSingleton<ChatCompletionsAdapter>();
         services.AddSingleton<CompletionsAdapter>();
         services.AddSingleton<EmbeddingsAdapter>();
@@ -46,7 +47,6 @@ internal static class EndpointsExtensions
         services.AddSingleton<TaskApiAdapter>();
 
         // The Anthropic surface.
-        services.AddSingleton<MessagesWriter>();
         services.AddSingleton<MessagesAdapter>();
 
         services.AddOpenMaasLibrary();

@@ -3,7 +3,7 @@ using OpenMaas.Core;
 using OpenMaas.Core.Cluster;
 using OpenMaas.Core.Quota;
 using OpenMaas.Server.Auth;
-using OpenMaas.Server.Upstream;
+using OpenMaas.Server.Runtimes.Engines;
 using OpenMaas.Server.ConsoleApi;
 using OpenMaas.Server.Operations;
 using OpenMaas.Server.Onnx;

@@ -84,13 +84,8 @@ internal sealed class LlamaModel : ITextGenerationModel, IDisposable, IHostedMod
             throw new ArgumentException("The prompt has no tokens.", nameof(prompt));
         }
 
-        if (prompt.TokenCount + 1 > ContextLength)
-        {
-            throw new PromptTooLongException(prompt.TokenCount, ContextLength);
-        }
-
+        var room = PromptBudget.Room(prompt.TokenCount, ContextLength);
         ct.ThrowIfCancellationRequested();
-        var room = ContextLength - prompt.TokenCount;
         var max = options.MaxTokens > 0 ? Math.Min(options.MaxTokens, room) : room; // 0 or less: up to the context
         var stop = options.Stop.Count > 0 ? new StopStringMatcher(options.Stop) : null;
         var sequence = new LlamaSequence(ToTokens(prompt.Tokens), options, max, stop is { IsEmpty: false } ? stop : null);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using OpenMaas.Server.Pipeline;
+using OpenMaas.Server.Pipeline.Generation;
 
 namespace OpenMaas.Server.Anthropic;
 
@@ -36,6 +37,10 @@ internal sealed class AnthropicErrorWriter : ISurfaceErrorWriter
         response.ContentType = "application/json";
         await JsonSerializer.SerializeAsync(response.Body, Body(error), AnthropicJson.Default.AnthropicErrorResponse, CancellationToken.None);
     }
+
+    /// <summary>Anthropic's way to end a failed stream: an <c>error</c> event.</summary>
+    public void WriteStreamError(SseWriter sse, CallException error, string requestId) =>
+        sse.Event("error"u8, Body(error), static (w, e) => JsonSerializer.Serialize(w, e, AnthropicJson.Default.AnthropicErrorResponse));
 
     /// <summary>The error body of <paramref name="error"/>.</summary>
     public static AnthropicErrorResponse Body(CallException error) =>

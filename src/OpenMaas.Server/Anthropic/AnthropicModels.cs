@@ -1,6 +1,7 @@
 using System.Globalization;
 using OpenMaas.Core.Catalog;
 using OpenMaas.Server.Pipeline;
+using OpenMaas.Server.Pipeline.Generation;
 
 namespace OpenMaas.Server.Anthropic;
 
@@ -89,4 +90,6 @@ internal sealed class ModelsErrorWriter(ISurfaceErrorWriter openAi) : ISurfaceEr
 {
     public Task WriteAsync(HttpContext context, CallException error) =>
         (AnthropicModels.IsAnthropic(context.Request) ? AnthropicErrorWriter.Instance : openAi).WriteAsync(context, error);
+
+    public void WriteStreamError(SseWriter sse, CallException error, string requestId) => openAi.WriteStreamError(sse, error, requestId);
 }

@@ -1,5 +1,6 @@
 using OpenMaas.Inference.Abstractions;
 using OpenMaas.Server.Pipeline;
+using OpenMaas.Server.Pipeline.Generation;
 using OpenMaas.Server.Runtimes;
 using OpenMaas.Server.Runtimes.TextGeneration;
 
@@ -32,7 +33,7 @@ internal static class MessagesEndpoints
 
     internal static async Task<IResult> CountTokensAsync(HttpContext http, CallPipeline pipeline, IRuntimeSelector runtimes)
     {
-        var (model, prompt) = (await MessagesReader.ReadAsync(http, AnthropicJson.Default.CountTokensRequest)).Validate();
+        var (model, prompt) = (await JsonBodyReader.ReadAsync(http, AnthropicJson.Default.CountTokensRequest, FieldPathStyle.Dots)).Value.Validate();
         var call = await pipeline.AuthorizeAsync(http, new TextGenerationRequest { Model = model, Endpoint = AnthropicEndpoints.CountTokens, Prompt = prompt });
         var loaded = await runtimes.LoadAsync<ITextGenerationModel>(call.Model, http.RequestAborted);
         return TypedResults.Json(new CountTokensResponse(loaded.Prepare(prompt).TokenCount), AnthropicJson.Default.CountTokensResponse);
@@ -40,11 +41,11 @@ internal static class MessagesEndpoints
 }
 
 /// <summary>The wire adapter of <c>POST /v1/messages</c>.</summary>
-internal sealed class MessagesAdapter(MessagesWriter writer) : IWireAdapter<TextGenerationRequest, PreparedGeneration>
+internal sealed class MessagesAdapter(GenerationResponder responder) : IWireAdapter<TextGenerationRequest, PreparedGeneration>
 {
     public async ValueTask<TextGenerationRequest> ReadAsync(HttpContext http)
     {
-        var v = (await MessagesReader.ReadAsync(http, AnthropicJson.Default.MessagesRequest)).Validate();
+        var v = (await JsonBodyReader.ReadAsync(http, AnthropicJson.Default.MessagesRequest, FieldPathStyle.Dots)).Value.Validate();
         return new TextGenerationRequest
         {
             Model = v.Model,
@@ -59,6 +60,9 @@ internal sealed class MessagesAdapter(MessagesWriter writer) : IWireAdapter<Text
         };
     }
 
-    public Task<IResult> RespondAsync(HttpContext http, TextGenerationRequest request, AdmittedCall<PreparedGeneration> call) =>
-        writer.RespondAsync(http, request, call);
+    public Task<IResult> RespondAsync(HttpContext http, TextGenerationRequest request, AdmittedCall<PreparedGeneration> call)
+    {
+        http.Response.Headers["request-id"] = http.TraceIdentifier;
+        return responder.RespondAsync(http, call, new MessagesEncoder(MessagesMapping.NewMessageId(), call.Call.Model.Id), request.Stream);
+    }
 }

@@ -7,7 +7,7 @@ namespace OpenMaas.Server.Anthropic;
 public sealed record MessagesResponse(
     string Id,
     string Model,
-    IReadOnlyList<TextBlock> Content,
+    IReadOnlyList<ContentBlock> Content,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? StopReason,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? StopSequence,
     AnthropicUsage Usage)
@@ -19,10 +19,18 @@ public sealed record MessagesResponse(
     public string Role => "assistant";
 }
 
-public sealed record TextBlock(string Text)
+/// <summary>One block of an answer: <c>text</c>, <c>thinking</c> or <c>tool_use</c> (only its fields are written).</summary>
+public sealed record ContentBlock([property: JsonPropertyOrder(-1)] string Type)
 {
-    [JsonPropertyOrder(-1)]
-    public string Type => "text";
+    public string? Text { get; init; }
+
+    public string? Thinking { get; init; }
+
+    public string? Id { get; init; }
+
+    public string? Name { get; init; }
+
+    public System.Text.Json.JsonElement? Input { get; init; }
 }
 
 public sealed record AnthropicUsage(int InputTokens, int OutputTokens);
@@ -33,10 +41,12 @@ public static class StopReasons
     public const string EndTurn = "end_turn";
     public const string MaxTokens = "max_tokens";
     public const string StopSequence = "stop_sequence";
+    public const string ToolUse = "tool_use";
 
     public static string From(FinishReason? finish, string? stopSequence) => finish switch
     {
         FinishReason.Length => MaxTokens,
+        FinishReason.ToolCalls => ToolUse,
         _ when stopSequence is not null => StopSequence,
         _ => EndTurn,
     };

@@ -47,7 +47,7 @@ internal static class RunCommand
             try
             {
                 var prepared = await services.GetRequiredService<TaskPreparer>().PrepareAsync(request, model, null, ct);
-                var result = await TaskRunner.RunAsync(prepared, ct);
+                var result = await TaskRunner.RunAsync(prepared, services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger("openmaas.run"), ct);
                 Console.WriteLine(result.Data.ToJsonString(Indented));
                 return 0;
             }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OpenMaas.Core.Catalog;
 using OpenMaas.Core.Upstream;
 using OpenMaas.Inference.Upstream;
-using OpenMaas.Server.Upstream;
+using OpenMaas.Server.Runtimes.Engines;
 
 namespace OpenMaas.Server.Cli;
 

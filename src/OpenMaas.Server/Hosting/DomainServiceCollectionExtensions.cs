@@ -9,7 +9,7 @@ using OpenMaas.Server.Runtimes;
 using OpenMaas.Server.Runtimes.Embeddings;
 using OpenMaas.Server.Runtimes.Tasks;
 using OpenMaas.Server.Runtimes.TextGeneration;
-using OpenMaas.Server.Upstream;
+using OpenMaas.Server.Runtimes.Engines;
 
 namespace OpenMaas.Server.Hosting;
 
@@ -23,6 +23,7 @@ internal static class DomainServiceCollectionExtensions
         services.AddOpenMaasCore();
         services.AddOpenMaasCluster(configuration);
         services.AddOpenMaasInference();
+        services.AddOpenMaasEngines();
 
         // Model files: what registers, imports and pulls them.
         services.TryAddSingleton<IModelFileInspector, GgufFileInspector>();

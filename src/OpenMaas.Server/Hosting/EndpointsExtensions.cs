@@ -5,6 +5,11 @@ using OpenMaas.Server.ConsoleApi;
 using OpenMaas.Server.ModelScope;
 using OpenMaas.Server.OpenAI;
 using OpenMaas.Server.Pipeline;
+using OpenMaas.Server.Pipeline.Generation;
+using OpenMaas.Server.Runtimes;
+using OpenMaas.Server.Runtimes.Embeddings;
+using OpenMaas.Server.Runtimes.Tasks;
+using OpenMaas.Server.Runtimes.TextGeneration;
 using OpenMaas.Server.WebConsole;
 
 namespace OpenMaas.Server.Hosting;
@@ -22,7 +27,7 @@ internal static class EndpointsExtensions
         // Runtime selection and the preparers are the domain's (AddOpenMaasDomain).
 
         // The OpenAI surface.
-        services.AddSingleton<CompletionWriter>();
+        services.AddSingleton<GenerationResponder>();
         services.AddSingleton<ChatCompletionsAdapter>();
         services.AddSingleton<CompletionsAdapter>();
         services.AddSingleton<EmbeddingsAdapter>();
@@ -31,7 +36,6 @@ internal static class EndpointsExtensions
         services.AddSingleton<TaskApiAdapter>();
 
         // The Anthropic surface.
-        services.AddSingleton<MessagesWriter>();
         services.AddSingleton<MessagesAdapter>();
 
         services.AddOpenMaasLibrary();

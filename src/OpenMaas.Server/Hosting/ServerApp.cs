@@ -2,7 +2,6 @@ using Microsoft.Extensions.Options;
 using OpenMaas.Core.Cluster;
 using OpenMaas.Core.Quota;
 using OpenMaas.Server.Auth;
-using OpenMaas.Server.Upstream;
 using OpenMaas.Server.ConsoleApi;
 using OpenMaas.Server.Operations;
 using OpenMaas.Server.Onnx;
@@ -46,7 +45,6 @@ public static class ServerApp
         // The domain, composed as for every CLI verb; what follows is what only a running server needs.
         builder.Services.AddOpenMaasDomain(builder.Configuration);
         builder.Services.AddHostedService<DatabaseStartup>(); // first: nothing else starts before the database is ready
-        builder.Services.AddOpenMaasUpstreamServing();
         builder.AddOpenMaasAuth();
         builder.Services.AddOpenMaasMetering();
         builder.Services.AddOpenMaasClusterMetering(builder.Configuration);

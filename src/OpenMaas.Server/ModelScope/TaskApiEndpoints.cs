@@ -19,7 +19,7 @@ internal static class TaskApiEndpoints
 }
 
 /// <summary>The wire adapter of the task API.</summary>
-internal sealed class TaskApiAdapter(TimeProvider clock) : IWireAdapter<TaskCallRequest, PreparedTask>
+internal sealed class TaskApiAdapter(TimeProvider clock, ILogger<TaskApiAdapter> logger) : IWireAdapter<TaskCallRequest, PreparedTask>
 {
     public async ValueTask<TaskCallRequest> ReadAsync(HttpContext http)
     {
@@ -35,7 +35,7 @@ internal sealed class TaskApiAdapter(TimeProvider clock) : IWireAdapter<TaskCall
 
     public async Task<IResult> RespondAsync(HttpContext http, TaskCallRequest request, AdmittedCall<PreparedTask> call)
     {
-        var result = await TaskRunner.RunAsync(call.Prepared, http.RequestAborted);
+        var result = await TaskRunner.RunAsync(call.Prepared, logger, http.RequestAborted);
         call.Call.SetUsage(result.PromptTokens, result.CompletionTokens);
         call.Call.MarkFirstOutput(clock.GetUtcNow());
         return TypedResults.Bytes(TaskApiEnvelope.Success(result.Data, http.TraceIdentifier), "application/json");

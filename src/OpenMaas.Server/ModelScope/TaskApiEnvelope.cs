@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using OpenMaas.Server.Pipeline;
+using OpenMaas.Server.Pipeline.Generation;
 
 namespace OpenMaas.Server.ModelScope;
 
@@ -11,6 +12,10 @@ internal sealed class TaskApiEnvelope : ISurfaceErrorWriter
     public static readonly TaskApiEnvelope Instance = new();
 
     public static byte[] Success(JsonObject data, string requestId) => Write(StatusCodes.Status200OK, data, "success", requestId);
+
+    /// <summary>The task API does not stream; an error event would carry the same envelope.</summary>
+    public void WriteStreamError(SseWriter sse, CallException error, string requestId) =>
+        sse.Data(error, (w, e) => w.WriteRawValue(Write(e.Status, null, e.Message, requestId)));
 
     public async Task WriteAsync(HttpContext context, CallException error)
     {

@@ -22,11 +22,10 @@ internal static class TaskApiReader
 
             if (request.ContentType is { } type && !type.Contains("json", StringComparison.OrdinalIgnoreCase))
             {
-                throw new CallException(StatusCodes.Status415UnsupportedMediaType, CallErrorKind.InvalidRequest,
-                    $"Unsupported Content-Type '{type}': send application/json or multipart/form-data.", code: "unsupported_media_type");
+                throw CallException.UnsupportedMediaType(type, "application/json or multipart/form-data");
             }
 
-            using var document = await JsonDocument.ParseAsync(request.Body, default, request.HttpContext.RequestAborted);
+            using var document = JsonBodyReader.ParseDocument(await JsonBodyReader.ReadBytesAsync(request.HttpContext));
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
@@ -42,7 +41,7 @@ internal static class TaskApiReader
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            throw new CallException(StatusCodes.Status413PayloadTooLarge, CallErrorKind.InvalidRequest, "The request body is larger than the server accepts.", code: "request_too_large");
+            throw CallException.RequestTooLarge();
         }
         catch (InvalidDataException e)
         {

@@ -1,8 +1,8 @@
 using OpenMaas.Inference.Abstractions;
 using OpenMaas.Server.Pipeline;
-using OpenMaas.Server.Runtimes;
+using OpenMaas.Server.Pipeline.Generation;
 using OpenMaas.Server.Runtimes.Embeddings;
-using OpenMaas.Server.Upstream;
+using OpenMaas.Server.Runtimes.Engines;
 
 namespace OpenMaas.Server.OpenAI;
 
@@ -19,48 +19,46 @@ internal static class EmbeddingsEndpoints
 }
 
 /// <summary>The wire adapter of <c>POST /v1/embeddings</c>: float or base64 vectors, usage with the tokens used.</summary>
-internal sealed class EmbeddingsAdapter(UpstreamProxy upstream, TimeProvider clock) : IWireAdapter<EmbeddingRequest, PreparedEmbedding>
+internal sealed class EmbeddingsAdapter(PassThroughResponder passThrough, TimeProvider clock) : IWireAdapter<EmbeddingRequest, PreparedEmbedding>
 {
     public async ValueTask<EmbeddingRequest> ReadAsync(HttpContext http)
     {
-        var body = await RequestReader.ReadAsync(http, OpenAIJson.Default.EmbeddingsRequest);
-        var inputs = body.ToInputs();
-        // The encoding is this surface's business, not the neutral request's: kept with the HTTP request.
-        http.Items[typeof(EmbeddingsAdapter)] = body.Base64;
+        var (body, bytes) = await JsonBodyReader.ReadAsync(http, OpenAIJson.Default.EmbeddingsRequest, FieldPathStyle.Brackets);
         return new EmbeddingRequest
         {
             Model = body.Model,
             Endpoint = EmbeddingsEndpoints.Embeddings,
-            Inputs = inputs,
+            Inputs = body.ToInputs(),
             Dimensions = body.Dimensions,
+            Base64 = body.Base64,
+            PassThrough = new PassThroughRequest("embeddings", bytes, Stream: false, ClientWantsUsage: false),
         };
     }
 
     public async Task<IResult> RespondAsync(HttpContext http, EmbeddingRequest request, AdmittedCall<PreparedEmbedding> call)
     {
-        if (call.Prepared is not PreparedEmbedding.Local local)
+        if (call.Prepared is PreparedEmbedding.PassThrough pass)
         {
             // An upstream engine speaks OpenAI too: the request (encoding_format, dimensions, …) and its answer pass
             // through as bytes; the engine's usage.prompt_tokens is recorded.
-            var raw = http.Features.Get<RawRequestBody>()!;
-            await upstream.RunAsync(http, call.Call, new UpstreamCall("embeddings", raw.Bytes, Stream: false, ClientWantsUsage: false));
+            await passThrough.RespondAsync(http, call.Call, pass.Request);
             return TypedResults.Empty;
         }
 
+        var local = (PreparedEmbedding.Local)call.Prepared;
         IReadOnlyList<Embedding> embeddings;
         try
         {
             embeddings = await local.Model.EmbedAsync(local.Tokens, http.RequestAborted);
         }
-        catch (Exception e) when (e is SchedulerFullException or InferenceException)
+        catch (Exception e) when (RuntimeFailures.IsRuntimeFailure(e))
         {
-            throw RuntimeFailures.Translate(e);
+            throw RuntimeFailures.Translate(e, request.Model);
         }
 
         var tokens = embeddings.Sum(e => e.Tokens);
         call.Call.SetUsage(tokens, 0);
         call.Call.MarkFirstOutput(clock.GetUtcNow());
-        var base64 = http.Items[typeof(EmbeddingsAdapter)] is true;
-        return TypedResults.Bytes(EmbeddingsFormat.Write(request.Model, embeddings, base64), "application/json");
+        return TypedResults.Bytes(EmbeddingsFormat.Write(request.Model, embeddings, request.Base64), "application/json");
     }
 }

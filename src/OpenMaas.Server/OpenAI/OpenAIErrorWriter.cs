@@ -1,5 +1,6 @@
 using System.Text.Json;
 using OpenMaas.Server.Pipeline;
+using OpenMaas.Server.Pipeline.Generation;
 
 namespace OpenMaas.Server.OpenAI;
 
@@ -18,6 +19,10 @@ internal sealed class OpenAIErrorWriter : ISurfaceErrorWriter
 
         await JsonSerializer.SerializeAsync(context.Response.Body, Envelope(error, context.TraceIdentifier), OpenAIJson.Default.OpenAIErrorResponse, CancellationToken.None);
     }
+
+    /// <summary>OpenAI's way to end a failed stream: one more <c>data:</c> event holding the envelope.</summary>
+    public void WriteStreamError(SseWriter sse, CallException error, string requestId) =>
+        sse.Data(Envelope(error, requestId), static (w, e) => JsonSerializer.Serialize(w, e, OpenAIJson.Default.OpenAIErrorResponse));
 
     /// <summary>The envelope of <paramref name="error"/>.</summary>
     public static OpenAIErrorResponse Envelope(CallException error, string requestId) =>

@@ -28,10 +28,22 @@ public sealed record ChatChoice(int Index, AssistantMessage Message, string Fini
     public object? Logprobs => null;
 }
 
-public sealed record AssistantMessage(string Content)
+public sealed record AssistantMessage([property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Content)
 {
     public string Role => "assistant";
+
+    /// <summary>The model's reasoning, apart from its answer (DeepSeek's and Qwen's field).</summary>
+    public string? ReasoningContent { get; init; }
+
+    public IReadOnlyList<ToolCallObject>? ToolCalls { get; init; }
 }
+
+public sealed record ToolCallObject(string Id, FunctionCall Function)
+{
+    public string Type => "function";
+}
+
+public sealed record FunctionCall(string Name, string Arguments);
 
 public sealed record TextCompletion(string Id, long Created, string Model, IReadOnlyList<TextChoice> Choices, Usage Usage)
 {

@@ -33,7 +33,7 @@ internal sealed class CallErrorMiddleware(RequestDelegate next, ISurfaceErrorWri
         catch (BadHttpRequestException e)
         {
             await WriteAsync(context, e.StatusCode == StatusCodes.Status413PayloadTooLarge
-                ? new CallException(413, CallErrorKind.InvalidRequest, "The request body is larger than the server accepts.", code: "request_too_large")
+                ? CallException.RequestTooLarge()
                 : new CallException(e.StatusCode, CallErrorKind.InvalidRequest, "The request could not be read."));
         }
         catch (OpenMaas.Core.Cluster.QuotaUnavailableException e)
@@ -73,8 +73,7 @@ internal sealed class CallErrorMiddleware(RequestDelegate next, ISurfaceErrorWri
         var limit = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
         if (context.Request.ContentLength > limit)
         {
-            throw new CallException(413, CallErrorKind.InvalidRequest,
-                $"The request body is {context.Request.ContentLength} bytes; the server accepts at most {limit}.", code: "request_too_large");
+            throw CallException.RequestTooLarge($"The request body is {context.Request.ContentLength} bytes; the server accepts at most {limit}.");
         }
     }
 

@@ -55,4 +55,23 @@ public sealed class CallException(int status, CallErrorKind kind, string message
     /// <summary>A 400 <see cref="CallErrorKind.InvalidRequest"/>.</summary>
     public static CallException BadRequest(string message, string? param = null, string? code = null) =>
         new(StatusCodes.Status400BadRequest, CallErrorKind.InvalidRequest, message, param, code);
+
+    /// <summary>500 <c>inference_failed</c>: the runtime failed while running the call.</summary>
+    public static CallException InferenceFailed() =>
+        new(StatusCodes.Status500InternalServerError, CallErrorKind.Server, "The model failed while generating.", code: "inference_failed");
+
+    /// <summary>413 <c>request_too_large</c>.</summary>
+    public static CallException RequestTooLarge(string? message = null) =>
+        new(StatusCodes.Status413PayloadTooLarge, CallErrorKind.InvalidRequest, message ?? "The request body is larger than the server accepts.", code: "request_too_large");
+
+    /// <summary>415: the body is not of a media type this endpoint reads.</summary>
+    public static CallException UnsupportedMediaType(string contentType, string accepted) =>
+        new(StatusCodes.Status415UnsupportedMediaType, CallErrorKind.InvalidRequest, $"Unsupported Content-Type '{contentType}': send {accepted}.", code: "unsupported_media_type");
+
+    /// <summary>503 <c>model_busy</c> with <c>Retry-After</c> (at least one second).</summary>
+    public static CallException ModelBusy(string message, TimeSpan retryAfter) =>
+        new(StatusCodes.Status503ServiceUnavailable, CallErrorKind.Overloaded, message, code: "model_busy")
+        {
+            RetryAfterSeconds = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)),
+        };
 }

@@ -6,11 +6,11 @@ internal static partial class PipelineLog
     [LoggerMessage(1100, LogLevel.Error, "Unhandled error on {Path}")]
     public static partial void Unhandled(ILogger logger, PathString path, Exception e);
 
-    [LoggerMessage(1101, LogLevel.Debug, "Client left stream {CompletionId}")]
-    public static partial void ClientLeft(ILogger logger, string completionId);
+    [LoggerMessage(1101, LogLevel.Debug, "Client left a stream of {ModelId}")]
+    public static partial void ClientLeft(ILogger logger, string modelId);
 
-    [LoggerMessage(1102, LogLevel.Error, "Stream {CompletionId} failed after its first byte")]
-    public static partial void StreamFailed(ILogger logger, string completionId, Exception e);
+    [LoggerMessage(1102, LogLevel.Error, "A stream of {ModelId} failed after its first byte")]
+    public static partial void StreamFailed(ILogger logger, string modelId, Exception e);
 
     [LoggerMessage(1103, LogLevel.Error, "Model {ModelId} could not be loaded")]
     public static partial void LoadFailed(ILogger logger, string modelId, Exception e);

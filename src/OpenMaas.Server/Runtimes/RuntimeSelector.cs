@@ -10,9 +10,7 @@ internal sealed class RuntimeSelector(IServiceProvider services, ILogger<Runtime
         where TModel : class
     {
         var descriptor = Describe(model);
-        var runtime = services.GetServices<IModelRuntime<TModel>>().FirstOrDefault(r => r.CanServe(descriptor)) ?? throw new CallException(
-            StatusCodes.Status400BadRequest, CallErrorKind.InvalidRequest,
-            $"Model '{model.Id}' ({model.Format}, task {model.Task}) cannot be served by this endpoint.", "model", "model_not_supported");
+        var runtime = services.GetServices<IModelRuntime<TModel>>().FirstOrDefault(r => r.CanServe(descriptor)) ?? throw RuntimeErrors.NotSupported(model);
         try
         {
             return await runtime.GetAsync(descriptor, ct);
@@ -20,8 +18,7 @@ internal sealed class RuntimeSelector(IServiceProvider services, ILogger<Runtime
         catch (ModelLoadException e)
         {
             PipelineLog.LoadFailed(logger, model.Id, e);
-            throw new CallException(StatusCodes.Status500InternalServerError, CallErrorKind.Server,
-                $"Model '{model.Id}' could not be loaded on this server.", code: "model_load_failed");
+            throw RuntimeErrors.LoadFailed(model);
         }
     }
 

@@ -77,11 +77,11 @@ public sealed class MessagesValidationTests
     [InlineData("""{"model":"a/b","max_tokens":5,"messages":[{"role":"user","content":42}]}""", "messages.0.content: content must be a string or an array of content blocks.")]
     [InlineData("""{"model":"a/b","max_tokens":5,"messages":[{"role":"user","content":[{"type":"text"}]}]}""", "messages.0.content: content blocks of type 'text' need a string 'text'.")]
     [InlineData("""{"model":"a/b","max_tokens":5,"messages":[{"role":"user","content":[{"text":"x"}]}]}""", "messages.0.content: content blocks must be objects with a string 'type'.")]
-    [InlineData("""{"model":"a/b",""", "The request body is not valid JSON.")]
+    [InlineData("""{"model":"a/b",""", "The request body is not valid JSON (line 1, position 14).")]
     public void Reading_DescribesTypeErrorsByField(string json, string expected)
     {
         var e = Assert.Throws<JsonException>(() => Read(json));
-        Assert.Equal(expected, MessagesReader.Describe(e));
+        Assert.Equal(expected, JsonBodyReader.Describe(e, FieldPathStyle.Dots));
     }
 
     [Fact]

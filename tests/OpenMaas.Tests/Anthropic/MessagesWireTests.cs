@@ -1,9 +1,10 @@
-using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using OpenMaas.Inference.Abstractions;
 using OpenMaas.Server.Anthropic;
+using Microsoft.AspNetCore.Http;
 using OpenMaas.Server.Pipeline;
+using OpenMaas.Server.Pipeline.Generation;
 
 namespace OpenMaas.Tests.Anthropic;
 
@@ -12,7 +13,7 @@ public sealed class MessagesWireTests
     [Fact]
     public void Response_HasAnthropicsShape()
     {
-        var response = MessagesMapping.ToResponse("msg_1", "a/b", "Hello", new GenerationChunk("", FinishReason.Stop, 5, 2));
+        var response = MessagesMapping.ToResponse("msg_1", "a/b", new GenerationResult("Hello", null, [], new GenerationEnd(FinishReason.Stop, null, 5, 2)));
         var json = JsonSerializer.Serialize(response, AnthropicJson.Default.MessagesResponse);
         Assert.Equal(
             """{"type":"message","role":"assistant","id":"msg_1","model":"a/b","content":[{"type":"text","text":"Hello"}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":5,"output_tokens":2}}""",
@@ -25,25 +26,44 @@ public sealed class MessagesWireTests
     [InlineData(FinishReason.Stop, "\n\n", "stop_sequence", "\n\n")]
     public void StopReason_FollowsTheFinish(FinishReason finish, string? matched, string reason, string? sequence)
     {
-        var response = MessagesMapping.ToResponse("msg_1", "a/b", "x", new GenerationChunk("", finish, 1, 1, matched));
+        var response = MessagesMapping.ToResponse("msg_1", "a/b", new GenerationResult("x", null, [], GenerationEnd.From(new GenerationChunk("", finish, 1, 1, matched))));
         Assert.Equal((reason, sequence), (response.StopReason, response.StopSequence));
+    }
+
+    [Fact]
+    public void Response_HasThinkingTextAndToolUseBlocks_WithToolUseStop()
+    {
+        var response = MessagesMapping.ToResponse("msg_1", "a/b", new GenerationResult("", "hmm", [new ToolCall("call_1", "get_weather", "{\"city\":\"Paris\"}")], new GenerationEnd(FinishReason.ToolCalls, null, 5, 2)));
+        var json = JsonSerializer.Serialize(response, AnthropicJson.Default.MessagesResponse);
+        Assert.Contains("""
+            "content":[{"type":"thinking","thinking":"hmm"},{"type":"tool_use","id":"call_1","name":"get_weather","input":{"city":"Paris"}}],"stop_reason":"tool_use"
+            """.Trim(), json, StringComparison.Ordinal);
+    }
+
+    private static string Stream(Action<MessagesEncoder, SseWriter> write)
+    {
+        var http = new DefaultHttpContext();
+        var body = new MemoryStream();
+        http.Response.Body = body;
+        using (var sse = new SseWriter(http.Response))
+        {
+            write(new MessagesEncoder("msg_1", "a/b"), sse);
+            sse.FlushAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        }
+
+        return Encoding.UTF8.GetString(body.ToArray());
     }
 
     [Fact]
     public void Events_FollowAnthropicsSequence()
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var events = new MessagesEvents(buffer))
+        var text = Stream((e, sse) =>
         {
-            events.MessageStart("msg_1", "a/b", 5);
-            events.ContentBlockStart();
-            events.Ping();
-            events.TextDelta("Once");
-            events.TextDelta(" upon");
-            events.ContentBlockStop();
-            events.MessageDelta("max_tokens", null, 2);
-            events.MessageStop();
-        }
+            e.WriteStart(sse, new GenerationChunk("Once", null, 5, 1));
+            e.WriteText(sse, "Once");
+            e.WriteText(sse, " upon");
+            e.WriteEnd(sse, new GenerationEnd(FinishReason.Length, null, 5, 2));
+        });
 
         Assert.Equal("""
             event: message_start
@@ -71,20 +91,49 @@ public sealed class MessagesWireTests
             data: {"type":"message_stop"}
 
 
-            """.ReplaceLineEndings("\n"), Encoding.UTF8.GetString(buffer.WrittenSpan));
+            """.ReplaceLineEndings("\n"), text);
     }
 
     [Fact]
-    public void ErrorEvent_CarriesTheErrorShape()
+    public void Events_OpenOneBlockPerPart_ThinkingThenToolUse()
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var events = new MessagesEvents(buffer))
+        var text = Stream((e, sse) =>
         {
-            events.Error("api_error", "The model failed while generating.");
+            e.WriteStart(sse, new GenerationChunk("", null, 5, 1));
+            e.WriteReasoning(sse, "hmm");
+            e.WriteToolCall(sse, new ToolCallDelta(0, "call_1", "get_weather", "{\"city\":"));
+            e.WriteToolCall(sse, new ToolCallDelta(0, null, null, "\"Paris\"}"));
+            e.WriteToolCall(sse, new ToolCallDelta(1, "call_2", "get_time", "{}"));
+            e.WriteEnd(sse, new GenerationEnd(FinishReason.ToolCalls, null, 5, 9));
+        });
+        var types = text.Split("\n").Where(l => l.StartsWith("event: ", StringComparison.Ordinal)).Select(l => l[7..]);
+        Assert.Equal(
+            ["message_start", "content_block_start", "ping", "content_block_delta", "content_block_stop",
+             "content_block_start", "content_block_delta", "content_block_delta", "content_block_stop",
+             "content_block_start", "content_block_delta", "content_block_stop", "message_delta", "message_stop"],
+            types);
+        Assert.Contains("\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\"}", text, StringComparison.Ordinal);
+        Assert.Contains("\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"hmm\"}", text, StringComparison.Ordinal);
+        Assert.Contains("\"index\":1,\"content_block\":{\"type\":\"tool_use\",\"id\":\"call_1\",\"name\":\"get_weather\",\"input\":{}}", text, StringComparison.Ordinal);
+        Assert.Contains("\"index\":2,\"content_block\":{\"type\":\"tool_use\",\"id\":\"call_2\"", text, StringComparison.Ordinal);
+        Assert.Contains("\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"\\u0022Paris\\u0022}\"}", text, StringComparison.Ordinal);
+        Assert.Contains("\"stop_reason\":\"tool_use\"", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ErrorEvent_CarriesTheErrorShape()
+    {
+        var http = new DefaultHttpContext();
+        var body = new MemoryStream();
+        http.Response.Body = body;
+        using (var sse = new SseWriter(http.Response))
+        {
+            AnthropicErrorWriter.Instance.WriteStreamError(sse, CallException.InferenceFailed(), "req-1");
+            await sse.FlushAsync(CancellationToken.None);
         }
 
         Assert.Equal("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\"The model failed while generating.\"}}\n\n",
-            Encoding.UTF8.GetString(buffer.WrittenSpan));
+            Encoding.UTF8.GetString(body.ToArray()));
     }
 
     [Theory]

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text;
-using OpenMaas.Server.Upstream;
+using OpenMaas.Server.Runtimes.Engines;
 
 namespace OpenMaas.Tests.Upstream;
 
@@ -9,7 +9,7 @@ public sealed class UpstreamWireTests
     private static string Rewrite(string body, string model, bool forceUsage)
     {
         var output = new ArrayBufferWriter<byte>();
-        UpstreamRequestBody.Rewrite(Encoding.UTF8.GetBytes(body), model, forceUsage, output);
+        EngineRequestBody.Rewrite(Encoding.UTF8.GetBytes(body), model, forceUsage, output);
         return Encoding.UTF8.GetString(output.WrittenSpan);
     }
 

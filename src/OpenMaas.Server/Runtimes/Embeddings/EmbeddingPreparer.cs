@@ -1,20 +1,21 @@
-using OpenMaas.Core.Catalog;
 using OpenMaas.Inference.Abstractions;
-using OpenMaas.Inference.Upstream;
 using OpenMaas.Server.Pipeline;
+using OpenMaas.Server.Runtimes.Engines;
 
 namespace OpenMaas.Server.Runtimes.Embeddings;
 
 /// <summary>Loads the model on its embedding runtime, tokenizes the texts and checks what needs the model (token ids
 /// within the vocabulary, <c>dimensions</c> the model can give) — all 400s before admission. A model served by
 /// upstream engines is only checked for deployments: the engine tokenizes and checks (its 400 is passed on).</summary>
-internal sealed class EmbeddingPreparer(IRuntimeSelector runtimes) : ICallPreparer<EmbeddingRequest, PreparedEmbedding>
+internal sealed class EmbeddingPreparer(IRuntimeSelector runtimes, EngineDeployments engines) : ICallPreparer<EmbeddingRequest, PreparedEmbedding>
 {
     public async ValueTask<PreparedEmbedding> PrepareAsync(EmbeddingRequest request, InferenceCall call, CancellationToken ct)
     {
-        if (call.Model.Format == ModelFormats.Upstream)
+        if (EngineDeployments.Serves(call.Model))
         {
-            return new PreparedEmbedding.Upstream(await runtimes.LoadAsync<UpstreamEmbeddingModel>(call.Model, ct));
+            await engines.RequireAsync(call.Model, UpstreamModels.IsEmbedding, ct);
+            return new PreparedEmbedding.PassThrough(request.PassThrough
+                ?? throw RuntimeErrors.NotSupported(call.Model)); // only OpenAI's shape reaches an engine's embeddings
         }
 
         var model = await runtimes.LoadAsync<IEmbeddingModel>(call.Model, ct);

@@ -18,6 +18,12 @@ public sealed record EmbeddingRequest : IInferenceRequest
     public int? Dimensions { get; init; }
 
     public string InputParam { get; init; } = "input";
+
+    /// <summary>Vectors are written as base64 of little-endian floats rather than JSON numbers.</summary>
+    public bool Base64 { get; init; }
+
+    /// <summary>The request as the client sent it (OpenAI's shape): a model served by engines gets it as is.</summary>
+    public Engines.PassThroughRequest? PassThrough { get; init; }
 }
 
 /// <summary>One input: text, or the model's token ids (without special tokens).</summary>
@@ -34,5 +40,5 @@ public abstract record PreparedEmbedding
     public sealed record Local(Inference.Abstractions.IEmbeddingModel Model, IReadOnlyList<IReadOnlyList<int>> Tokens) : PreparedEmbedding;
 
     /// <summary>A model served by upstream engines: they tokenize, check and count; the request passes through.</summary>
-    public sealed record Upstream(Inference.Upstream.UpstreamEmbeddingModel Model) : PreparedEmbedding;
+    public sealed record PassThrough(Engines.PassThroughRequest Request) : PreparedEmbedding;
 }

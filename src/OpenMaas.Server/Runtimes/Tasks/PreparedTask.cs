@@ -10,6 +10,9 @@ public abstract record PreparedTask
     {
     }
 
+    /// <summary>The Model ID (for errors and logs).</summary>
+    public string ModelId { get; init; } = string.Empty;
+
     /// <summary>A vision or audio model with its decoded input.</summary>
     public sealed record Onnx(ITaskModel Model, PreparedTaskInput Input) : PreparedTask;
 

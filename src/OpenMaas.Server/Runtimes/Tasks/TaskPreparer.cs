@@ -32,7 +32,7 @@ internal sealed class TaskPreparer(IRuntimeSelector runtimes, ICallPreparer<Text
             };
             try
             {
-                return new PreparedTask.Onnx(loaded, loaded.Prepare(new TaskInput(bytes, request.Parameters)));
+                return new PreparedTask.Onnx(loaded, loaded.Prepare(new TaskInput(bytes, request.Parameters))) { ModelId = model.Id };
             }
             catch (TaskInputException e)
             {
@@ -51,7 +51,7 @@ internal sealed class TaskPreparer(IRuntimeSelector runtimes, ICallPreparer<Text
                 TaskPayload.Compare c => ((IReadOnlyList<string>)[c.Source, .. c.Targets], c.Targets.Count),
                 _ => throw NotSupported(model, "it takes text: a string, an array of strings, or {\"source_sentence\": …, \"sentences_to_compare\": […]}."),
             };
-            return new PreparedTask.Embeddings(encoder, [.. texts.Select(encoder.Tokenize)], compared);
+            return new PreparedTask.Embeddings(encoder, [.. texts.Select(encoder.Tokenize)], compared) { ModelId = model.Id };
         }
 
         if (ModelTasks.IsTextGeneration(model.Task))
@@ -74,7 +74,7 @@ internal sealed class TaskPreparer(IRuntimeSelector runtimes, ICallPreparer<Text
                 MaxTokensParam = "parameters.max_tokens",
             };
             var preparedCall = call ?? new InferenceCall { Caller = new(), Model = model, Endpoint = request.Endpoint, StartedAt = DateTimeOffset.UnixEpoch };
-            return new PreparedTask.Generation(await generation.PrepareAsync(neutral, preparedCall, ct));
+            return new PreparedTask.Generation(await generation.PrepareAsync(neutral, preparedCall, ct)) { ModelId = model.Id };
         }
 
         throw NotSupported(model, "no runtime of this server serves its task.");

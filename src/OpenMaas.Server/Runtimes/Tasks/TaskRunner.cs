@@ -1,5 +1,6 @@
-using System.Text;
-using OpenMaas.Inference.Abstractions;
+using OpenMaas.Server.Pipeline;
+using OpenMaas.Server.Pipeline.Generation;
+using OpenMaas.Server.Runtimes.TextGeneration;
 
 namespace OpenMaas.Server.Runtimes.Tasks;
 
@@ -7,7 +8,7 @@ namespace OpenMaas.Server.Runtimes.Tasks;
 /// <see cref="Pipeline.CallException"/> (503 busy, 500 failed).</summary>
 public static class TaskRunner
 {
-    public static async Task<TaskResult> RunAsync(PreparedTask prepared, CancellationToken ct)
+    public static async Task<TaskResult> RunAsync(PreparedTask prepared, ILogger logger, CancellationToken ct)
     {
         try
         {
@@ -18,24 +19,16 @@ public static class TaskRunner
                 case PreparedTask.Embeddings e:
                     var vectors = await e.Model.EmbedAsync(e.Tokens, ct);
                     return new TaskResult(TaskData.FromEmbeddings([.. vectors.Select(v => v.Vector)], e.Compared), vectors.Sum(v => v.Tokens), 0);
-                case PreparedTask.Generation g:
-                    var p = g.Prepared;
-                    var text = new StringBuilder();
-                    GenerationChunk last = default;
-                    await foreach (var chunk in p.Model.Generate(p.Prompt, p.Options, ct))
-                    {
-                        text.Append(chunk.Text);
-                        last = chunk;
-                    }
-
-                    return new TaskResult(TaskData.FromText(text.ToString()), last.PromptTokens, last.CompletionTokens);
+                case PreparedTask.Generation { Prepared: PreparedGeneration.Driven driven } g:
+                    var result = await GenerationLoop.CollectAsync(driven, null, g.ModelId, logger, ct);
+                    return new TaskResult(TaskData.FromText(result.Text), result.End.PromptTokens, result.End.CompletionTokens);
                 default:
                     throw new ArgumentOutOfRangeException(nameof(prepared));
             }
         }
-        catch (Exception e) when (e is SchedulerFullException or InferenceException)
+        catch (Exception e) when (RuntimeFailures.IsRuntimeFailure(e))
         {
-            throw RuntimeFailures.Translate(e);
+            throw RuntimeFailures.Translate(e, prepared.ModelId);
         }
     }
 }

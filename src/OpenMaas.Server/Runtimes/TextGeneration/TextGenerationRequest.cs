@@ -40,4 +40,8 @@ public sealed record TextGenerationRequest : IInferenceRequest
 
     /// <summary>The wire field holding the token limit (<c>max_tokens</c>, <c>max_completion_tokens</c>).</summary>
     public string MaxTokensParam { get; init; } = "max_tokens";
+
+    /// <summary>The request as the client sent it, when its protocol is the one engines speak (OpenAI's): a model served
+    /// by engines then gets it as is (every field, not only those modelled here).</summary>
+    public Engines.PassThroughRequest? PassThrough { get; init; }
 }

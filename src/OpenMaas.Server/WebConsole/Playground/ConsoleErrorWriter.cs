@@ -1,5 +1,6 @@
 using System.Globalization;
 using OpenMaas.Server.Pipeline;
+using OpenMaas.Server.Pipeline.Generation;
 
 namespace OpenMaas.Server.WebConsole.Playground;
 
@@ -23,4 +24,8 @@ internal sealed class ConsoleErrorWriter : ISurfaceErrorWriter
         var extensions = new Dictionary<string, object?> { ["code"] = error.Code, ["param"] = error.Param, ["requestId"] = context.TraceIdentifier };
         await TypedResults.Problem(error.Message, statusCode: error.Status, extensions: extensions).ExecuteAsync(context);
     }
+
+    /// <summary>The playground's stream ends with <c>{"error": message}</c>.</summary>
+    public void WriteStreamError(SseWriter sse, CallException error, string requestId) =>
+        sse.Data(new PlaygroundEvent { Error = error.Message }, PlaygroundEncoder.WriteEvent);
 }

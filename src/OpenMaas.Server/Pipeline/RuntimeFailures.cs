@@ -1,0 +1,30 @@
+using OpenMaas.Inference.Abstractions;
+using OpenMaas.Inference.Upstream;
+using OpenMaas.Server.Runtimes.Engines;
+
+namespace OpenMaas.Server.Pipeline;
+
+/// <summary>
+/// The one translation of a runtime's failure into a call error, for every kind of call (generation, embeddings, tasks)
+/// and every runtime (llama.cpp, ONNX, an engine): busy → 503 <c>model_busy</c> with <c>Retry-After</c>; a prompt that
+/// does not fit → 400 <c>context_length_exceeded</c>; an engine's failure → its 4xx/502/503/504; a failed run → 500
+/// <c>inference_failed</c>. Before the first byte the error is the response's status (and the call is refunded); after
+/// it, the surface's error event.
+/// </summary>
+internal static class RuntimeFailures
+{
+    /// <summary>True for the failures a runtime reports by design (anything else is a bug: 500 <c>internal_error</c>).</summary>
+    public static bool IsRuntimeFailure(Exception e) =>
+        e is SchedulerFullException or InferenceException or PromptTooLongException or UpstreamException;
+
+    /// <summary>The call error for a runtime failure of model <paramref name="modelId"/>.</summary>
+    public static CallException Translate(Exception e, string modelId) => e switch
+    {
+        SchedulerFullException busy => CallException.ModelBusy(busy.Message, busy.RetryAfter),
+        PromptTooLongException tooLong => CallException.BadRequest(
+            $"This model's maximum context length is {tooLong.ContextLength} tokens, but the prompt has {tooLong.PromptTokens} tokens (at least one more is needed to generate).",
+            code: "context_length_exceeded"),
+        UpstreamException upstream => EngineErrors.ToCallException(upstream, modelId),
+        _ => CallException.InferenceFailed(),
+    };
+}

@@ -1,0 +1,34 @@
+using OpenMaas.Core.Catalog;
+using OpenMaas.Inference.Upstream;
+using OpenMaas.Server.Pipeline;
+using OpenMaas.Server.Runtimes.TextGeneration;
+
+namespace OpenMaas.Server.Runtimes.Engines;
+
+/// <summary>
+/// The runtime of models served by upstream engines, as preparers see it: nothing is loaded here, so "preparing" a
+/// call only checks that the model's task is one this endpoint serves through engines and that it has deployments.
+/// </summary>
+internal sealed class EngineDeployments(UpstreamRegistry registry, UpstreamInvoker invoker)
+{
+    /// <summary>True when <paramref name="model"/> is served by engines.</summary>
+    public static bool Serves(ModelRecord model) => model.Format == ModelFormats.Upstream;
+
+    /// <summary>Throws 400 <c>model_not_supported</c> when the endpoint does not serve the model's task, and 500
+    /// <c>model_load_failed</c> when the model has no deployment.</summary>
+    public async ValueTask RequireAsync(ModelRecord model, Func<string, bool> endpointServes, CancellationToken ct)
+    {
+        if (!endpointServes(model.Task))
+        {
+            throw RuntimeErrors.NotSupported(model);
+        }
+
+        if ((await registry.GetOrReloadAsync(model.Id, ct)).Length == 0)
+        {
+            throw RuntimeErrors.LoadFailed(model);
+        }
+    }
+
+    /// <summary>The typed path of a text generation on the model's engines.</summary>
+    public EngineGeneration Generation(string modelId, TextGenerationRequest request) => new(invoker, modelId, request);
+}

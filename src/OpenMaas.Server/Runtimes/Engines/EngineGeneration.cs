@@ -1,0 +1,69 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using OpenMaas.Inference.Abstractions;
+using OpenMaas.Inference.Upstream;
+using OpenMaas.Server.Runtimes.TextGeneration;
+
+namespace OpenMaas.Server.Runtimes.Engines;
+
+/// <summary>
+/// The typed path to an engine, for surfaces that do not speak OpenAI (Anthropic's, the console's, the task API): the
+/// neutral request becomes one streamed OpenAI request (<see cref="EngineChatRequest"/>), and the engine's events come
+/// back as neutral chunks (<see cref="EngineChunks"/>) for the responder's loop, as a local model's would. An engine
+/// that answers with one JSON object instead of a stream is read whole.
+/// </summary>
+internal sealed class EngineGeneration(UpstreamInvoker invoker, string modelId, TextGenerationRequest request)
+{
+    public async IAsyncEnumerable<GenerationChunk> RunAsync([EnumeratorCancellation] CancellationToken ct)
+    {
+        var chat = request.Prompt is PromptInput.Chat;
+        var path = chat ? "chat/completions" : "completions";
+        await using var answer = await invoker.SendAsync(
+            new UpstreamRequest(modelId, path, model => EngineChatRequest.Create(model, request), Streaming: true, RequestId: null), ct);
+        var chunks = new EngineChunks(chat);
+        if (answer.ContentType?.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase) != true)
+        {
+            foreach (var chunk in chunks.ReadWhole(await ReadWholeAsync(answer)))
+            {
+                yield return chunk;
+            }
+
+            yield break;
+        }
+
+        using var events = new EngineEventReader(answer);
+        var pending = new Queue<GenerationChunk>();
+        while (true)
+        {
+            var done = chunks.Take(events, pending);
+            while (pending.TryDequeue(out var chunk))
+            {
+                yield return chunk;
+            }
+
+            if (done)
+            {
+                yield return chunks.Final();
+                yield break;
+            }
+
+            if (!await events.ReadMoreAsync())
+            {
+                throw new UpstreamException(UpstreamFailure.Unavailable, "The upstream engine ended the stream early.");
+            }
+        }
+    }
+
+    private static async Task<byte[]> ReadWholeAsync(UpstreamResponse answer)
+    {
+        var all = new ArrayBufferWriter<byte>();
+        all.Write(answer.Buffer.AsSpan(0, answer.FirstCount));
+        int n;
+        while ((n = await answer.ReadAsync(all.GetMemory(16 * 1024))) > 0)
+        {
+            all.Advance(n);
+        }
+
+        return all.WrittenSpan.ToArray();
+    }
+}

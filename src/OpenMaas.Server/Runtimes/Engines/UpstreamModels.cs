@@ -1,0 +1,26 @@
+using OpenMaas.Core.Catalog;
+
+namespace OpenMaas.Server.Runtimes.Engines;
+
+/// <summary>Library records of models served by upstream engines.</summary>
+internal static class UpstreamModels
+{
+    /// <summary>The tasks an OpenAI-compatible engine serves through OpenMaaS (chat/completions and embeddings).</summary>
+    public static bool Supports(string task) => ModelTasks.IsTextGeneration(task) || IsEmbedding(task);
+
+    /// <summary>The tasks an engine's <c>/v1/embeddings</c> serves.</summary>
+    public static bool IsEmbedding(string task) => task is "sentence-embedding" or "feature-extraction";
+
+    /// <summary>A library model like any other (card, likes, API-Inference policy), with format <c>upstream</c> and no
+    /// local file.</summary>
+    public static ModelRecord NewRecord(string id, string task, DateTimeOffset now) => new()
+    {
+        Id = id,
+        Task = task,
+        Format = ModelFormats.Upstream,
+        FilePath = string.Empty,
+        Servable = Supports(task),
+        CreatedAt = now,
+        UpdatedAt = now,
+    };
+}

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenMaas.Inference.Upstream;
+
+namespace OpenMaas.Server.Runtimes.Engines;
+
+internal static class UpstreamServerExtensions
+{
+    /// <summary>Models served by engines: the transport with the CLI's deployments as a source, configured models put
+    /// into the library, the preparers' view of the engines and the pass-through (part of the domain's composition).</summary>
+    public static IServiceCollection AddOpenMaasEngines(this IServiceCollection services)
+    {
+        services.TryAddSingleton<IUpstreamSource, StoredUpstreamSource>();
+        services.AddOpenMaasUpstreams();
+        services.TryAddSingleton<EngineDeployments>();
+        services.AddHostedService<ConfiguredUpstreamModels>();
+        services.TryAddSingleton<PassThroughResponder>();
+        return services;
+    }
+}

@@ -2,7 +2,6 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using OpenMaas.Core.Tokens;
-using OpenMaas.Server.OpenAI;
 using OpenMaas.Server.Pipeline;
 
 namespace OpenMaas.Server.Auth;
@@ -98,8 +97,7 @@ internal sealed class AccessTokenHandler(
 
     /// <summary>The API surface's error writer (from the endpoint; OpenAI for the rest of /v1); null elsewhere (ProblemDetails).</summary>
     private ISurfaceErrorWriter? ApiErrorWriter() =>
-        Context.GetEndpoint()?.Metadata.GetMetadata<ISurfaceErrorWriter>()
-        ?? (Request.Path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase) ? OpenAIErrorWriter.Instance : null);
+        Context.GetEndpoint()?.Metadata.GetMetadata<ISurfaceErrorWriter>();
 
     private static string Reason(TokenStatus status) => status switch
     {

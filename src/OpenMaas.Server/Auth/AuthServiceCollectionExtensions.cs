@@ -1,3 +1,4 @@
+using OpenMaas.Server.Pipeline;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
@@ -63,7 +64,7 @@ internal static class AuthServiceCollectionExtensions
         where TBuilder : IEndpointConventionBuilder =>
         services.GetRequiredService<IOptions<AuthOptions>>().Value.Enabled ? builder.RequireAuthorization(AuthNames.InferencePolicy) : builder;
 
-    private static bool IsConsolePage(HttpRequest request) => WebConsole.ConsoleStatusPages.IsConsolePath(request.Path);
+    private static bool IsConsolePage(HttpRequest request) => ServerPaths.IsConsolePage(request.Path);
 
     private static Task Redirect(RedirectContext<CookieAuthenticationOptions> context)
     {

@@ -1,3 +1,4 @@
+using OpenMaas.Server.Pipeline;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OpenMaas.Core.Accounts;

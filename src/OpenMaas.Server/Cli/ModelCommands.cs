@@ -43,7 +43,7 @@ internal static class ModelCommands
         command.SetAction(async (parse, ct) =>
         {
             await using var services = await CliServices.CreateAsync(parse, ct);
-            await services.GetRequiredService<Onnx.BuiltInModels>().EnsureAsync(ct);
+            await services.GetRequiredService<Runtimes.Onnx.BuiltInModels>().EnsureAsync(ct);
             var models = await services.GetRequiredService<IModelCatalog>().ListAsync(ct);
             if (models.Count == 0)
             {

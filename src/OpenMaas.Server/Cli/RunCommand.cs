@@ -23,7 +23,7 @@ internal static class RunCommand
         command.SetAction(async (parse, ct) =>
         {
             await using var services = await CliServices.CreateAsync(parse, ct);
-            await services.GetRequiredService<Onnx.BuiltInModels>().EnsureAsync(ct);
+            await services.GetRequiredService<Runtimes.Onnx.BuiltInModels>().EnsureAsync(ct);
             var modelId = parse.GetValue(id)!;
             if (await services.GetRequiredService<IModelCatalog>().FindAsync(modelId, ct) is not { } model)
             {

@@ -3,13 +3,15 @@ using OpenMaas.Core;
 using OpenMaas.Core.Catalog;
 using OpenMaas.Core.Cluster;
 using OpenMaas.Core.Hub;
-using OpenMaas.Server.Onnx;
+using OpenMaas.Server.Runtimes.Onnx;
 using OpenMaas.Server.Pipeline;
 using OpenMaas.Server.Runtimes;
 using OpenMaas.Server.Runtimes.Embeddings;
 using OpenMaas.Server.Runtimes.Tasks;
 using OpenMaas.Server.Runtimes.TextGeneration;
 using OpenMaas.Server.Runtimes.Engines;
+
+using OpenMaas.Server.Pipeline.Generation;
 
 namespace OpenMaas.Server.Hosting;
 

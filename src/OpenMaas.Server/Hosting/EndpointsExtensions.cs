@@ -1,9 +1,9 @@
-using OpenMaas.Server.Anthropic;
+using OpenMaas.Server.Protocols.Anthropic;
 using OpenMaas.Server.Auth;
 using OpenMaas.Server.Library;
-using OpenMaas.Server.ConsoleApi;
-using OpenMaas.Server.ModelScope;
-using OpenMaas.Server.OpenAI;
+using OpenMaas.Server.Protocols.AccountApi;
+using OpenMaas.Server.Protocols.ModelScope;
+using OpenMaas.Server.Protocols.OpenAI;
 using OpenMaas.Server.Pipeline;
 using OpenMaas.Server.Pipeline.Generation;
 using OpenMaas.Server.Runtimes;

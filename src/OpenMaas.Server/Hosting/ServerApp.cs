@@ -2,9 +2,9 @@ using Microsoft.Extensions.Options;
 using OpenMaas.Core.Cluster;
 using OpenMaas.Core.Quota;
 using OpenMaas.Server.Auth;
-using OpenMaas.Server.ConsoleApi;
+using OpenMaas.Server.Protocols.AccountApi;
 using OpenMaas.Server.Operations;
-using OpenMaas.Server.Onnx;
+using OpenMaas.Server.Runtimes.Onnx;
 
 namespace OpenMaas.Server.Hosting;
 
@@ -42,9 +42,11 @@ public static class ServerApp
             k.Limits.MaxRequestBodySize = server.MaxRequestBodyBytes;
             k.AddServerHeader = false;
         });
+        // First: no hosted service (the domain's own, e.g. the engines' health rounds, included) starts before the
+        // database is ready.
+        builder.Services.AddHostedService<DatabaseStartup>();
         // The domain, composed as for every CLI verb; what follows is what only a running server needs.
         builder.Services.AddOpenMaasDomain(builder.Configuration);
-        builder.Services.AddHostedService<DatabaseStartup>(); // first: nothing else starts before the database is ready
         builder.AddOpenMaasAuth();
         builder.Services.AddOpenMaasMetering();
         builder.Services.AddOpenMaasClusterMetering(builder.Configuration);

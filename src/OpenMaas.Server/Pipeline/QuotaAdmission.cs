@@ -1,9 +1,9 @@
+using OpenMaas.Core.Accounts;
 using Microsoft.Extensions.Options;
 using OpenMaas.Core.Cluster;
 using OpenMaas.Core.Quota;
 using OpenMaas.Core.Storage;
 using OpenMaas.Core.Usage;
-using OpenMaas.Server.Auth;
 
 namespace OpenMaas.Server.Pipeline;
 

@@ -1,6 +1,5 @@
 using OpenMaas.Inference.Abstractions;
 using OpenMaas.Inference.Upstream;
-using OpenMaas.Server.Runtimes.Engines;
 
 namespace OpenMaas.Server.Pipeline;
 

@@ -1,5 +1,4 @@
 using OpenMaas.Core.Tokens;
-using OpenMaas.Server.Auth;
 
 namespace OpenMaas.Server.Pipeline;
 

@@ -8,6 +8,8 @@ using OpenMaas.Server.Runtimes.TextGeneration;
 using OpenMaas.Server.WebConsole.Playground;
 using OpenMaas.Server.WebConsole.Services;
 
+using OpenMaas.Server.Pipeline.Generation;
+
 namespace OpenMaas.Server.WebConsole;
 
 /// <summary>The web console: server-rendered Razor Pages on the same host, in English and Simplified Chinese.</summary>

@@ -10,7 +10,7 @@ internal static class ConsoleStatusPages
     public static IApplicationBuilder UseConsoleStatusPages(this IApplicationBuilder app) => app.UseStatusCodePages(async context =>
     {
         var http = context.HttpContext;
-        if (!IsConsolePath(http.Request.Path) || http.Response.StatusCode is not (400 or 403 or 404 or 405 or 429 or >= 500))
+        if (!Auth.ServerPaths.IsConsolePage(http.Request.Path) || http.Response.StatusCode is not (400 or 403 or 404 or 405 or 429 or >= 500))
         {
             return;
         }
@@ -34,10 +34,6 @@ internal static class ConsoleStatusPages
             <p><a class="button secondary" href="/">{Html(l["Back to the home page"])}</a></p></div></main></body></html>
             """);
     });
-
-    public static bool IsConsolePath(PathString path) =>
-        !path.StartsWithSegments("/api") && !path.StartsWithSegments("/v1") && !path.StartsWithSegments("/console") && !path.StartsWithSegments("/api-inference")
-        && !path.StartsWithSegments("/health") && !path.StartsWithSegments("/metrics");
 
     private static string Html(string text) => WebUtility.HtmlEncode(text);
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using OpenMaas.Inference.Abstractions;
-using OpenMaas.Server.Anthropic;
+using OpenMaas.Server.Protocols.Anthropic;
 using OpenMaas.Server.Pipeline;
 
 namespace OpenMaas.Tests.Anthropic;

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using OpenMaas.Inference.Abstractions;
-using OpenMaas.Server.Anthropic;
+using OpenMaas.Server.Protocols.Anthropic;
 using Microsoft.AspNetCore.Http;
 using OpenMaas.Server.Pipeline;
 using OpenMaas.Server.Pipeline.Generation;

@@ -5,7 +5,7 @@ using OpenMaas.Core.Hosting;
 using OpenMaas.Inference.Onnx;
 using OpenMaas.Inference.Onnx.Embeddings;
 using OpenMaas.Server.Cli;
-using OpenMaas.Server.Onnx;
+using OpenMaas.Server.Runtimes.Onnx;
 
 namespace OpenMaas.Tests.Onnx;
 

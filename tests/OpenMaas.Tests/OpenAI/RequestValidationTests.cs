@@ -1,6 +1,6 @@
 using System.Text.Json;
 using OpenMaas.Inference.Abstractions;
-using OpenMaas.Server.OpenAI;
+using OpenMaas.Server.Protocols.OpenAI;
 using OpenMaas.Server.Pipeline;
 using OpenMaas.Server.Runtimes.TextGeneration;
 

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using OpenMaas.Inference.Abstractions;
-using OpenMaas.Server.OpenAI;
+using OpenMaas.Server.Protocols.OpenAI;
 using OpenMaas.Server.Pipeline;
 using OpenMaas.Server.Pipeline.Generation;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using OpenMaas.Server.OpenAI;
+using OpenMaas.Server.Protocols.OpenAI;
 using OpenMaas.Server.Pipeline;
 
 namespace OpenMaas.Tests.Pipeline;

@@ -1,3 +1,4 @@
+using OpenMaas.Core.Accounts;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,10 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using OpenMaas.Core.Catalog;
 using OpenMaas.Inference.Abstractions;
-using OpenMaas.Server.OpenAI;
+using OpenMaas.Server.Protocols.OpenAI;
 using OpenMaas.Server.Pipeline;
 using OpenMaas.Server.Runtimes.Engines;
 using OpenMaas.Server.Runtimes.TextGeneration;
+
+using OpenMaas.Server.Pipeline.Generation;
 
 namespace OpenMaas.Tests.Upstream;
 
@@ -31,7 +33,7 @@ public sealed class UpstreamTypedPathTests
             };
 
             var chunks = new List<GenerationChunk>();
-            await foreach (var chunk in engines.Generation(StubGateway.ModelId, request).RunAsync(CancellationToken.None))
+            await foreach (var chunk in engines.Generation(StubGateway.ModelId, request).Run(CancellationToken.None))
             {
                 chunks.Add(chunk);
             }

@@ -1,5 +1,4 @@
 using OpenMaas.Inference.Abstractions;
-using OpenMaas.Server.Runtimes.TextGeneration;
 
 namespace OpenMaas.Server.Pipeline.Generation;
 

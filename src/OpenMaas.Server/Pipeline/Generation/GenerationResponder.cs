@@ -1,6 +1,3 @@
-using OpenMaas.Server.Runtimes.Engines;
-using OpenMaas.Server.Runtimes.TextGeneration;
-
 namespace OpenMaas.Server.Pipeline.Generation;
 
 /// <summary>
@@ -8,7 +5,7 @@ namespace OpenMaas.Server.Pipeline.Generation;
 /// engine that speaks the surface's protocol, or the <see cref="GenerationLoop"/> over a local model or an engine's
 /// neutral chunks, streamed through the surface's <see cref="IGenerationEncoder"/> or collected into its answer.
 /// </summary>
-internal sealed class GenerationResponder(PassThroughResponder passThrough, TimeProvider clock, ILogger<GenerationResponder> logger)
+internal sealed class GenerationResponder(IPassThroughResponder passThrough, TimeProvider clock, ILogger<GenerationResponder> logger)
 {
     public async Task<IResult> RespondAsync(HttpContext http, AdmittedCall<PreparedGeneration> admitted, IGenerationEncoder encoder, bool stream)
     {

@@ -23,7 +23,7 @@ public sealed record EmbeddingRequest : IInferenceRequest
     public bool Base64 { get; init; }
 
     /// <summary>The request as the client sent it (OpenAI's shape): a model served by engines gets it as is.</summary>
-    public Engines.PassThroughRequest? PassThrough { get; init; }
+    public PassThroughRequest? PassThrough { get; init; }
 }
 
 /// <summary>One input: text, or the model's token ids (without special tokens).</summary>
@@ -40,5 +40,5 @@ public abstract record PreparedEmbedding
     public sealed record Local(Inference.Abstractions.IEmbeddingModel Model, IReadOnlyList<IReadOnlyList<int>> Tokens) : PreparedEmbedding;
 
     /// <summary>A model served by upstream engines: they tokenize, check and count; the request passes through.</summary>
-    public sealed record PassThrough(Engines.PassThroughRequest Request) : PreparedEmbedding;
+    public sealed record PassThrough(PassThroughRequest Request) : PreparedEmbedding;
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using OpenMaas.Inference.Abstractions;
 using OpenMaas.Inference.Upstream;
+using OpenMaas.Server.Pipeline.Generation;
 using OpenMaas.Server.Runtimes.TextGeneration;
 
 namespace OpenMaas.Server.Runtimes.Engines;
@@ -12,14 +13,17 @@ namespace OpenMaas.Server.Runtimes.Engines;
 /// back as neutral chunks (<see cref="EngineChunks"/>) for the responder's loop, as a local model's would. An engine
 /// that answers with one JSON object instead of a stream is read whole.
 /// </summary>
-internal sealed class EngineGeneration(UpstreamInvoker invoker, string modelId, TextGenerationRequest request)
+internal sealed record EngineGeneration(UpstreamInvoker Invoker, string ModelId, TextGenerationRequest Request) : PreparedGeneration.Driven
 {
-    public async IAsyncEnumerable<GenerationChunk> RunAsync([EnumeratorCancellation] CancellationToken ct)
+    /// <inheritdoc/>
+    public override IAsyncEnumerable<GenerationChunk> Run(CancellationToken ct) => RunAsync(ct);
+
+    private async IAsyncEnumerable<GenerationChunk> RunAsync([EnumeratorCancellation] CancellationToken ct)
     {
-        var chat = request.Prompt is PromptInput.Chat;
+        var chat = Request.Prompt is PromptInput.Chat;
         var path = chat ? "chat/completions" : "completions";
-        await using var answer = await invoker.SendAsync(
-            new UpstreamRequest(modelId, path, model => EngineChatRequest.Create(model, request), Streaming: true, RequestId: null), ct);
+        await using var answer = await Invoker.SendAsync(
+            new UpstreamRequest(ModelId, path, model => EngineChatRequest.Create(model, Request), Streaming: true, RequestId: null), ct);
         var chunks = new EngineChunks(chat);
         if (answer.ContentType?.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase) != true)
         {

@@ -11,7 +11,7 @@ namespace OpenMaas.Server.Runtimes.Engines;
 /// records the engine's token counts on the call. Failures before anything reached the client are thrown as OpenAI
 /// errors (so the call is refunded); a client that leaves aborts the engine's request.
 /// </summary>
-internal sealed class PassThroughResponder(UpstreamInvoker invoker, TimeProvider clock, ILogger<PassThroughResponder> logger)
+internal sealed class PassThroughResponder(UpstreamInvoker invoker, TimeProvider clock, ILogger<PassThroughResponder> logger) : IPassThroughResponder
 {
     /// <param name="http">The client's exchange.</param>
     /// <param name="call">The admitted call (usage and first output are recorded on it).</param>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenMaas.Inference.Upstream;
+using OpenMaas.Server.Pipeline;
 
 namespace OpenMaas.Server.Runtimes.Engines;
 
@@ -13,7 +14,7 @@ internal static class UpstreamServerExtensions
         services.AddOpenMaasUpstreams();
         services.TryAddSingleton<EngineDeployments>();
         services.AddHostedService<ConfiguredUpstreamModels>();
-        services.TryAddSingleton<PassThroughResponder>();
+        services.TryAddSingleton<IPassThroughResponder, PassThroughResponder>();
         return services;
     }
 }

@@ -1,6 +1,8 @@
 using OpenMaas.Inference.Abstractions;
 using OpenMaas.Server.Runtimes.TextGeneration;
 
+using OpenMaas.Server.Pipeline.Generation;
+
 namespace OpenMaas.Server.Runtimes.Tasks;
 
 /// <summary>A task call ready to run on the runtime that serves the model's task.</summary>

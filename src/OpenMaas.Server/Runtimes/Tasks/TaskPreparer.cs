@@ -3,6 +3,8 @@ using OpenMaas.Inference.Abstractions;
 using OpenMaas.Server.Pipeline;
 using OpenMaas.Server.Runtimes.TextGeneration;
 
+using OpenMaas.Server.Pipeline.Generation;
+
 namespace OpenMaas.Server.Runtimes.Tasks;
 
 /// <summary>

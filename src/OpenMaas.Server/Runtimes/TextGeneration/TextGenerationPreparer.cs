@@ -22,7 +22,7 @@ internal sealed class TextGenerationPreparer(IRuntimeSelector runtimes, EngineDe
             await engines.RequireAsync(call.Model, ModelTasks.IsTextGeneration, ct);
             return request.PassThrough is { } sent
                 ? new PreparedGeneration.PassThrough(sent)
-                : new PreparedGeneration.Engine(engines.Generation(call.Model.Id, request));
+                : engines.Generation(call.Model.Id, request);
         }
 
         var model = await runtimes.LoadAsync<ITextGenerationModel>(call.Model, ct);

@@ -43,5 +43,5 @@ public sealed record TextGenerationRequest : IInferenceRequest
 
     /// <summary>The request as the client sent it, when its protocol is the one engines speak (OpenAI's): a model served
     /// by engines then gets it as is (every field, not only those modelled here).</summary>
-    public Engines.PassThroughRequest? PassThrough { get; init; }
+    public PassThroughRequest? PassThrough { get; init; }
 }

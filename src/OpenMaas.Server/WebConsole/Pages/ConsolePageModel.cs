@@ -1,3 +1,4 @@
+using OpenMaas.Server.Pipeline;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 using OpenMaas.Core;

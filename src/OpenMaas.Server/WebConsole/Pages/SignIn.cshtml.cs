@@ -1,3 +1,4 @@
+using OpenMaas.Server.Pipeline;
 using System.Globalization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;

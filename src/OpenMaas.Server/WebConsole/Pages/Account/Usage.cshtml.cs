@@ -8,7 +8,7 @@ using OpenMaas.Core.Quota;
 using OpenMaas.Core.Tokens;
 using OpenMaas.Core.Usage;
 using OpenMaas.Server.Auth;
-using OpenMaas.Server.ConsoleApi;
+using OpenMaas.Server.Protocols.AccountApi;
 using OpenMaas.Server.WebConsole.Services;
 
 namespace OpenMaas.Server.WebConsole.Pages.Account;

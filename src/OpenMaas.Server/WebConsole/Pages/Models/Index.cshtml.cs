@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.Extensions.Localization;
 using OpenMaas.Core.Catalog;
 using OpenMaas.Server.Library;
-using OpenMaas.Server.ModelScope;
+using OpenMaas.Server.Protocols.ModelScope;
 
 namespace OpenMaas.Server.WebConsole.Pages.Models;
 

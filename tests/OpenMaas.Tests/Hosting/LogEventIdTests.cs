@@ -38,4 +38,15 @@ public sealed class LogEventIdTests
         Assert.All(owners, t => Assert.EndsWith("Log", t.Name, StringComparison.Ordinal));
         Assert.Equal(owners.Count, owners.Select(t => t.Namespace).Distinct().Count());
     }
+
+    [Fact]
+    public void EveryEvent_IsInTheArchitectureDocsTable_WithItsMessage()
+    {
+        var doc = File.ReadAllText(Path.Combine(OpenMaas.Tests.Infrastructure.TestAssets.RepoRoot, "docs", "architecture.md"));
+        var missing = Messages()
+            .Where(m => !doc.Contains($"| {m.Attribute.EventId} | {m.Attribute.Level} |", StringComparison.Ordinal)
+                || !doc.Contains(m.Attribute.Message.Replace("|", "\\|", StringComparison.Ordinal), StringComparison.Ordinal))
+            .Select(m => $"{m.Attribute.EventId} {m.Method.DeclaringType!.Name}.{m.Method.Name}").ToList();
+        Assert.True(missing.Count == 0, "docs/architecture.md's log id table lacks (or has another message for): " + string.Join(", ", missing));
+    }
 }

@@ -44,7 +44,6 @@ internal sealed class CallPipeline(
         var ct = http.RequestAborted;
         var model = await resolution.ResolveAsync(request.Model, ct);
         var call = new InferenceCall { Caller = http.User, Model = model, Endpoint = request.Endpoint, StartedAt = clock.GetUtcNow() };
-        http.Features.Set(call);
         foreach (var authorizer in _authorizers)
         {
             await authorizer.AuthorizeAsync(call, ct);

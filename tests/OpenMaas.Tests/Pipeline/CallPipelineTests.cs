@@ -32,7 +32,7 @@ public sealed class CallPipelineTests
         Assert.Equal(1, adapter.Responded);
         var record = Assert.Single(_h.Usage.Records);
         Assert.Equal(("test", "fake", true), (record.Protocol, record.Endpoint, record.Counted));
-        Assert.Same(http.Features.Get<InferenceCall>()!.Model, _h.Catalog.Models["a/b"]);
+        Assert.Same(adapter.Call!.Model, _h.Catalog.Models["a/b"]);
     }
 
     [Fact]

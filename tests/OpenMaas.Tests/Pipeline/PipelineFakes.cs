@@ -135,11 +135,15 @@ internal sealed class FakeAdapter(string model) : IWireAdapter<FakeRequest, stri
 {
     public int Responded { get; private set; }
 
+    /// <summary>The call the adapter was handed (null until it responded).</summary>
+    public InferenceCall? Call { get; private set; }
+
     public ValueTask<FakeRequest> ReadAsync(HttpContext http) => ValueTask.FromResult(new FakeRequest(model));
 
     public Task<IResult> RespondAsync(HttpContext http, FakeRequest request, AdmittedCall<string> call)
     {
         Responded++;
+        Call = call.Call;
         call.Call.MarkFirstOutput(DateTimeOffset.UnixEpoch);
         return Task.FromResult<IResult>(Results.Ok(call.Prepared));
     }

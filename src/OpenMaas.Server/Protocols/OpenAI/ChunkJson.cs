@@ -42,11 +42,7 @@ internal static class ChunkJson
     /// <summary>Opens the chunk object, its <c>choices</c> array and the one choice (index 0).</summary>
     public static void WriteOpen(Utf8JsonWriter w, CompletionIds ids, JsonEncodedText objectName)
     {
-        w.WriteStartObject();
-        w.WriteString(Id, ids.EncodedId);
-        w.WriteString(Object, objectName);
-        w.WriteNumber(Created, ids.Created);
-        w.WriteString(Model, ids.EncodedModel);
+        WriteHeader(w, ids, objectName);
         w.WriteStartArray(Choices);
         w.WriteStartObject();
         w.WriteNumber(Index, 0);
@@ -73,11 +69,7 @@ internal static class ChunkJson
     /// <summary>The chunk OpenAI sends when stream_options.include_usage is set: empty choices, usage filled.</summary>
     public static void WriteUsageChunk(Utf8JsonWriter w, CompletionIds ids, JsonEncodedText objectName, Usage usage)
     {
-        w.WriteStartObject();
-        w.WriteString(Id, ids.EncodedId);
-        w.WriteString(Object, objectName);
-        w.WriteNumber(Created, ids.Created);
-        w.WriteString(Model, ids.EncodedModel);
+        WriteHeader(w, ids, objectName);
         w.WriteStartArray(Choices);
         w.WriteEndArray();
         w.WriteStartObject(Usage);
@@ -86,5 +78,15 @@ internal static class ChunkJson
         w.WriteNumber("total_tokens", usage.TotalTokens);
         w.WriteEndObject();
         w.WriteEndObject();
+    }
+
+    /// <summary>Opens the chunk object with its id, object name, creation time and model.</summary>
+    private static void WriteHeader(Utf8JsonWriter w, CompletionIds ids, JsonEncodedText objectName)
+    {
+        w.WriteStartObject();
+        w.WriteString(Id, ids.EncodedId);
+        w.WriteString(Object, objectName);
+        w.WriteNumber(Created, ids.Created);
+        w.WriteString(Model, ids.EncodedModel);
     }
 }

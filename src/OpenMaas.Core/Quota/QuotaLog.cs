@@ -10,4 +10,7 @@ internal static partial class QuotaLog
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Error, Message = "Usage log: committing {Count} records failed")]
     public static partial void UsageCommitFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Error, Message = "Usage log: the fsync of the write-ahead log failed; records of the last window may not survive a power cut")]
+    public static partial void UsageFlushFailed(ILogger logger, Exception exception);
 }

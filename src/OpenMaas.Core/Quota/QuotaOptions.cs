@@ -18,8 +18,26 @@ public sealed class QuotaOptions : IValidatableObject
     [Required]
     public string TimeZone { get; set; } = "Asia/Shanghai";
 
-    /// <summary>fsync every group commit of the usage log (survives power loss); false survives process crashes only.</summary>
-    public bool UsageLogFsync { get; set; } = true;
+    /// <summary>What an answered call's usage record survives before the answer ends (docs/scaling.md, "Durability"):
+    /// <see cref="UsageDurability.ProcessSafe"/> (the default) or <see cref="UsageDurability.PowerSafe"/>.</summary>
+    public UsageDurability UsageLogDurability { get; set; } = UsageDurability.ProcessSafe;
+
+    /// <summary>Process-safe mode: the most milliseconds between a commit and the fsync that makes it survive a power
+    /// cut (SQLite: the write-ahead log is fsync'd; PostgreSQL: its WAL writer's own delay applies).</summary>
+    [Range(1, 10_000)]
+    public int UsageLogFsyncWindowMs { get; set; } = 100;
+
+    /// <summary>The setting before the modes had names: true is <see cref="UsageDurability.PowerSafe"/>, false
+    /// <see cref="UsageDurability.ProcessSafe"/>. When set, it wins (so existing configurations keep their meaning).</summary>
+    public bool? UsageLogFsync { get; set; }
+
+    /// <summary>The mode in force, the legacy switch included.</summary>
+    public UsageDurability Durability => UsageLogFsync switch
+    {
+        true => UsageDurability.PowerSafe,
+        false => UsageDurability.ProcessSafe,
+        null => UsageLogDurability,
+    };
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -28,4 +46,16 @@ public sealed class QuotaOptions : IValidatableObject
             yield return new ValidationResult($"Unknown time zone '{TimeZone}': use an IANA id such as Asia/Shanghai.", [nameof(TimeZone)]);
         }
     }
+}
+
+/// <summary>The usage log's durability contract: what a record of an answered call survives.</summary>
+public enum UsageDurability
+{
+    /// <summary>The record is committed to the operating system before the answer ends — a SIGKILL or crash of OpenMaaS
+    /// loses nothing — and made durable on disk within <see cref="QuotaOptions.UsageLogFsyncWindowMs"/>; a power cut
+    /// loses at most that window's records (their calls were answered but are not counted after the restart).</summary>
+    ProcessSafe,
+
+    /// <summary>Every group commit is fsync'd before the answers it holds end: a power cut loses nothing answered.</summary>
+    PowerSafe,
 }

@@ -11,14 +11,21 @@ namespace OpenMaas.Core.Usage;
 
 /// <summary>
 /// Group commit: requests queue their records on a bounded channel; one writer takes everything queued, inserts it
-/// in one transaction on its own connection (fsync'd when <see cref="QuotaOptions.UsageLogFsync"/>), touches the
-/// tokens' last use, then completes each record's task.
+/// in one transaction on its own connection, touches the tokens' last use, then completes each record's task — so an
+/// answer ends only once its record is committed. How durable that commit is follows
+/// <see cref="QuotaOptions.Durability"/>: power-safe fsyncs every commit; process-safe commits to the operating system
+/// and fsyncs within a window (SQLite: <see cref="WalFlusher"/>; PostgreSQL: <c>synchronous_commit = off</c>).
 /// </summary>
 internal sealed class UsageLogWriter(
     DbConnections connections,
+    DatabaseTarget target,
     IOptions<QuotaOptions> quota,
+    TimeProvider clock,
     ILogger<UsageLogWriter> logger) : BackgroundService, IUsageLog
 {
+    /// <summary>The SQLite write-ahead log's flusher in process-safe mode; null otherwise.</summary>
+    internal WalFlusher? Flusher { get; private set; }
+
     private const int MaxBatch = 512;
 
     private readonly Channel<(UsageRecord Record, TaskCompletionSource Done)> _queue =
@@ -40,6 +47,27 @@ internal sealed class UsageLogWriter(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var options = quota.Value;
+        if (connections.Provider == DatabaseProvider.Sqlite && options.Durability == UsageDurability.ProcessSafe)
+        {
+            Flusher = new WalFlusher(WalFlusher.PathOf(target.ConnectionString), TimeSpan.FromMilliseconds(options.UsageLogFsyncWindowMs), clock, logger);
+        }
+
+        try
+        {
+            await WriteAsync();
+        }
+        finally
+        {
+            if (Flusher is { } flusher)
+            {
+                await flusher.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task WriteAsync()
+    {
         DbConnection? connection = null;
         var batch = new List<(UsageRecord Record, TaskCompletionSource Done)>(MaxBatch);
         // Drain what is queued even after stop is requested: those callers are waiting for durability.
@@ -59,6 +87,7 @@ internal sealed class UsageLogWriter(
                     var started = System.Diagnostics.Stopwatch.GetTimestamp();
                     await UsageLogBatch.CommitAsync(connection, batch.Select(b => b.Record), CancellationToken.None);
                     OpenMaasMeter.DatabaseRoundTrip(started, "usage_commit");
+                    Flusher?.Committed();
                     batch.ForEach(b => b.Done.TrySetResult());
                     break;
                 }
@@ -86,11 +115,13 @@ internal sealed class UsageLogWriter(
         if (connections.Provider == DatabaseProvider.Sqlite)
         {
             await using var pragma = connection.CreateCommand();
-            pragma.CommandText = quota.Value.UsageLogFsync ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;";
+            // FULL: the write-ahead log is fsync'd at every commit. NORMAL: written at commit, fsync'd by the flusher.
+            pragma.CommandText = quota.Value.Durability == UsageDurability.PowerSafe ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;";
             await pragma.ExecuteNonQueryAsync();
         }
-        else if (!quota.Value.UsageLogFsync)
+        else if (quota.Value.Durability == UsageDurability.ProcessSafe)
         {
+            // The commit returns once PostgreSQL has it; its WAL writer flushes within 3 × wal_writer_delay.
             await using var relaxed = connection.CreateCommand();
             relaxed.CommandText = "SET synchronous_commit = off";
             await relaxed.ExecuteNonQueryAsync();

@@ -14,10 +14,16 @@ namespace OpenMaas.Tests.Quota;
 public sealed class CrashRecoveryTests : IDisposable
 {
     private readonly string _data = Path.Combine(Path.GetTempPath(), "openmaas-tests", "crash-" + Guid.NewGuid().ToString("N"));
+    private string _durability = "ProcessSafe";
 
-    [Fact]
-    public async Task Sigkill_UnderLoad_LosesNoCompletedCall()
+    /// <summary>Both durability modes keep every answered call through a SIGKILL of OpenMaaS (they differ on a power
+    /// cut, which a test cannot make).</summary>
+    [Theory]
+    [InlineData("ProcessSafe")]
+    [InlineData("PowerSafe")]
+    public async Task Sigkill_UnderLoad_LosesNoCompletedCall(string durability)
     {
+        _durability = durability;
         Assert.Equal(0, (await Cli.RunAsync(_data, null, "model", "add", TestAssets.StoriesGguf, "--id", TestAssets.StoriesId, "--link")).ExitCode);
         Assert.Equal(0, (await Cli.RunAsync(_data, null, "user", "add", "crash")).ExitCode);
         var token = (await Cli.RunAsync(_data, null, "token", "create", "--user", "crash", "--daily", "100000")).Stdout.Trim();
@@ -104,5 +110,6 @@ public sealed class CrashRecoveryTests : IDisposable
     {
         ["OPENMAAS_Inference__ParallelSequences"] = "16",
         ["OPENMAAS_Inference__QueueLimit"] = "2000",
+        ["OPENMAAS_Quota__UsageLogDurability"] = _durability,
     });
 }

@@ -10,7 +10,7 @@ internal sealed class RuntimeSelector(IServiceProvider services, ILogger<Runtime
         where TModel : class
     {
         var descriptor = Describe(model);
-        var runtime = services.GetServices<IModelRuntime<TModel>>().FirstOrDefault(r => r.CanServe(descriptor)) ?? throw RuntimeErrors.NotSupported(model);
+        var runtime = services.GetServices<IModelRuntime<TModel>>().FirstOrDefault(r => r.CanServe(descriptor)) ?? throw RuntimeFailures.NotSupported(model);
         try
         {
             return await runtime.GetAsync(descriptor, ct);
@@ -18,7 +18,7 @@ internal sealed class RuntimeSelector(IServiceProvider services, ILogger<Runtime
         catch (ModelLoadException e)
         {
             PipelineLog.LoadFailed(logger, model.Id, e);
-            throw RuntimeErrors.LoadFailed(model);
+            throw RuntimeFailures.LoadFailed(model);
         }
     }
 

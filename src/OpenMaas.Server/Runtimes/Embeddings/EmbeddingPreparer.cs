@@ -15,7 +15,7 @@ internal sealed class EmbeddingPreparer(IRuntimeSelector runtimes, EngineDeploym
         {
             await engines.RequireAsync(call.Model, UpstreamModels.IsEmbedding, ct);
             return new PreparedEmbedding.PassThrough(request.PassThrough
-                ?? throw RuntimeErrors.NotSupported(call.Model)); // only OpenAI's shape reaches an engine's embeddings
+                ?? throw RuntimeFailures.NotSupported(call.Model)); // only OpenAI's shape reaches an engine's embeddings
         }
 
         var model = await runtimes.LoadAsync<IEmbeddingModel>(call.Model, ct);

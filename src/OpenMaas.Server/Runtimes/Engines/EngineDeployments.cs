@@ -20,12 +20,12 @@ internal sealed class EngineDeployments(UpstreamRegistry registry, UpstreamInvok
     {
         if (!endpointServes(model.Task))
         {
-            throw RuntimeErrors.NotSupported(model);
+            throw RuntimeFailures.NotSupported(model);
         }
 
         if ((await registry.GetOrReloadAsync(model.Id, ct)).Length == 0)
         {
-            throw RuntimeErrors.LoadFailed(model);
+            throw RuntimeFailures.LoadFailed(model);
         }
     }
 

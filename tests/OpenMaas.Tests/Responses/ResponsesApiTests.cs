@@ -233,6 +233,20 @@ public sealed class ResponsesApiTests(ResponsesApiTests.Fixture server) : IClass
         Assert.False(await db.Responses.AnyAsync(r => r.UserId == user.Id));
     }
 
+    [Fact]
+    public async Task OpenAINpmClient_RunsTheResponsesFlow()
+    {
+        var (exit, output) = await Node.RunAsync("responses-flow.mjs", new Dictionary<string, string>
+        {
+            ["BASE_URL"] = server.V1.ToString().TrimEnd('/'),
+            ["API_KEY"] = server.ApiKey,
+            ["MODEL"] = TestAssets.StoriesId,
+            ["EXPECTED"] = TestAssets.StoriesGreedy40,
+        });
+        Assert.True(exit == 0, output);
+        Assert.Contains("SUMMARY OK", output);
+    }
+
     public static TheoryData<string, string> BadInputs => new()
     {
         { """{"model":"karpathy/stories260K"}""", "input" },

@@ -121,6 +121,9 @@ else
   client --clients 4 --reps 750 --tokens 8 >/dev/null
   client --clients 1 --reps 20 >/dev/null
   client --clients "$parallel" --reps 5 >/dev/null
+  # The chat and Responses paths have their own encoders: warm them too before they are compared.
+  client --endpoint chat --clients 4 --reps 300 --tokens 8 >/dev/null
+  client --endpoint responses --clients 4 --reps 300 --tokens 8 >/dev/null
 fi
 rss_loaded="$(rss_kib VmRSS)"
 
@@ -157,6 +160,9 @@ for round in $(seq "$rounds"); do
   step "round $round/$rounds: OpenMaaS HTTP/SSE, 1 client then $parallel concurrent clients ($reps reps each)"
   client --clients 1 --reps "$reps" | tee -a "$tmp/http1.jsonl" >&2
   client --clients "$parallel" --reps "$reps" | tee -a "$tmp/http8.jsonl" >&2
+  step "round $round/$rounds: OpenMaaS /v1/chat/completions vs /v1/responses, 1 client ($reps reps each)"
+  client --endpoint chat --clients 1 --reps "$reps" | tee -a "$tmp/chat1.jsonl" >&2
+  client --endpoint responses --clients 1 --reps "$reps" | tee -a "$tmp/responses1.jsonl" >&2
   if [ -n "$llama_url" ]; then
     step "round $round/$rounds: llama-server HTTP/SSE, 1 client then $parallel concurrent clients ($reps reps each)"
     llama_client --clients 1 --reps "$reps" | tee -a "$tmp/llama1.jsonl" >&2

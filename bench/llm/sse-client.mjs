@@ -2,13 +2,16 @@
 // with a keep-alive agent, a minimal SSE parser (split on blank lines, JSON.parse of each `data:` line), no SDK.
 //
 // usage: node sse-client.mjs --url http://127.0.0.1:PORT --model ID [--clients 1] [--reps 5] [--tokens 200]
-//                            [--prompt "Once upon a time"] [--endpoint completions|chat] [--timeout-s 60] [--keep-alive false]
+//                            [--prompt "Once upon a time"] [--endpoint completions|chat|responses] [--timeout-s 60] [--keep-alive false]
 //
 // Each repetition starts `clients` streams at once and waits for all of them. Per stream:
 //   ttft        = first content chunk - request start (ms)
 //   decode tok/s = (completion_tokens - 1) / (last content chunk - first content chunk)
 // Per repetition: aggregate tok/s = sum of completion_tokens / (last stream end - first request start).
 // completion_tokens come from the usage chunk (stream_options.include_usage). Greedy (temperature 0), ignore_eos.
+// --endpoint responses: OpenAI's Responses API (POST /v1/responses; content from response.output_text.delta events,
+// usage from the closing response.completed / response.incomplete; no ignore_eos there, so a model that ends its text
+// early streams fewer tokens: compare completionTokens).
 // Prints one JSON object on stdout: medians over repetitions (and p50 of TTFT over every stream), plus the client's
 // own CPU time, so its share of the 2 shared cores is visible.
 import http from 'node:http';
@@ -24,17 +27,20 @@ const { values: a } = parseArgs({
 });
 if (!a.url || !a.model) { console.error('usage: node sse-client.mjs --url URL --model ID [--clients N] [--reps R] [--tokens T]'); process.exit(2); }
 const CLIENTS = Number(a.clients), REPS = Number(a.reps), TOKENS = Number(a.tokens), TIMEOUT_MS = Number(a['timeout-s']) * 1000;
-const chat = a.endpoint === 'chat';
-const target = new URL(chat ? 'v1/chat/completions' : 'v1/completions', a.url.endsWith('/') ? a.url : a.url + '/');
-const body = JSON.stringify({
-  model: a.model, stream: true, stream_options: { include_usage: true }, temperature: 0, max_tokens: TOKENS, ignore_eos: true,
-  ...(chat ? { messages: [{ role: 'user', content: a.prompt }] } : { prompt: a.prompt }),
-});
+const chat = a.endpoint === 'chat', responses = a.endpoint === 'responses';
+const target = new URL(chat ? 'v1/chat/completions' : responses ? 'v1/responses' : 'v1/completions', a.url.endsWith('/') ? a.url : a.url + '/');
+const body = JSON.stringify(responses
+  ? { model: a.model, stream: true, store: false, temperature: 0, max_output_tokens: TOKENS, input: a.prompt }
+  : {
+    model: a.model, stream: true, stream_options: { include_usage: true }, temperature: 0, max_tokens: TOKENS, ignore_eos: true,
+    ...(chat ? { messages: [{ role: 'user', content: a.prompt }] } : { prompt: a.prompt }),
+  });
 // --keep-alive false: a new connection per stream (llama-server closes a streamed response's connection, and a reused
 // socket then fails with "socket hang up").
 const agent = new http.Agent({ keepAlive: a['keep-alive'] !== 'false', maxSockets: CLIENTS });
 
 function contentOf(evt) {
+  if (responses) return evt.type === 'response.output_text.delta' ? evt.delta : '';
   const c = evt.choices?.[0];
   return c ? (chat ? c.delta?.content : c.text) ?? '' : '';
 }
@@ -56,12 +62,18 @@ function stream() {
         let i;
         while ((i = buf.indexOf('\n\n')) >= 0) {
           const event = buf.slice(0, i); buf = buf.slice(i + 2);
-          if (!event.startsWith('data: ')) continue;
-          const data = event.slice(6);
+          // A named event (the Responses API's `event: TYPE`) has its data on the next line.
+          const at = event.startsWith('data: ') ? 0 : event.indexOf('\ndata: ') + 1;
+          if (at < 0 || (at === 0 && !event.startsWith('data: '))) continue;
+          const data = event.slice(at + 6);
           if (data === '[DONE]') { done = true; continue; }
           const evt = JSON.parse(data);
-          if (evt.error) { reject(new Error(`stream error: ${data}`)); return; }
+          if (evt.error || evt.type === 'error') { reject(new Error(`stream error: ${data}`)); return; }
           if (evt.usage) usage = evt.usage;
+          if (responses && (evt.type === 'response.completed' || evt.type === 'response.incomplete')) {
+            done = true;
+            usage = { prompt_tokens: evt.response.usage.input_tokens, completion_tokens: evt.response.usage.output_tokens };
+          }
           const piece = contentOf(evt);
           if (piece.length > 0) { chunks++; text += piece; if (!tFirst) tFirst = now; tLast = now; }
         }

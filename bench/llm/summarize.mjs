@@ -5,6 +5,7 @@
 //   sched.jsonl  the scheduler without HTTP (... model 1 8): { sequences, all_tok_s: [...] } per round and size
 //   http1.jsonl, http8.jsonl  sse-client.mjs: { runs: [{ aggregateTps, perStreamDecodeTps, ttftMs: [...] }] } per round
 //   llama1.jsonl, llama8.jsonl  the same client against llama.cpp's llama-server (absent when it was not run)
+//   chat1.jsonl, responses1.jsonl  the same client on /v1/chat/completions and on /v1/responses, 1 client
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -32,6 +33,7 @@ const http = (name) => {
 };
 const h1 = http('http1.jsonl'), h8 = http('http8.jsonl');
 const l1 = http('llama1.jsonl'), l8 = http('llama8.jsonl');
+const c1 = http('chat1.jsonl'), rs1 = http('responses1.jsonl');
 const peer = { runs: peerRuns.length, decodeTps: r1(med(peerRuns.map((r) => r.tps))), decodeTpsRange: range(peerRuns.map((r) => r.tps)), ttftP50Ms: med(peerRuns.map((r) => r.ttft)) };
 const raw = { runs: rawRuns.length, decodeTps: med(rawRuns), decodeTpsRange: range(rawRuns),
   concurrent: { sequences: Number(a.clients), runs: raw8Runs.length, tps: med(raw8Runs), tpsRange: range(raw8Runs) } };
@@ -52,11 +54,14 @@ const ratios = {
   // Against llama.cpp's own server, same settings and client: decode tok/s of one stream, aggregate of eight.
   singleVsLlamaServer: ratio(h1.perStreamDecodeTps, l1.perStreamDecodeTps),
   aggregate8VsLlamaServer: ratio(h8.aggregateTps, l8.aggregateTps),
+  // The Responses API's encoder against chat's, same model and loop: decode tok/s and TTFT (lower is better).
+  responsesVsChatDecode: target(ratio(rs1.perStreamDecodeTps, c1.perStreamDecodeTps), 0.95),
+  chatVsResponsesTtft: target(ratio(c1.ttftP50Ms, rs1.ttftP50Ms), 0.95),
 };
 
 const summary = {
   date: new Date().toISOString(), rounds: Number(a.rounds), repsPerRound: Number(a.reps), tokens: Number(a.tokens), threads: Number(a.threads),
-  openmaas: { single: h1, concurrent: h8 }, llamaServer: l1.runs ? { single: l1, concurrent: l8 } : null, nodeLlamaCpp: peer, rawLoop: raw, schedulerNoHttp: scheduler,
+  openmaas: { single: h1, concurrent: h8, chat: c1, responses: rs1 }, llamaServer: l1.runs ? { single: l1, concurrent: l8 } : null, nodeLlamaCpp: peer, rawLoop: raw, schedulerNoHttp: scheduler,
   machineBusyPctBeforeRounds: busy,
   serverRssMiB: { beforeModelLoad: rssIdle, modelLoaded: rssLoaded, afterLoad: rssAfter, peak: rssPeak },
   ratios,
@@ -75,6 +80,8 @@ console.log(`
 | OpenMaaS HTTP/SSE, ${n} clients: aggregate tok/s | ${f(h8.aggregateTps, 1)} | ${rg(h8.aggregateTpsRange)} |
 | OpenMaaS HTTP/SSE, ${n} clients: per-stream decode tok/s | ${f(h8.perStreamDecodeTps, 1)} | ${rg(h8.perStreamDecodeTpsRange)} |
 | OpenMaaS TTFT p50, 1 client / ${n} clients (ms) | ${f(h1.ttftP50Ms, 2)} / ${f(h8.ttftP50Ms, 2)} | |
+| /v1/chat/completions, 1 client: decode tok/s / TTFT p50 (ms) | ${f(c1.perStreamDecodeTps, 1)} / ${f(c1.ttftP50Ms, 2)} | ${rg(c1.perStreamDecodeTpsRange)} |
+| /v1/responses, 1 client: decode tok/s / TTFT p50 (ms) | ${f(rs1.perStreamDecodeTps, 1)} / ${f(rs1.ttftP50Ms, 2)} | ${rg(rs1.perStreamDecodeTpsRange)} |
 | llama-server (same client), 1 client: decode tok/s / TTFT p50 (ms) | ${f(l1.perStreamDecodeTps, 1)} / ${f(l1.ttftP50Ms, 2)} | ${rg(l1.perStreamDecodeTpsRange)} |
 | llama-server, ${n} clients: aggregate tok/s / TTFT p50 (ms) | ${f(l8.aggregateTps, 1)} / ${f(l8.ttftP50Ms, 2)} | ${rg(l8.aggregateTpsRange)} |
 | node-llama-cpp 3.21.1 (in-process JS loop): decode tok/s | ${f(peer.decodeTps, 1)} | ${rg(peer.decodeTpsRange)} |
@@ -91,6 +98,8 @@ console.log(`
 | single-stream OpenMaaS / node-llama-cpp | ${f(ratios.singleVsNodeLlamaCpp.value, 2)} | ≥ 1.5 | ${mark(ratios.singleVsNodeLlamaCpp)} |
 | single-stream OpenMaaS / raw loop | ${f(ratios.singleVsRawLoop.value, 2)} | ≥ 0.8 | ${mark(ratios.singleVsRawLoop)} |
 | aggregate ${n}-client / 1-client | ${f(ratios.aggregate8VsSingle.value, 2)} | ≥ 2.5 | ${mark(ratios.aggregate8VsSingle)} |
+| /v1/responses / /v1/chat/completions, decode tok/s | ${f(ratios.responsesVsChatDecode.value, 2)} | ≥ 0.95 | ${mark(ratios.responsesVsChatDecode)} |
+| /v1/chat/completions / /v1/responses, TTFT p50 | ${f(ratios.chatVsResponsesTtft.value, 2)} | ≥ 0.95 | ${mark(ratios.chatVsResponsesTtft)} |
 | OpenMaaS / llama-server, 1 stream (decode tok/s) | ${f(ratios.singleVsLlamaServer, 2)} | | |
 | OpenMaaS / llama-server, ${n} streams (aggregate tok/s) | ${f(ratios.aggregate8VsLlamaServer, 2)} | | |
 | (diagnostic) 1 client end-to-end / scheduler without HTTP, 1 sequence | ${f(ratios.singleVsSchedulerNoHttp, 2)} | | |

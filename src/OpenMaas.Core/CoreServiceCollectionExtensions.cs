@@ -4,6 +4,7 @@ using OpenMaas.Core.Catalog;
 using OpenMaas.Core.Hosting;
 using OpenMaas.Core.Library;
 using OpenMaas.Core.Quota;
+using OpenMaas.Core.Responses;
 using OpenMaas.Core.Settings;
 using OpenMaas.Core.Storage;
 using OpenMaas.Core.Upstream;
@@ -26,6 +27,8 @@ public static class CoreServiceCollectionExtensions
         services.AddOpenMaasAccounts();
         services.AddOpenMaasUpstreamStore();
         services.TryAddSingleton<ISiteSettings, SiteSettings>();
+        services.AddOptions<ResponsesOptions>().BindConfiguration(ResponsesOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<IResponseStore, ResponseStore>();
         return services;
     }
 

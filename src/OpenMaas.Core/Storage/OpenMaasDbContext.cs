@@ -3,6 +3,7 @@ using OpenMaas.Core.Accounts;
 using OpenMaas.Core.Catalog;
 using OpenMaas.Core.Library;
 using OpenMaas.Core.Quota;
+using OpenMaas.Core.Responses;
 using OpenMaas.Core.Tokens;
 using OpenMaas.Core.Usage;
 
@@ -25,6 +26,8 @@ public sealed class OpenMaasDbContext(DbContextOptions<OpenMaasDbContext> option
     public DbSet<QuotaLimit> QuotaLimits => Set<QuotaLimit>();
 
     public DbSet<UsageRecord> Usage => Set<UsageRecord>();
+
+    public DbSet<StoredResponse> Responses => Set<StoredResponse>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -208,6 +208,38 @@ namespace OpenMaas.Migrations.Postgres.Migrations
                     b.ToTable("quota_limits", (string)null);
                 });
 
+            modelBuilder.Entity("OpenMaas.Core.Responses.StoredResponse", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("InputJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ModelId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("ResponseJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("UserId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAtMs");
+
+                    b.ToTable("responses", (string)null);
+                });
+
             modelBuilder.Entity("OpenMaas.Core.Settings.SiteSetting", b =>
                 {
                     b.Property<string>("Key")

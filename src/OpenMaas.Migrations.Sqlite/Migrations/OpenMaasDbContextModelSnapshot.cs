@@ -198,6 +198,38 @@ namespace OpenMaas.Migrations.Sqlite.Migrations
                     b.ToTable("quota_limits", (string)null);
                 });
 
+            modelBuilder.Entity("OpenMaas.Core.Responses.StoredResponse", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .UseCollation("BINARY");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("InputJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ModelId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .UseCollation("BINARY");
+
+                    b.Property<string>("ResponseJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAtMs");
+
+                    b.ToTable("responses", (string)null);
+                });
+
             modelBuilder.Entity("OpenMaas.Core.Settings.SiteSetting", b =>
                 {
                     b.Property<string>("Key")

@@ -4,6 +4,7 @@ using OpenMaas.Server.Library;
 using OpenMaas.Server.Protocols.AccountApi;
 using OpenMaas.Server.Protocols.ModelScope;
 using OpenMaas.Server.Protocols.OpenAI;
+using OpenMaas.Server.Protocols.OpenAI.ResponsesApi;
 using OpenMaas.Server.Pipeline;
 using OpenMaas.Server.Pipeline.Generation;
 using OpenMaas.Server.Runtimes;
@@ -31,6 +32,12 @@ internal static class EndpointsExtensions
         services.AddSingleton<ChatCompletionsAdapter>();
         services.AddSingleton<CompletionsAdapter>();
         services.AddSingleton<EmbeddingsAdapter>();
+
+        // OpenAI's Responses API: a third encoder on the same responder, its stored answers and their retention job.
+        services.AddSingleton<ResponsesAdapter>();
+        services.AddSingleton<ICallPreparer<ResponsesCall, PreparedGeneration>, ResponsesPreparer>();
+        services.AddSingleton<ResponsesRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<ResponsesRetention>());
 
         // The ModelScope task API.
         services.AddSingleton<TaskApiAdapter>();
@@ -68,6 +75,7 @@ internal static class EndpointsExtensions
         v1.MapEmbeddings();
         app.MapTaskApi();
         v1.MapMessages();
+        v1.MapResponses();
         return app;
     }
 }

@@ -21,7 +21,7 @@ public sealed partial class ResponderSurfaceTests(ResponderSurfaceTests.FakeMode
 {
     public const string ModelId = "fake/scripted";
 
-    public static TheoryData<string> Surfaces => ["chat", "completions", "messages", "playground"];
+    public static TheoryData<string> Surfaces => ["chat", "completions", "messages", "playground", "responses"];
 
     public sealed class FakeModelServer : ServerFixture
     {
@@ -164,6 +164,44 @@ public sealed partial class ResponderSurfaceTests(ResponderSurfaceTests.FakeMode
         Assert.Equal("Paris", content[2].GetProperty("input").GetProperty("city").GetString());
     }
 
+    [Fact]
+    public async Task Responses_PutsReasoningTextAndFunctionCallsInTheirOwnItems_AndARoundTripAnswers()
+    {
+        using var response = await SendAsync("responses", "parts", stream: true);
+        var events = await EventsAsync(response);
+        var added = events.Where(e => e.Name == "response.output_item.added")
+            .Select(e => JsonDocument.Parse(e.Data).RootElement.GetProperty("item").GetProperty("type").GetString()).ToList();
+        Assert.Equal(["reasoning", "message", "function_call", "function_call"], added);
+        Assert.Contains(events, e => e.Name == "response.reasoning_summary_text.delta" && e.Data.Contains("Let me think.", StringComparison.Ordinal));
+        var arguments = events.Where(e => e.Name == "response.function_call_arguments.done")
+            .Select(e => JsonDocument.Parse(e.Data).RootElement.GetProperty("arguments").GetString()).ToList();
+        Assert.Equal(["{\"city\":\"Paris\"}", "{}"], arguments);
+        Assert.Equal("response.completed", events[^1].Name);
+        Assert.Equal(
+            Enumerable.Range(0, events.Count),
+            events.Select(e => JsonDocument.Parse(e.Data).RootElement.GetProperty("sequence_number").GetInt32()));
+
+        using var whole = await SendAsync("responses", "parts", stream: false);
+        var answer = JsonDocument.Parse(await whole.Content.ReadAsStringAsync()).RootElement;
+        var output = answer.GetProperty("output");
+        Assert.Equal(["reasoning", "message", "function_call", "function_call"], output.EnumerateArray().Select(i => i.GetProperty("type").GetString()));
+        Assert.Equal("Let me think.", output[0].GetProperty("summary")[0].GetProperty("text").GetString());
+        Assert.Equal(("call_b", "get_time"), (output[3].GetProperty("call_id").GetString(), output[3].GetProperty("name").GetString()));
+
+        // The caller runs the function and sends its output back on the stored conversation; the model answers.
+        using var http = server.CreateClient();
+        var next = await http.PostAsJsonAsync("/v1/responses", new
+        {
+            model = ModelId,
+            previous_response_id = answer.GetProperty("id").GetString(),
+            input = new object[] { new { type = "function_call_output", call_id = "call_a", output = "22C" } },
+        });
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+        var final = await next.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("completed", final.GetProperty("status").GetString());
+        Assert.Equal("Hello world", final.GetProperty("output")[0].GetProperty("content")[0].GetProperty("text").GetString());
+    }
+
     // --- the surfaces ---
 
     private async Task<HttpResponseMessage> SendAsync(string surface, string prompt, bool stream, bool drain = true, CancellationToken ct = default)
@@ -184,9 +222,10 @@ public sealed partial class ResponderSurfaceTests(ResponderSurfaceTests.FakeMode
         {
             "chat" => new { model = ModelId, messages = new[] { new { role = "user", content = prompt } }, stream },
             "completions" => new { model = ModelId, prompt, stream },
+            "responses" => new { model = ModelId, input = prompt, max_output_tokens = 16, stream },
             _ => new { model = ModelId, max_tokens = 16, messages = new[] { new { role = "user", content = prompt } }, stream },
         };
-        var path = surface switch { "chat" => "/v1/chat/completions", "completions" => "/v1/completions", _ => "/v1/messages" };
+        var path = surface switch { "chat" => "/v1/chat/completions", "completions" => "/v1/completions", "responses" => "/v1/responses", _ => "/v1/messages" };
         return await http.SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) }, HttpCompletionOption.ResponseHeadersRead, ct);
     }
 
@@ -251,6 +290,7 @@ public sealed partial class ResponderSurfaceTests(ResponderSurfaceTests.FakeMode
             "completions" when root.TryGetProperty("choices", out var c) && c.GetArrayLength() > 0 => c[0].GetProperty("text").GetString(),
             "messages" when e.Name == "content_block_delta" => root.GetProperty("delta").GetProperty("text").GetString(),
             "playground" when root.TryGetProperty("text", out var t) => t.GetString(),
+            "responses" when e.Name == "response.output_text.delta" => root.GetProperty("delta").GetString(),
             _ => null,
         };
     }));
@@ -258,6 +298,13 @@ public sealed partial class ResponderSurfaceTests(ResponderSurfaceTests.FakeMode
     /// <summary>The message of the event that ended a failed stream, in the surface's own shape; null when none.</summary>
     private static string? ErrorOf(string surface, List<SseEvent> events)
     {
+        if (surface == "responses")
+        {
+            // An `error` event, then `response.failed` as the last.
+            var error = events.LastOrDefault(e => e.Name == "error");
+            return error is null || events[^1].Name != "response.failed" ? null : JsonDocument.Parse(error.Data).RootElement.GetProperty("message").GetString();
+        }
+
         var last = events.LastOrDefault(e => e.Data.StartsWith('{'));
         if (last is null)
         {

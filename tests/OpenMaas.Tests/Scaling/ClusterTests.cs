@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using OpenMaas.Tests.Infrastructure;
 using OpenMaas.Tests.Quota;
 
@@ -28,6 +30,30 @@ public sealed class ClusterTests(ClusterFixture cluster) : IClassFixture<Cluster
             Assert.Equal(900, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
             Assert.Equal(100, await cluster.CountedAsync(name));
         }
+    }
+
+    [Fact]
+    public async Task AResponseMadeOnNodeA_ContinuesOnNodeB_AndOnlyItsOwnerSeesIt()
+    {
+        var (_, token) = await cluster.UserAsync("responder", 100);
+        using var a = cluster.A.Client(token);
+        using var b = cluster.B.Client(token);
+        var first = await (await a.PostAsJsonAsync("/v1/responses", new
+        {
+            model = TestAssets.StoriesId, input = "Once upon a time", max_output_tokens = 40, temperature = 0,
+        })).Content.ReadFromJsonAsync<JsonElement>();
+        var id = first.GetProperty("id").GetString()!;
+        Assert.Equal(TestAssets.StoriesGreedy40, first.GetProperty("output")[0].GetProperty("content")[0].GetProperty("text").GetString());
+
+        var second = await b.PostAsJsonAsync("/v1/responses", new { model = TestAssets.StoriesId, input = "The end", previous_response_id = id, max_output_tokens = 4 });
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        var secondId = (await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        var items = await a.GetFromJsonAsync<JsonElement>($"/v1/responses/{secondId}/input_items?order=asc");
+        Assert.Equal(TestAssets.StoriesGreedy40, items.GetProperty("data")[1].GetProperty("content")[0].GetProperty("text").GetString());
+
+        var (_, other) = await cluster.UserAsync("not-responder", 100);
+        using var stranger = cluster.B.Client(other);
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"/v1/responses/{id}")).StatusCode);
     }
 
     [Fact]

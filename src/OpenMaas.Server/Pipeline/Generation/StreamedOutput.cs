@@ -78,13 +78,26 @@ internal sealed class StreamedOutput(HttpContext http, IGenerationEncoder encode
 
     public override async ValueTask EndAsync(GenerationEnd end, CancellationToken ct)
     {
+        if (encoder is IStreamLifecycle lifecycle)
+        {
+            await lifecycle.BeforeEndAsync(end, ct);
+        }
+
         encoder.WriteEnd(_sse, end);
         await _sse.FlushAsync(ct);
     }
 
     public override async ValueTask FailAsync(CallException error)
     {
-        http.ErrorWriter().WriteStreamError(_sse, error, http.TraceIdentifier);
+        if (encoder is IStreamLifecycle lifecycle)
+        {
+            lifecycle.WriteFailure(_sse, error, http.TraceIdentifier);
+        }
+        else
+        {
+            http.ErrorWriter().WriteStreamError(_sse, error, http.TraceIdentifier);
+        }
+
         await _sse.FlushAsync(CancellationToken.None);
     }
 

@@ -36,7 +36,7 @@ internal sealed class DecodeStep
 
     public void Activate(LlamaSequence sequence)
     {
-        sequence.Sampler = SamplerFactory.Create(sequence.Options, _vocab.Count, _eogBans);
+        sequence.Sampler = SamplerFactory.Create(sequence.Options, _vocab, _eogBans);
         sequence.Decoder = new StreamingTokenDecoder(_context);
         sequence.Prefilled = 0;
         sequence.LogitIndex = -1;

@@ -3,13 +3,14 @@ using OpenMaas.Inference.Abstractions;
 
 namespace OpenMaas.Inference.Llama;
 
-/// <summary>Builds one native sampler chain per sequence, in llama-server's order: bias, penalties, top-k, top-p,
-/// temperature, distribution (or greedy when the temperature is 0).</summary>
+/// <summary>Builds one native sampler chain per sequence, in llama-server's order: bias, grammar (when the options
+/// carry one: only tokens the GBNF grammar allows), penalties, top-k, top-p, temperature, distribution (or greedy when
+/// the temperature is 0).</summary>
 internal static class SamplerFactory
 {
     private const int PenaltyWindow = 64; // llama-server's default repeat_last_n
 
-    public static SafeLLamaSamplerChainHandle Create(SamplingOptions options, int vocabSize, LLamaLogitBias[] eogBans)
+    public static SafeLLamaSamplerChainHandle Create(SamplingOptions options, SafeLlamaModelHandle.Vocabulary vocab, LLamaLogitBias[] eogBans)
     {
         var p = LLamaSamplerChainParams.Default();
         p.NoPerf = true;
@@ -18,7 +19,12 @@ internal static class SamplerFactory
         {
             if (options.IgnoreEos && eogBans.Length > 0)
             {
-                chain.AddLogitBias(vocabSize, eogBans);
+                chain.AddLogitBias(vocab.Count, eogBans);
+            }
+
+            if (options.Grammar is { } grammar)
+            {
+                chain.AddGrammar(vocab, grammar, "root");
             }
 
             if (options.PresencePenalty != 0 || options.FrequencyPenalty != 0)

@@ -7,6 +7,7 @@ using Anthropic;
 using Anthropic.Models.Messages;
 using OpenAI;
 using OpenAI.Chat;
+using OpenMaas.Tests.Infrastructure;
 using ChatMessageAlias = OpenAI.Chat.ChatMessage;
 
 namespace OpenMaas.Tests.Upstream;
@@ -162,6 +163,19 @@ public sealed class EngineToolsTests : IAsyncLifetime
         Assert.Equal(400, (int)response.StatusCode);
         Assert.Contains("messages.0.content.0.tool_use_id", body, StringComparison.Ordinal);
         Assert.Empty(_engine.Bodies);
+    }
+
+    [Fact]
+    public async Task NodeClients_OpenAINpmAndAnthropicSdk_ReassembleStreamedToolCalls()
+    {
+        var (exit, output) = await Node.RunAsync("tools-flow.mjs", new Dictionary<string, string>
+        {
+            ["BASE_URL"] = _gateway.BaseAddress.ToString().TrimEnd('/'),
+            ["API_KEY"] = _gateway.ApiKey,
+            ["MODEL"] = StubGateway.ModelId,
+        });
+        Assert.True(exit == 0, output);
+        Assert.Contains("tool clients ok", output, StringComparison.Ordinal);
     }
 
     private static async Task<Message> SendAsync(AnthropicClient client, bool stream, string json)

@@ -178,6 +178,23 @@ public sealed class EngineToolsTests : IAsyncLifetime
         Assert.Contains("tool clients ok", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task CherryStudioClients_ItsOpenAIForkAndTheAiSdkProvider_ToolRoundTripWithAnImage()
+    {
+        var (exit, output) = await Node.RunAsync("cherry-tools.mjs", new Dictionary<string, string>
+        {
+            ["BASE_URL"] = _gateway.BaseAddress.ToString().TrimEnd('/'),
+            ["API_KEY"] = _gateway.ApiKey,
+            ["MODEL"] = StubGateway.ModelId,
+        });
+        Assert.True(exit == 0, output);
+        Assert.Contains("cherry studio clients ok", output, StringComparison.Ordinal);
+        var images = _engine.Bodies.Select(b => JsonNode.Parse(b)!["messages"]![0]!["content"]).OfType<JsonArray>()
+            .Select(c => c.FirstOrDefault(p => p!["type"]!.GetValue<string>() == "image_url")?["image_url"]!["url"]!.GetValue<string>()).ToList();
+        // Both turns of the fork (the image stays in its history) and the provider's first turn carried the image.
+        Assert.Equal(3, images.Count(u => u == "data:image/png;base64," + Png));
+    }
+
     private static async Task<Message> SendAsync(AnthropicClient client, bool stream, string json)
     {
         var body = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(json)!;

@@ -31,6 +31,8 @@ public sealed class OpenMaasUpstreamTests(OpenMaasUpstreamFixture nodes)
         var listed = await gateway.GetFromJsonAsync<JsonElement>("/v1/models");
         var renamed = listed.GetProperty("data").EnumerateArray().Single(m => m.GetProperty("id").GetString() == OpenMaasUpstreamFixture.RenamedStories);
         Assert.Equal(["tools", "vision", "reasoning"], renamed.GetProperty("capabilities").EnumerateArray().Select(c => c.GetString()));
+        var page = await gateway.GetStringAsync("/models/" + OpenMaasUpstreamFixture.RenamedStories);
+        Assert.Contains("data-testid=\"capabilities\">tools, vision, reasoning<", page, StringComparison.Ordinal);
         using var engine = nodes.Engine.CreateClient();
         var local = await engine.GetFromJsonAsync<JsonElement>($"/v1/models/{TestAssets.StoriesId}");
         Assert.Equal(["structured_output"], local.GetProperty("capabilities").EnumerateArray().Select(c => c.GetString()));

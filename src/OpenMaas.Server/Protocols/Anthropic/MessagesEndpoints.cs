@@ -58,7 +58,7 @@ internal sealed class MessagesAdapter(GenerationResponder responder) : IWireAdap
             PromptParam = "messages",
             MaxTokensParam = "max_tokens",
             ToolChoice = v.ToolChoice,
-            ToolsParam = "tool_choice",
+            ToolsParam = v.ToolsParam,
             ParallelToolCalls = v.ParallelToolCalls,
             Thinking = v.Thinking,
         };

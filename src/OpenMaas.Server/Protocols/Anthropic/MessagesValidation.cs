@@ -17,6 +17,9 @@ public static class MessagesValidation
     {
         public ToolChoice ToolChoice { get; init; } = ToolChoice.Auto;
 
+        /// <summary>The field a later tools 400 names: <c>tool_choice</c> when it was sent, else <c>tools</c>.</summary>
+        public string ToolsParam { get; init; } = "tools";
+
         public bool? ParallelToolCalls { get; init; }
 
         public ThinkingOptions? Thinking { get; init; }
@@ -50,6 +53,7 @@ public static class MessagesValidation
         }, r.Stream == true)
         {
             ToolChoice = choice,
+            ToolsParam = r.ToolChoice is null ? "tools" : "tool_choice",
             ParallelToolCalls = parallel,
             Thinking = thinking,
         };

@@ -19,7 +19,7 @@ internal sealed record BenchSettings(string Mode, string ModelPath, int Tokens, 
                 case "--model": model = args[++i]; break;
                 case "--tokens": tokens = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--runs": runs = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
-                case "raw" or "model": mode = args[i]; break;
+                case "raw" or "model" or "grammar": mode = args[i]; break;
                 default: sequences.Add(int.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture)); break;
             }
         }

@@ -10,7 +10,7 @@ namespace OpenMaas.Bench.RawLoop;
 /// channels), without HTTP: N concurrent sequences, aggregate completion tokens per second.</summary>
 internal static class SchedulerBench
 {
-    public static async Task<object> RunAsync(BenchSettings s, int sequences)
+    public static async Task<object> RunAsync(BenchSettings s, int sequences, string? grammar = null)
     {
         var options = new InferenceOptions
         {
@@ -23,7 +23,7 @@ internal static class SchedulerBench
         using var runtime = new LlamaRuntime(Options.Create(options), TimeProvider.System, NullLogger<LlamaRuntime>.Instance);
         var model = await runtime.GetAsync(new ModelDescriptor("bench/stories260K", s.ModelPath, "gguf", DateTimeOffset.UnixEpoch), CancellationToken.None);
         var prompt = model.Prepare(new PromptInput.Raw(BenchSettings.Prompt));
-        var sampling = new SamplingOptions { Temperature = 0, MaxTokens = s.Tokens, IgnoreEos = true };
+        var sampling = new SamplingOptions { Temperature = 0, MaxTokens = s.Tokens, IgnoreEos = true, Grammar = grammar };
         var rates = new List<double>();
         var cpuRates = new List<double>();
         for (var run = 0; run <= s.Runs; run++)
@@ -39,7 +39,7 @@ internal static class SchedulerBench
             }
         }
 
-        return new { mode = "model", sequences, threads = BenchSettings.Threads, ctx = BenchSettings.ContextSize, tokens = s.Tokens, runs = s.Runs, median_tok_s = Math.Round(BenchSettings.Median(rates)), median_tok_per_cpu_s = Math.Round(BenchSettings.Median(cpuRates)), all_tok_s = rates.Select(r => Math.Round(r)).ToArray() };
+        return new { mode = grammar is null ? "model" : "model+grammar", sequences, threads = BenchSettings.Threads, ctx = BenchSettings.ContextSize, tokens = s.Tokens, runs = s.Runs, median_tok_s = Math.Round(BenchSettings.Median(rates)), median_tok_per_cpu_s = Math.Round(BenchSettings.Median(cpuRates)), all_tok_s = rates.Select(r => Math.Round(r)).ToArray() };
     }
 
     private static async Task<int> ConsumeAsync(ITextGenerationModel model, PreparedPrompt prompt, SamplingOptions sampling)

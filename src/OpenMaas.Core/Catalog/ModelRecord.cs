@@ -42,6 +42,9 @@ public sealed class ModelRecord
 
     public List<string> Tags { get; set; } = [];
 
+    /// <summary>Declared capabilities of a model served by engines (<see cref="ModelCapabilities"/>).</summary>
+    public List<string> Capabilities { get; set; } = [];
+
     public string? Description { get; set; }
 
     /// <summary>The model card: the repository's README.md, as Markdown.</summary>

@@ -7,7 +7,12 @@ public abstract record PromptInput
     {
     }
 
-    public sealed record Chat(IReadOnlyList<ChatMessage> Messages) : PromptInput;
+    /// <summary>A conversation, with the tools the model may call (a chat template may render them).</summary>
+    public sealed record Chat(IReadOnlyList<ChatMessage> Messages) : PromptInput
+    {
+        /// <summary>The functions offered to the model; empty when none.</summary>
+        public IReadOnlyList<ToolDefinition> Tools { get; init; } = [];
+    }
 
     public sealed record Raw(string Text) : PromptInput;
 }

@@ -22,4 +22,7 @@ public sealed record SamplingOptions
 
     /// <summary>llama-server's extension: keep generating past end-of-generation tokens.</summary>
     public bool IgnoreEos { get; init; }
+
+    /// <summary>A GBNF grammar (root rule <c>root</c>) the output must match, or null (see <c>Grammar/JsonSchemaGrammar</c>).</summary>
+    public string? Grammar { get; init; }
 }

@@ -13,6 +13,7 @@ internal sealed class DecodeStep
     private readonly LLamaContext _context;
     private readonly SafeLLamaContextHandle _native;
     private readonly SafeLlamaModelHandle.Vocabulary _vocab;
+    private LLamaTokenData[]? _candidates;
     private readonly LLamaLogitBias[] _eogBans;
     private readonly int _batchSize;
     private readonly LLamaBatch _batch = new();
@@ -36,7 +37,8 @@ internal sealed class DecodeStep
 
     public void Activate(LlamaSequence sequence)
     {
-        sequence.Sampler = SamplerFactory.Create(sequence.Options, _vocab.Count, _eogBans);
+        sequence.Sampler = SamplerFactory.Create(sequence.Options, _vocab, _eogBans);
+        sequence.Grammar = SamplerFactory.CreateGrammar(sequence.Options, _vocab);
         sequence.Decoder = new StreamingTokenDecoder(_context);
         sequence.Prefilled = 0;
         sequence.LogitIndex = -1;
@@ -83,7 +85,9 @@ internal sealed class DecodeStep
 
             try
             {
-                var token = sequence.Sampler!.Sample(_native, sequence.LogitIndex);
+                var token = sequence.Grammar is { } grammar
+                    ? ConstrainedSampling.Sample(_native, sequence.LogitIndex, sequence.Sampler!, grammar, _candidates ??= new LLamaTokenData[_vocab.Count])
+                    : sequence.Sampler!.Sample(_native, sequence.LogitIndex);
                 Accept(sequence, token);
             }
             catch (Exception e)

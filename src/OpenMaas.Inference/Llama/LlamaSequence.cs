@@ -67,6 +67,9 @@ internal sealed class LlamaSequence
 
     public SafeLLamaSamplerChainHandle? Sampler { get; set; }
 
+    /// <summary>The grammar sampler when the output is constrained (structured output, a forced tool call), or null.</summary>
+    public SafeLLamaSamplerChainHandle? Grammar { get; set; }
+
     public StreamingTokenDecoder? Decoder { get; set; }
 
     /// <summary>Set by the decode thread when the sequence leaves its slot at the end of this step.</summary>
@@ -136,6 +139,8 @@ internal sealed class LlamaSequence
     {
         Sampler?.Dispose();
         Sampler = null;
+        Grammar?.Dispose();
+        Grammar = null;
         Decoder = null;
     }
 

@@ -4,12 +4,13 @@ using OpenMaas.Inference.Abstractions;
 namespace OpenMaas.Inference.Llama;
 
 /// <summary>Builds one native sampler chain per sequence, in llama-server's order: bias, penalties, top-k, top-p,
-/// temperature, distribution (or greedy when the temperature is 0).</summary>
+/// temperature, distribution (or greedy when the temperature is 0); and, when the options carry a GBNF grammar, a
+/// second chain holding only the grammar, which <see cref="ConstrainedSampling"/> consults.</summary>
 internal static class SamplerFactory
 {
     private const int PenaltyWindow = 64; // llama-server's default repeat_last_n
 
-    public static SafeLLamaSamplerChainHandle Create(SamplingOptions options, int vocabSize, LLamaLogitBias[] eogBans)
+    public static SafeLLamaSamplerChainHandle Create(SamplingOptions options, SafeLlamaModelHandle.Vocabulary vocab, LLamaLogitBias[] eogBans)
     {
         var p = LLamaSamplerChainParams.Default();
         p.NoPerf = true;
@@ -18,7 +19,7 @@ internal static class SamplerFactory
         {
             if (options.IgnoreEos && eogBans.Length > 0)
             {
-                chain.AddLogitBias(vocabSize, eogBans);
+                chain.AddLogitBias(vocab.Count, eogBans);
             }
 
             if (options.PresencePenalty != 0 || options.FrequencyPenalty != 0)
@@ -44,6 +45,29 @@ internal static class SamplerFactory
 
             chain.AddTemperature(options.Temperature);
             chain.AddDistributionSampler(options.Seed ?? (uint)Random.Shared.Next());
+            return chain;
+        }
+        catch
+        {
+            chain.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The grammar sampler of <paramref name="options"/> (root rule <c>root</c>), or null when it has none.</summary>
+    public static SafeLLamaSamplerChainHandle? CreateGrammar(SamplingOptions options, SafeLlamaModelHandle.Vocabulary vocab)
+    {
+        if (options.Grammar is not { } grammar)
+        {
+            return null;
+        }
+
+        var p = LLamaSamplerChainParams.Default();
+        p.NoPerf = true;
+        var chain = SafeLLamaSamplerChainHandle.Create(p);
+        try
+        {
+            chain.AddGrammar(vocab, grammar, "root");
             return chain;
         }
         catch

@@ -80,6 +80,10 @@ public sealed class UpstreamModelOptions
 {
     public string Task { get; set; } = "text-generation";
 
+    /// <summary>What the engine's model takes beyond text (tools, vision, audio, reasoning, structured_output), shown in
+    /// /v1/models; null leaves the library's record as it is.</summary>
+    public List<string>? Capabilities { get; set; }
+
     public List<UpstreamDeploymentOptions> Deployments { get; set; } = [];
 }
 

@@ -73,6 +73,10 @@ namespace OpenMaas.Migrations.Postgres.Migrations
                     b.Property<string>("Architecture")
                         .HasColumnType("text");
 
+                    b.PrimitiveCollection<List<string>>("Capabilities")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
                     b.Property<string>("ChatTemplate")
                         .HasColumnType("text");
 

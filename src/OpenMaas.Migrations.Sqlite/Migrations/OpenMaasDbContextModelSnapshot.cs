@@ -65,6 +65,10 @@ namespace OpenMaas.Migrations.Sqlite.Migrations
                     b.Property<string>("Architecture")
                         .HasColumnType("TEXT");
 
+                    b.PrimitiveCollection<string>("Capabilities")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ChatTemplate")
                         .HasColumnType("TEXT");
 

@@ -18,10 +18,14 @@ internal static class UpstreamCommands
         var upstreamModel = new Option<string?>("--upstream-model") { Description = "The model name the engine serves (default: the Model ID)" };
         var weight = new Option<int>("--weight") { Description = "Share of traffic among the model's deployments", DefaultValueFactory = _ => 1 };
         var task = new Option<string>("--task") { Description = "ModelScope task name", DefaultValueFactory = _ => ModelTasks.TextGeneration };
+        var capabilities = new Option<string?>("--capabilities")
+        {
+            Description = "What the engine's model takes beyond text, shown in /v1/models: a comma-separated list of " + string.Join(", ", ModelCapabilities.All),
+        };
         var card = new ModelCardOptions();
         var command = new Command("add-upstream", "Serve a model from an OpenAI-compatible engine (vLLM, SGLang, llama-server, Ollama, another OpenMaaS); repeat for more deployments")
         {
-            id, url, apiKey, upstreamModel, weight, task,
+            id, url, apiKey, upstreamModel, weight, task, capabilities,
         };
         card.AddTo(command);
         command.SetAction(async (parse, ct) =>
@@ -34,7 +38,7 @@ internal static class UpstreamCommands
 
             await using var services = await CliServices.CreateAsync(parse, ct);
             var request = new UpstreamRegistrar.Request(parse.GetValue(id)!, parse.GetValue(url)!, key, parse.GetValue(upstreamModel),
-                parse.GetValue(weight), parse.GetValue(task)!, card.Read(parse));
+                parse.GetValue(weight), parse.GetValue(task)!, card.Read(parse)) { Capabilities = parse.GetValue(capabilities) };
             return await services.GetRequiredService<UpstreamRegistrar>().AddAsync(request, Console.Out, Console.Error, ct);
         });
         return command;

@@ -85,7 +85,7 @@ public sealed class MessagesWireTests
             data: {"type":"content_block_stop","index":0}
 
             event: message_delta
-            data: {"type":"message_delta","delta":{"stop_reason":"max_tokens","stop_sequence":null},"usage":{"output_tokens":2}}
+            data: {"type":"message_delta","delta":{"stop_reason":"max_tokens","stop_sequence":null},"usage":{"input_tokens":5,"output_tokens":2}}
 
             event: message_stop
             data: {"type":"message_stop"}

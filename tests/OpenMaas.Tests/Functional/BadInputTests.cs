@@ -34,7 +34,7 @@ public sealed class BadInputTests(ServerFixture server) : IClassFixture<ServerFi
         { "top_p out of range", Chat, $$"""{"model":"{{Model}}","messages":[{"role":"user","content":"hi"}],"top_p":0}""", 400, "top_p", null },
         { "n above 1", Chat, $$"""{"model":"{{Model}}","messages":[{"role":"user","content":"hi"}],"n":2}""", 400, "n", null },
         { "stop of the wrong type", Chat, $$"""{"model":"{{Model}}","messages":[{"role":"user","content":"hi"}],"stop":7}""", 400, "stop", null },
-        { "image content part", Chat, $$$"""{"model":"{{{Model}}}","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"x"}}]}]}""", 400, "messages[0].content", null },
+        { "image content part", Chat, $$$"""{"model":"{{{Model}}}","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"x"}}]}]}""", 400, "messages[0].content[0]", "unsupported_content" },
         { "prompt longer than the context", Chat, $$"""{"model":"{{Model}}","messages":[{"role":"user","content":"{{string.Concat(Enumerable.Repeat("once upon a time ", 1200))}}"}]}""", 400, "messages", "context_length_exceeded" },
         { "completions without prompt", Completions, $$"""{"model":"{{Model}}"}""", 400, "prompt", null },
         { "completions prompt too long", Completions, $$"""{"model":"{{Model}}","prompt":"{{string.Concat(Enumerable.Repeat("once upon a time ", 1200))}}"}""", 400, "prompt", "context_length_exceeded" },

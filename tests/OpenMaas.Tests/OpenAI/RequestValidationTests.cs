@@ -15,7 +15,7 @@ public sealed class RequestValidationTests
     {
         var request = Chat("""{"model":"a/b","messages":[{"role":"developer","content":"be brief"},{"role":"user","content":[{"type":"text","text":"Once "},{"type":"text","text":"upon"}]}]}""");
         var prompt = Assert.IsType<PromptInput.Chat>(request.ToPrompt());
-        Assert.Equal([new ChatMessage("system", "be brief"), new ChatMessage("user", "Once upon")], prompt.Messages);
+        Assert.Equal([("system", "be brief"), ("user", "Once upon")], prompt.Messages.Select(m => (m.Role, m.Content)));
     }
 
     [Fact]

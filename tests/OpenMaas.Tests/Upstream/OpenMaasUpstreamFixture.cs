@@ -29,7 +29,7 @@ public sealed class OpenMaasUpstreamFixture : IAsyncLifetime
         await Engine.InitializeAsync();
         await Gateway.InitializeAsync();
         await AddUpstreamAsync(TestAssets.StoriesId);
-        await AddUpstreamAsync(RenamedStories, "--upstream-model", TestAssets.StoriesId);
+        await AddUpstreamAsync(RenamedStories, "--upstream-model", TestAssets.StoriesId, "--capabilities", "tools,vision,reasoning");
         await AddUpstreamAsync(RenamedMiniLm, "--upstream-model", OnnxServerFixture.MiniLm, "--task", "sentence-embedding");
     }
 

@@ -24,6 +24,25 @@ public sealed class OpenMaasUpstreamTests(OpenMaasUpstreamFixture nodes)
         stream_options = usage ? new { include_usage = true } : null,
     };
 
+    [Fact]
+    public async Task Models_ShowCapabilities_DeclaredForEngines_StructuredOutputForLocalGguf()
+    {
+        using var gateway = nodes.Gateway.CreateClient();
+        var listed = await gateway.GetFromJsonAsync<JsonElement>("/v1/models");
+        var renamed = listed.GetProperty("data").EnumerateArray().Single(m => m.GetProperty("id").GetString() == OpenMaasUpstreamFixture.RenamedStories);
+        Assert.Equal(["tools", "vision", "reasoning"], renamed.GetProperty("capabilities").EnumerateArray().Select(c => c.GetString()));
+        var page = await gateway.GetStringAsync("/models/" + OpenMaasUpstreamFixture.RenamedStories);
+        Assert.Contains("data-testid=\"capabilities\">tools, vision, reasoning<", page, StringComparison.Ordinal);
+        using var engine = nodes.Engine.CreateClient();
+        var local = await engine.GetFromJsonAsync<JsonElement>($"/v1/models/{TestAssets.StoriesId}");
+        Assert.Equal(["structured_output"], local.GetProperty("capabilities").EnumerateArray().Select(c => c.GetString()));
+
+        var (rc, _, stderr) = await Cli.RunAsync(nodes.Gateway.DataPath, null,
+            ["model", "add-upstream", "gateway/other", "--url", "http://127.0.0.1:9/v1", "--capabilities", "tools,telepathy"]);
+        Assert.Equal(2, rc);
+        Assert.Contains("unknown capability 'telepathy'", stderr, StringComparison.Ordinal);
+    }
+
     private static object Completion(bool stream, int maxTokens = 40) => new
     {
         model = TestAssets.StoriesId, prompt = "Once upon a time", max_tokens = maxTokens, temperature = 0, stream,

@@ -11,7 +11,8 @@ namespace OpenMaas.Tests.Upstream;
 
 /// <summary>
 /// A tiny OpenAI-compatible engine on loopback (real Kestrel) whose behaviour a test switches: answer, hang, fail
-/// with 500, or answer slowly. Used only where a real engine cannot be made to misbehave on cue.
+/// with 500, or answer slowly. Used only where a real engine cannot be made to misbehave on cue — or, as a scripted
+/// engine (<see cref="Script"/>), to answer tool calls and reasoning, which no model on this machine can.
 /// </summary>
 public sealed class StubEngine : IAsyncDisposable
 {
@@ -39,6 +40,12 @@ public sealed class StubEngine : IAsyncDisposable
     public int Calls => Volatile.Read(ref _calls);
 
     public string? LastAuthorization { get; private set; }
+
+    /// <summary>The scripted engine: when set, each chat call is answered with what it returns for the request body.</summary>
+    public Func<string, ScriptedAnswer>? Script { get; set; }
+
+    /// <summary>Every chat request body received, in order.</summary>
+    public List<string> Bodies { get; } = [];
 
     public Uri V1 { get; private set; } = null!;
 
@@ -72,6 +79,20 @@ public sealed class StubEngine : IAsyncDisposable
         LastAuthorization = http.Request.Headers.Authorization;
         using var reader = new StreamReader(http.Request.Body);
         var body = await reader.ReadToEndAsync();
+        lock (Bodies)
+        {
+            Bodies.Add(body);
+        }
+
+        if (Script is { } script)
+        {
+            var answer = script(body);
+            var streamed = body.Contains("\"stream\":true", StringComparison.Ordinal);
+            http.Response.ContentType = streamed ? "text/event-stream" : "application/json";
+            await http.Response.WriteAsync(streamed ? answer.Events(body.Contains("\"include_usage\":true", StringComparison.Ordinal)) : answer.Whole());
+            return;
+        }
+
         switch (Mode)
         {
             case Behaviour.Hang or Behaviour.HangCalls:

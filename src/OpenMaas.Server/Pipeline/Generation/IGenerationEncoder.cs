@@ -44,8 +44,3 @@ internal readonly record struct GenerationEnd(FinishReason Finish, string? StopS
 /// <summary>A collected generation: the answer text, the reasoning, the tool calls (in index order) and the end.</summary>
 internal sealed record GenerationResult(string Text, string? Reasoning, IReadOnlyList<ToolCall> ToolCalls, GenerationEnd End);
 
-/// <summary>One whole tool call of a collected answer.</summary>
-/// <param name="Id">The call's id.</param>
-/// <param name="Name">The function's name.</param>
-/// <param name="Arguments">The arguments as JSON text.</param>
-internal sealed record ToolCall(string Id, string Name, string Arguments);

@@ -83,7 +83,7 @@ internal sealed class MessagesEncoder(string id, string model) : IGenerationEnco
     public void WriteEnd(SseWriter sse, GenerationEnd end)
     {
         Close(sse);
-        sse.Event("message_delta"u8, (Reason: StopReasons.From(end.Finish, end.StopSequence), end.StopSequence, end.CompletionTokens), static (w, s) =>
+        sse.Event("message_delta"u8, (Reason: StopReasons.From(end.Finish, end.StopSequence), end.StopSequence, end.CompletionTokens, end.PromptTokens), static (w, s) =>
         {
             w.WriteStartObject();
             w.WriteString("type", "message_delta");
@@ -100,6 +100,9 @@ internal sealed class MessagesEncoder(string id, string model) : IGenerationEnco
 
             w.WriteEndObject();
             w.WriteStartObject("usage");
+            // Cumulative, as Anthropic's own message_delta carries it: an engine reports the prompt's tokens only at the
+            // end, after message_start went out with what was known then.
+            w.WriteNumber("input_tokens", s.PromptTokens);
             w.WriteNumber("output_tokens", s.CompletionTokens);
             w.WriteEndObject();
             w.WriteEndObject();

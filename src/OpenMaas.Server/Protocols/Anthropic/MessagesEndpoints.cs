@@ -57,6 +57,10 @@ internal sealed class MessagesAdapter(GenerationResponder responder) : IWireAdap
             Stream = v.Stream,
             PromptParam = "messages",
             MaxTokensParam = "max_tokens",
+            ToolChoice = v.ToolChoice,
+            ToolsParam = v.ToolsParam,
+            ParallelToolCalls = v.ParallelToolCalls,
+            Thinking = v.Thinking,
         };
     }
 

@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using OpenMaas.Inference.Abstractions;
 using OpenMaas.Server.Pipeline;
 
@@ -15,7 +13,17 @@ public static class MessagesValidation
 
     /// <summary>The validated call: the conversation, the sampling settings (<c>max_tokens</c> as asked; the runner
     /// bounds it by the model's context) and whether to stream.</summary>
-    public sealed record Validated(string Model, PromptInput.Chat Prompt, SamplingOptions Sampling, bool Stream);
+    public sealed record Validated(string Model, PromptInput.Chat Prompt, SamplingOptions Sampling, bool Stream)
+    {
+        public ToolChoice ToolChoice { get; init; } = ToolChoice.Auto;
+
+        /// <summary>The field a later tools 400 names: <c>tool_choice</c> when it was sent, else <c>tools</c>.</summary>
+        public string ToolsParam { get; init; } = "tools";
+
+        public bool? ParallelToolCalls { get; init; }
+
+        public ThinkingOptions? Thinking { get; init; }
+    }
 
     public static Validated Validate(this MessagesRequest r)
     {
@@ -30,9 +38,11 @@ public static class MessagesValidation
         Check(r.TopP is null or (> 0 and <= 1), $"top_p: must be greater than 0 and at most 1 (got {r.TopP})");
         Check(r.TopK is null or >= 0, $"top_k: must be 0 or more (got {r.TopK})");
         Check(r.Metadata?.UserId is null || r.Metadata.UserId.Length <= MaxUserIdLength, $"metadata.user_id: at most {MaxUserIdLength} characters");
-        RejectUnsupported(r.Tools, r.ToolChoice, r.Thinking);
+        var tools = MessagesTools.Tools(r.Tools);
+        var (choice, parallel) = MessagesTools.ToolChoice(r.ToolChoice, tools);
+        var thinking = MessagesTools.Thinking(r.Thinking, r.MaxTokens.Value);
         var stops = StopSequences(r.StopSequences);
-        var prompt = ToPrompt(r.System, r.Messages);
+        var prompt = ToPrompt(r.System, r.Messages) with { Tools = tools };
         return new Validated(model, prompt, new SamplingOptions
         {
             MaxTokens = r.MaxTokens.Value,
@@ -40,123 +50,29 @@ public static class MessagesValidation
             TopP = r.TopP ?? 1f,
             TopK = r.TopK ?? 0,
             Stop = stops,
-        }, r.Stream == true);
+        }, r.Stream == true)
+        {
+            ToolChoice = choice,
+            ToolsParam = r.ToolChoice is null ? "tools" : "tool_choice",
+            ParallelToolCalls = parallel,
+            Thinking = thinking,
+        };
     }
 
     /// <summary>count_tokens: the same conversation checks, nothing to generate.</summary>
     public static (string Model, PromptInput.Chat Prompt) Validate(this CountTokensRequest r)
     {
         var model = RequireModel(r.Model);
-        RejectUnsupported(r.Tools, null, r.Thinking);
-        return (model, ToPrompt(r.System, r.Messages));
+        var tools = MessagesTools.Tools(r.Tools);
+        _ = MessagesTools.Thinking(r.Thinking, int.MaxValue);
+        return (model, ToPrompt(r.System, r.Messages) with { Tools = tools });
     }
 
     private static string RequireModel(string? model) =>
         string.IsNullOrWhiteSpace(model) ? throw CallException.BadRequest("model: Field required") : model;
 
-    private static PromptInput.Chat ToPrompt(AnthropicContent? system, IReadOnlyList<AnthropicMessage?>? messages)
-    {
-        if (messages is null)
-        {
-            throw CallException.BadRequest("messages: Field required");
-        }
-
-        if (messages.Count == 0)
-        {
-            throw CallException.BadRequest("messages: at least one message is required");
-        }
-
-        var chat = new List<ChatMessage>(messages.Count + 1);
-        if (system is not null)
-        {
-            var text = Text(system, "system", allowEmpty: true);
-            if (text.Length > 0)
-            {
-                chat.Add(new ChatMessage("system", text));
-            }
-        }
-
-        for (var i = 0; i < messages.Count; i++)
-        {
-            var path = $"messages.{i}";
-            var m = messages[i] ?? throw CallException.BadRequest($"{path}: must be an object");
-            if (m.Role is null)
-            {
-                throw CallException.BadRequest($"{path}.role: Field required");
-            }
-
-            if (m.Role is not ("user" or "assistant"))
-            {
-                throw CallException.BadRequest(m.Role == "system"
-                    ? $"{path}.role: Unexpected role \"system\". The Messages API accepts a top-level `system` parameter, not \"system\" as an input message role."
-                    : $"{path}.role: Input should be 'user' or 'assistant' (got '{m.Role}')");
-            }
-
-            if (m.Content is null)
-            {
-                throw CallException.BadRequest($"{path}.content: Field required");
-            }
-
-            chat.Add(new ChatMessage(m.Role, Text(m.Content, $"{path}.content", allowEmpty: false)));
-        }
-
-        return new PromptInput.Chat(chat);
-    }
-
-    /// <summary>The text of a content value: its text blocks joined; any other block is refused by name.</summary>
-    private static string Text(AnthropicContent content, string path, bool allowEmpty)
-    {
-        if (content.IsString)
-        {
-            var single = content.Blocks[0].Text!;
-            Check(allowEmpty || single.Length > 0, $"{path}: must not be empty");
-            return single;
-        }
-
-        Check(allowEmpty || content.Blocks.Count > 0, $"{path}: must contain at least one content block");
-        var text = new StringBuilder();
-        for (var b = 0; b < content.Blocks.Count; b++)
-        {
-            var block = content.Blocks[b];
-            if (block.Type != "text")
-            {
-                throw CallException.BadRequest($"{path}.{b}: {Unsupported(block.Type)}");
-            }
-
-            Check(block.Text!.Length > 0, $"{path}.{b}.text: text content blocks must be non-empty");
-            text.Append(block.Text);
-        }
-
-        return text.ToString();
-    }
-
-    private static string Unsupported(string type) => type switch
-    {
-        "image" or "document" => $"'{type}' blocks are not supported: the models served here take text only.",
-        "tool_use" or "tool_result" or "server_tool_use" or "web_search_tool_result" =>
-            $"'{type}' blocks are not supported: tool use needs a model with a tool template, and the models served here have none.",
-        "thinking" or "redacted_thinking" => $"'{type}' blocks are not supported: extended thinking is not available here.",
-        _ => $"unknown content block type '{type}': expected 'text'.",
-    };
-
-    private static void RejectUnsupported(JsonElement? tools, JsonElement? toolChoice, JsonElement? thinking)
-    {
-        if (tools is { ValueKind: JsonValueKind.Array } t && t.GetArrayLength() > 0)
-        {
-            throw CallException.BadRequest("tools: tool use is not supported: the models served here have no tool template.");
-        }
-
-        if (toolChoice is { ValueKind: JsonValueKind.Object } c && c.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String
-            && !type.ValueEquals("none") && !type.ValueEquals("auto"))
-        {
-            throw CallException.BadRequest("tool_choice: tool use is not supported: the models served here have no tool template.");
-        }
-
-        if (thinking is { ValueKind: JsonValueKind.Object } k && k.TryGetProperty("type", out var mode) && !mode.ValueEquals("disabled"))
-        {
-            throw CallException.BadRequest("thinking: extended thinking is not supported by the models served here.");
-        }
-    }
+    private static PromptInput.Chat ToPrompt(AnthropicContent? system, IReadOnlyList<AnthropicMessage?>? messages) =>
+        MessagesConversation.ToPrompt(system, messages);
 
     private static IReadOnlyList<string> StopSequences(IReadOnlyList<string?>? stops)
     {

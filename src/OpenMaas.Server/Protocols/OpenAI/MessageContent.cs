@@ -1,13 +1,18 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using OpenMaas.Inference.Abstractions;
 
 namespace OpenMaas.Server.Protocols.OpenAI;
 
-/// <summary>A message's <c>content</c>: a string, or an array of parts of which the <c>text</c> parts are joined
-/// (what Cherry Studio and the SDKs send for multi-part messages). Image/audio parts are rejected by validation.</summary>
+/// <summary>A message's <c>content</c>: a string, or an array of typed parts (<c>text</c>, <c>image_url</c>,
+/// <c>input_audio</c>; other kinds are kept by name for engines that take them). <see cref="Text"/> joins the text
+/// parts; <see cref="Parts"/> is null for a plain string.</summary>
 [JsonConverter(typeof(MessageContentConverter))]
-public sealed record MessageContent(string Text, bool HasNonTextParts);
+public sealed record MessageContent(string Text, IReadOnlyList<ContentPart>? Parts)
+{
+    public bool HasNonTextParts => Parts?.Any(p => p is not ContentPart.Text) == true;
+}
 
 internal sealed class MessageContentConverter : JsonConverter<MessageContent>
 {
@@ -20,7 +25,7 @@ internal sealed class MessageContentConverter : JsonConverter<MessageContent>
 
         if (reader.TokenType == JsonTokenType.String)
         {
-            return new MessageContent(reader.GetString()!, false);
+            return new MessageContent(reader.GetString()!, null);
         }
 
         if (reader.TokenType != JsonTokenType.StartArray)
@@ -29,28 +34,66 @@ internal sealed class MessageContentConverter : JsonConverter<MessageContent>
         }
 
         var text = new StringBuilder();
-        var nonText = false;
+        var parts = new List<ContentPart>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            using var part = JsonDocument.ParseValue(ref reader);
-            if (part.RootElement.ValueKind != JsonValueKind.Object ||
-                !part.RootElement.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
+            using var doc = JsonDocument.ParseValue(ref reader);
+            var part = doc.RootElement;
+            if (part.ValueKind != JsonValueKind.Object || !part.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
             {
                 throw new JsonException("each content part must be an object with a string 'type'.");
             }
 
-            if (type.ValueEquals("text") && part.RootElement.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String)
+            var kind = type.GetString()!;
+            ContentPart read = kind switch
             {
-                text.Append(t.GetString());
+                "text" => new ContentPart.Text(String(part, "text") ?? throw new JsonException("a 'text' part needs a string 'text'.")),
+                "image_url" => Image(part),
+                "input_audio" => Audio(part),
+                _ => new ContentPart.Other(kind),
+            };
+            if (read is ContentPart.Text t)
+            {
+                text.Append(t.Value);
             }
-            else
+
+            parts.Add(read);
+        }
+
+        return new MessageContent(text.ToString(), parts);
+    }
+
+    private static ContentPart.Image Image(JsonElement part)
+    {
+        if (part.TryGetProperty("image_url", out var image))
+        {
+            if (image.ValueKind == JsonValueKind.String)
             {
-                nonText = true;
+                return new ContentPart.Image(image.GetString()!);
+            }
+
+            if (image.ValueKind == JsonValueKind.Object && String(image, "url") is { Length: > 0 } url)
+            {
+                return new ContentPart.Image(url, String(image, "detail"));
             }
         }
 
-        return new MessageContent(text.ToString(), nonText);
+        throw new JsonException("an 'image_url' part needs 'image_url.url' (an http(s) URL or a data URL).");
     }
+
+    private static ContentPart.Audio Audio(JsonElement part)
+    {
+        if (part.TryGetProperty("input_audio", out var audio) && audio.ValueKind == JsonValueKind.Object &&
+            String(audio, "data") is { Length: > 0 } data && String(audio, "format") is { Length: > 0 } format)
+        {
+            return new ContentPart.Audio(data, format);
+        }
+
+        throw new JsonException("an 'input_audio' part needs 'input_audio.data' (base64) and 'input_audio.format'.");
+    }
+
+    private static string? String(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     public override void Write(Utf8JsonWriter writer, MessageContent value, JsonSerializerOptions options) =>
         writer.WriteStringValue(value.Text);

@@ -42,5 +42,5 @@ internal static class ModelsEndpoints
             : TypedResults.Json(ToWire(model), OpenAIJson.Default.ModelObject);
     }
 
-    private static ModelObject ToWire(ModelRecord m) => new(m.Id, m.CreatedAt.ToUnixTimeSeconds(), m.Owner);
+    private static ModelObject ToWire(ModelRecord m) => new(m.Id, m.CreatedAt.ToUnixTimeSeconds(), m.Owner) { Capabilities = ModelCapabilities.Of(m) };
 }

@@ -26,6 +26,7 @@ public static class RequestValidation
         }
 
         var messages = new List<ChatMessage>(request.Messages.Count);
+        var callIds = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < request.Messages.Count; i++)
         {
             var m = request.Messages[i] ?? throw CallException.BadRequest($"messages[{i}] must be an object.", $"messages[{i}]");
@@ -45,12 +46,7 @@ public static class RequestValidation
                 throw CallException.BadRequest($"messages[{i}].content is required.", $"messages[{i}].content");
             }
 
-            if (m.Content is { HasNonTextParts: true })
-            {
-                throw CallException.BadRequest($"messages[{i}].content has non-text parts; this model accepts text only.", $"messages[{i}].content");
-            }
-
-            messages.Add(new ChatMessage(m.Role == "developer" ? "system" : m.Role, m.Content?.Text ?? string.Empty));
+            messages.Add(ChatToolsValidation.Message(m, i, callIds));
         }
 
         return new PromptInput.Chat(messages);
@@ -78,18 +74,29 @@ public static class RequestValidation
     }
 
     /// <summary>Validates a chat request and maps it to the neutral request.</summary>
-    public static TextGenerationRequest ToGenerationRequest(this ChatCompletionRequest request) => new()
+    public static TextGenerationRequest ToGenerationRequest(this ChatCompletionRequest request)
     {
-        Model = request.Model,
-        Endpoint = OpenAIEndpoints.ChatCompletions,
-        Prompt = request.ToPrompt(),
-        PromptParam = "messages",
-        MaxTokens = request.EffectiveMaxTokens(),
-        MaxTokensParam = request.MaxCompletionTokens is null ? "max_tokens" : "max_completion_tokens",
-        Sampling = request.ToSampling(),
-        Stream = request.Stream == true,
-        StreamUsage = request.StreamOptions?.IncludeUsage == true,
-    };
+        var prompt = (PromptInput.Chat)request.ToPrompt();
+        var tools = ChatToolsValidation.Tools(request.Tools);
+        return new TextGenerationRequest
+        {
+            Model = request.Model,
+            Endpoint = OpenAIEndpoints.ChatCompletions,
+            Prompt = prompt with { Tools = tools },
+            PromptParam = "messages",
+            MaxTokens = request.EffectiveMaxTokens(),
+            MaxTokensParam = request.MaxCompletionTokens is null ? "max_tokens" : "max_completion_tokens",
+            Sampling = request.ToSampling(),
+            Stream = request.Stream == true,
+            StreamUsage = request.StreamOptions?.IncludeUsage == true,
+            ToolChoice = ChatToolsValidation.ToolChoice(request.ToolChoice, tools),
+            ToolsParam = request.ToolChoice is null ? "tools" : "tool_choice",
+            ParallelToolCalls = request.ParallelToolCalls,
+            ResponseFormat = ChatToolsValidation.ResponseFormat(request.ResponseFormat),
+            Thinking = ChatToolsValidation.Thinking(request),
+            ThinkingParam = request.ReasoningEffort is not null && request.EnableThinking is null ? "reasoning_effort" : "enable_thinking",
+        };
+    }
 
     /// <summary>Validates a text-completion request and maps it to the neutral request.</summary>
     public static TextGenerationRequest ToGenerationRequest(this CompletionRequest request) => new()

@@ -5,6 +5,10 @@ namespace OpenMaas.Server.Protocols.OpenAI;
 public sealed record ModelObject(string Id, long Created, string OwnedBy)
 {
     public string Object => "model";
+
+    /// <summary>OpenMaaS's extra field (clients ignore it): <c>tools</c>, <c>vision</c>, <c>audio</c>, <c>reasoning</c>,
+    /// <c>structured_output</c>.</summary>
+    public IReadOnlyList<string> Capabilities { get; init; } = [];
 }
 
 public sealed record ModelList(IReadOnlyList<ModelObject> Data)

@@ -19,15 +19,34 @@ internal sealed class ConfiguredUpstreamModels(IModelCatalog catalog, IOptions<U
                 continue;
             }
 
+            IReadOnlyList<string>? capabilities = null;
+            if (model.Capabilities is { } declared)
+            {
+                if (ModelCapabilities.TryParse(string.Join(',', declared), out var parsed) is { } unknown)
+                {
+                    UpstreamProxyLog.ConfiguredCapabilityUnknown(logger, id, unknown);
+                }
+                else
+                {
+                    capabilities = parsed;
+                }
+            }
+
             var existing = await catalog.FindAsync(id, cancellationToken);
             if (existing is null)
             {
-                await catalog.AddAsync(UpstreamModels.NewRecord(id, model.Task, clock.GetUtcNow()), cancellationToken);
+                var record = UpstreamModels.NewRecord(id, model.Task, clock.GetUtcNow());
+                record.Capabilities = [.. capabilities ?? []];
+                await catalog.AddAsync(record, cancellationToken);
                 UpstreamProxyLog.ConfiguredAdded(logger, id);
             }
             else if (existing.Format != ModelFormats.Upstream)
             {
                 UpstreamProxyLog.ConfiguredConflict(logger, id, existing.Format);
+            }
+            else if (capabilities is not null && !existing.Capabilities.SequenceEqual(capabilities))
+            {
+                await catalog.UpdateAsync(id, m => m.Capabilities = [.. capabilities], cancellationToken);
             }
         }
     }

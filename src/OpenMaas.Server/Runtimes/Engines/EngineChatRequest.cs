@@ -6,7 +6,8 @@ using OpenMaas.Server.Runtimes.TextGeneration;
 
 namespace OpenMaas.Server.Runtimes.Engines;
 
-/// <summary>The OpenAI request the typed path sends an engine for a neutral request: streamed, with usage asked for.</summary>
+/// <summary>The OpenAI request the typed path sends an engine for a neutral request: streamed, with usage asked for;
+/// a conversation's parts, tool calls, tools and switches as <see cref="EngineChatMessages"/> writes them.</summary>
 internal static class EngineChatRequest
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
@@ -32,16 +33,8 @@ internal static class EngineChatRequest
         switch (request.Prompt)
         {
             case PromptInput.Chat chat:
-                w.WriteStartArray("messages");
-                foreach (var m in chat.Messages)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("role", m.Role);
-                    w.WriteString("content", m.Content);
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
+                EngineChatMessages.Write(w, chat);
+                EngineChatMessages.WriteOptions(w, request);
                 break;
             case PromptInput.Raw raw:
                 w.WriteString("prompt", raw.Text);

@@ -17,4 +17,7 @@ internal static partial class UpstreamProxyLog
 
     [LoggerMessage(4162, LogLevel.Error, "Upstreams:Models:{Model} (task {Task}) is not a valid model ID or task for an upstream engine; skipped")]
     public static partial void ConfiguredInvalid(ILogger logger, string model, string task);
+
+    [LoggerMessage(4163, LogLevel.Error, "Upstreams:Models:{Model}:Capabilities names '{Capability}', which is not a capability (tools, vision, audio, reasoning, structured_output); capabilities left as they were")]
+    public static partial void ConfiguredCapabilityUnknown(ILogger logger, string model, string capability);
 }

@@ -8,7 +8,11 @@ namespace OpenMaas.Server.Runtimes.Engines;
 /// <c>upstream</c>); later ones add capacity.</summary>
 internal sealed class UpstreamRegistrar(IModelCatalog catalog, IUpstreamStore store, TimeProvider clock)
 {
-    public sealed record Request(string Id, string Url, string? ApiKey, string? UpstreamModel, int Weight, string Task, ModelCardChange Card);
+    public sealed record Request(string Id, string Url, string? ApiKey, string? UpstreamModel, int Weight, string Task, ModelCardChange Card)
+    {
+        /// <summary>Comma-separated capabilities to declare (<see cref="ModelCapabilities"/>); null keeps what is declared.</summary>
+        public string? Capabilities { get; init; }
+    }
 
     public async Task<int> AddAsync(Request request, TextWriter output, TextWriter error, CancellationToken ct)
     {
@@ -36,6 +40,18 @@ internal sealed class UpstreamRegistrar(IModelCatalog catalog, IUpstreamStore st
             return 2;
         }
 
+        IReadOnlyList<string>? capabilities = null;
+        if (request.Capabilities is { } declared)
+        {
+            if (ModelCapabilities.TryParse(declared, out var parsed) is { } unknown)
+            {
+                await error.WriteLineAsync($"--capabilities: unknown capability '{unknown}'; expected any of {string.Join(", ", ModelCapabilities.All)}.");
+                return 2;
+            }
+
+            capabilities = parsed;
+        }
+
         var existing = await catalog.FindAsync(request.Id, ct);
         if (existing is not null && existing.Format != ModelFormats.Upstream)
         {
@@ -55,7 +71,12 @@ internal sealed class UpstreamRegistrar(IModelCatalog catalog, IUpstreamStore st
             }
 
             card.Apply(record);
+            record.Capabilities = [.. capabilities ?? []];
             await catalog.AddAsync(record, ct);
+        }
+        else if (capabilities is not null)
+        {
+            await catalog.UpdateAsync(request.Id, m => m.Capabilities = [.. capabilities], ct);
         }
 
         if (!await store.AddAsync(request.Id, url, upstreamModel, request.Weight, string.IsNullOrEmpty(request.ApiKey) ? null : request.ApiKey, ct))
@@ -69,6 +90,7 @@ internal sealed class UpstreamRegistrar(IModelCatalog catalog, IUpstreamStore st
         await output.WriteLineAsync($"{(existing is null ? "Added" : "Updated")} {request.Id} (runtime upstream, task {request.Task})");
         await output.WriteLineAsync($"  deployment:    {url} as '{upstreamModel}', weight {request.Weight}, API key {(request.ApiKey is { Length: > 0 } ? "set (stored encrypted)" : "none")}");
         await output.WriteLineAsync($"  deployments:   {count}");
+        await output.WriteLineAsync($"  capabilities:  {(saved?.Capabilities is { Count: > 0 } c ? string.Join(", ", c) : "none declared")}");
         await output.WriteLineAsync($"  API-Inference: {(saved?.ApiInference == true ? "on" : "off")} (mode {saved?.ApiInferenceMode.ToString().ToLowerInvariant()})");
         return 0;
     }

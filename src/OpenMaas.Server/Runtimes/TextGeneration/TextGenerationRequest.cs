@@ -41,6 +41,28 @@ public sealed record TextGenerationRequest : IInferenceRequest
     /// <summary>The wire field holding the token limit (<c>max_tokens</c>, <c>max_completion_tokens</c>).</summary>
     public string MaxTokensParam { get; init; } = "max_tokens";
 
+    /// <summary>Whether and which tool must be called (the tools themselves are on <see cref="PromptInput.Chat.Tools"/>).</summary>
+    public ToolChoice ToolChoice { get; init; } = ToolChoice.Auto;
+
+    /// <summary>The wire field holding the tool choice (<c>tool_choice</c>), for a later 400.</summary>
+    public string ToolsParam { get; init; } = "tools";
+
+    /// <summary>False when the caller allows at most one tool call per turn (<c>parallel_tool_calls: false</c>,
+    /// Anthropic's <c>disable_parallel_tool_use</c>); null when not said.</summary>
+    public bool? ParallelToolCalls { get; init; }
+
+    /// <summary>The shape the answer's text must have; null means free text.</summary>
+    public ResponseFormat? ResponseFormat { get; init; }
+
+    /// <summary>The wire field holding the response format (<c>response_format</c>), for a later 400.</summary>
+    public string ResponseFormatParam { get; init; } = "response_format";
+
+    /// <summary>The thinking switches, or null when the caller said nothing.</summary>
+    public ThinkingOptions? Thinking { get; init; }
+
+    /// <summary>The wire field holding the thinking switch (<c>enable_thinking</c>, <c>thinking</c>), for a later 400.</summary>
+    public string ThinkingParam { get; init; } = "thinking";
+
     /// <summary>The request as the client sent it, when its protocol is the one engines speak (OpenAI's): a model served
     /// by engines then gets it as is (every field, not only those modelled here).</summary>
     public PassThroughRequest? PassThrough { get; init; }

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using OpenMaas.Inference.Grammar;
+
+namespace OpenMaas.Tests.Inference;
+
+public sealed class JsonSchemaGrammarTests
+{
+    [Fact]
+    public void FromSchema_ListsRequiredPropertiesFirst_AndEachOptionalOne()
+    {
+        var grammar = JsonSchemaGrammar.FromSchema(Schema("""
+            {"type":"object","properties":{"nick":{"type":"string"},"name":{"type":"string"},"age":{"type":"integer"}},"required":["name","age"],"additionalProperties":false}
+            """));
+        Assert.StartsWith("root ::= answer\n", grammar, StringComparison.Ordinal);
+        Assert.Contains("""answer ::= "{" space "\"name\"" space ":" space string "," space "\"age\"" space ":" space integer (",", space "\"nick\"" space ":" space string)? "}" space""".Replace("\",\",", "\",\"", StringComparison.Ordinal), grammar, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromSchema_CompilesEnumsArraysBoundsAndReferences()
+    {
+        var grammar = JsonSchemaGrammar.FromSchema(Schema("""
+            {"$defs":{"pet":{"type":"object","properties":{"kind":{"enum":["cat","dog",3,null]}},"required":["kind"]}},
+             "type":"object","properties":{"pets":{"type":"array","items":{"$ref":"#/$defs/pet"},"minItems":1,"maxItems":3},
+             "code":{"type":"string","minLength":2,"maxLength":4},"score":{"type":["number","null"]},"ok":{"const":true}},"required":["pets"]}
+            """));
+        Assert.Contains("""("\"cat\"" | "\"dog\"" | "3" | "null") space""", grammar, StringComparison.Ordinal);
+        Assert.Contains("""ref-pet ::= """, grammar, StringComparison.Ordinal);
+        Assert.Contains("""ref-pet ("," space ref-pet){0,2}""", grammar, StringComparison.Ordinal);
+        Assert.Contains("""char{2,4}""", grammar, StringComparison.Ordinal);
+        Assert.Contains("""number | null""", grammar, StringComparison.Ordinal);
+        Assert.Contains("\"true\" space", grammar, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"type":"string","pattern":"^a+$"}""", "pattern")]
+    [InlineData("""{"type":"object","properties":{"age":{"type":"integer","minimum":0}}}""", "properties.age.minimum")]
+    [InlineData("""{"allOf":[{"type":"string"}]}""", "allOf")]
+    [InlineData("""{"type":"object","properties":{"a":{"$ref":"https://x/s.json"}}}""", "properties.a.$ref")]
+    [InlineData("""{"type":"object","properties":{"d":{"type":"string","format":"date-time"}}}""", "properties.d.format")]
+    [InlineData("""{"type":"tuple"}""", "type")]
+    public void FromSchema_RefusesWhatItCannotEnforce_NamingTheKeyword(string schema, string keyword)
+    {
+        var e = Assert.Throws<UnsupportedSchemaException>(() => JsonSchemaGrammar.FromSchema(Schema(schema)));
+        Assert.Equal(keyword, e.Keyword);
+        Assert.Contains(keyword, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ToolCall_OffersEachFunctionWithItsOwnArguments()
+    {
+        var grammar = JsonSchemaGrammar.ToolCall([
+            ("get_weather", Schema("""{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}""")),
+            ("noop", Schema("""{"type":"object","properties":{}}""")),
+        ]);
+        Assert.StartsWith("root ::= call0 | call1\n", grammar, StringComparison.Ordinal);
+        Assert.Contains("\"\\\"get_weather\\\"\"", grammar, StringComparison.Ordinal);
+        Assert.Contains("call1-args ::= \"{\" space  \"}\" space", grammar, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnyObject_IsTheGenericObjectRule() =>
+        Assert.StartsWith("root ::= object\n", JsonSchemaGrammar.AnyObject(), StringComparison.Ordinal);
+
+    private static JsonElement Schema(string json) => JsonDocument.Parse(json).RootElement;
+}

@@ -153,14 +153,46 @@ public sealed class LocalConstraintTests(ServerFixture server) : IClassFixture<S
 
     private const string Close = "}}}";
 
-    private async Task<JsonNode> PostAsync(string body)
+    /// <summary>The Responses API maps <c>text.format</c> onto the same grammar: stories260K's <c>output_text</c>
+    /// validates, streamed or not.</summary>
+    [Theory]
+    [MemberData(nameof(Schemas))]
+    public async Task Responses_TextFormatJsonSchema_Validates(string schema)
+    {
+        var answer = await PostAsync($$$"""
+            {"model":"{{{TestAssets.StoriesId}}}","max_output_tokens":400,"temperature":0,"input":"Once upon a time",
+             "text":{"format":{"type":"json_schema","name":"story","strict":true,"schema":{{{schema}}}{{{Close}}}
+            """, "/v1/responses");
+        Assert.Equal("completed", answer["status"]!.GetValue<string>());
+        var message = answer["output"]!.AsArray().Single(o => o!["type"]!.GetValue<string>() == "message")!;
+        AssertValid(schema, message["content"]![0]!["text"]!.GetValue<string>());
+    }
+
+    /// <summary>A forced function call through the Responses API on the local model: one <c>function_call</c> item whose
+    /// arguments validate against the function's parameters.</summary>
+    [Fact]
+    public async Task Responses_ToolChoiceRequired_GivesAFunctionCallItemThatValidates()
+    {
+        const string Parameters = """{"type":"object","properties":{"city":{"type":"string","maxLength":10},"days":{"type":"integer"}},"required":["city","days"]}""";
+        var answer = await PostAsync($$$"""
+            {"model":"{{{TestAssets.StoriesId}}}","max_output_tokens":200,"temperature":0,"input":"Weather?",
+             "tools":[{"type":"function","name":"get_weather","parameters":{{{Parameters}}}}],"tool_choice":"required"}
+            """, "/v1/responses");
+        var call = answer["output"]!.AsArray().Single(o => o!["type"]!.GetValue<string>() == "function_call")!;
+        Assert.Equal("get_weather", call["name"]!.GetValue<string>());
+        AssertValid(Parameters, call["arguments"]!.GetValue<string>());
+    }
+
+    private async Task<JsonNode> PostAsync(string body, string path)
     {
         using var client = server.CreateClient();
-        using var response = await client.PostAsync("/v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"));
+        using var response = await client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, text);
         return JsonNode.Parse(text)!;
     }
+
+    private Task<JsonNode> PostAsync(string body) => PostAsync(body, "/v1/chat/completions");
 
     private static void AssertValid(string schema, string json)
     {

@@ -25,7 +25,7 @@ public sealed class ResponsesValidationTests
     }
 
     [Fact]
-    public void Items_MapToTheConversation_InstructionsFirst_DeveloperAsSystem_ToolItemsAsText()
+    public void Items_MapToTheConversation_InstructionsFirst_DeveloperAsSystem_ToolItemsAsToolMessages()
     {
         var r = Parse("""
             {"model":"m","instructions":"Be brief.","input":[
@@ -37,16 +37,12 @@ public sealed class ResponsesValidationTests
             """);
         var conversation = ResponsesValidation.Conversation([], r.Input);
         Assert.Equal(4, conversation.Count);
-        var chat = Assert.IsType<PromptInput.Chat>(ResponsesValidation.ToPrompt(r.Instructions, conversation));
+        var chat = ResponsesValidation.ToPrompt(r.Instructions, conversation);
         Assert.Equal(
-            [
-                new ChatMessage("system", "Be brief."),
-                new ChatMessage("system", "Use metric units."),
-                new ChatMessage("user", "Weather in Paris?"),
-                new ChatMessage("assistant", "[call call_1] get_weather({\"city\":\"Paris\"})"),
-                new ChatMessage("user", "[result of call call_1] 22C"),
-            ],
-            chat.Messages);
+            [("system", "Be brief."), ("system", "Use metric units."), ("user", "Weather in Paris?"), ("assistant", ""), ("tool", "22C")],
+            chat.Messages.Select(m => (m.Role, m.Content)));
+        Assert.Equal(new ToolCall("call_1", "get_weather", "{\"city\":\"Paris\"}"), Assert.Single(chat.Messages[3].ToolCalls!));
+        Assert.Equal("call_1", chat.Messages[4].ToolCallId);
     }
 
     [Fact]
@@ -62,7 +58,8 @@ public sealed class ResponsesValidationTests
 
     [Theory]
     [InlineData("""{"model":"m","input":"hi","tool_choice":"required"}""", "tool_choice")]
-    [InlineData("""{"model":"m","input":"hi","tool_choice":{"type":"function","name":"f"}}""", "tool_choice")]
+    [InlineData("""{"model":"m","input":"hi","tool_choice":{"type":"function","name":"f"}}""", "tool_choice.name")]
+    [InlineData("""{"model":"m","input":"hi","tool_choice":{"type":"web_search"}}""", "tool_choice.type")]
     [InlineData("""{"model":"m","input":"hi","truncation":"middle"}""", "truncation")]
     [InlineData("""{"model":"m","input":[{"role":"user","content":[{"type":"input_image","image_url":"data:,"}]}]}""", "input[0].content[0].type")]
     [InlineData("""{"model":"m","input":["hi"]}""", "input[0]")]
@@ -85,5 +82,19 @@ public sealed class ResponsesValidationTests
         Assert.Equal("low", r.ReasoningEffort);
         Assert.False(r.ParallelToolCalls);
         Assert.Equal("json_schema", r.Text!.Value.GetProperty("format").GetProperty("type").GetString());
+
+        // …and reach the model as the neutral request's tools, format and thinking switches.
+        Assert.Equal("get_weather", Assert.Single(r.ToolDefinitions).Name);
+        Assert.Equal((ResponseFormatKind.JsonSchema, "w"), (r.Format!.Kind, r.Format.Name));
+        Assert.Equal(new ThinkingOptions(true, Effort: "low"), r.Thinking);
+    }
+
+    [Fact]
+    public void ToolChoice_RequiredOrANamedFunction_ForcesACall()
+    {
+        const string Head = "{\"model\":\"m\",\"input\":\"hi\",\"tools\":[{\"type\":\"function\",\"name\":\"f\",\"parameters\":{\"type\":\"object\"}}]";
+        Assert.Equal(ToolChoiceMode.Required, Parse(Head + ",\"tool_choice\":\"required\"}").Choice.Mode);
+        Assert.Equal(new ToolChoice(ToolChoiceMode.Function, "f"), Parse(Head + ",\"tool_choice\":{\"type\":\"function\",\"name\":\"f\"}}").Choice);
+        Assert.Equal(ToolChoiceMode.Auto, Parse(Head + "}").Choice.Mode);
     }
 }

@@ -56,7 +56,7 @@ public sealed class ScriptedToolEngine : IAsyncDisposable
         const string open = """data: {"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":""";
         var events = new StringBuilder();
         string finish;
-        if (body.Contains(CallId + "] 22C", StringComparison.Ordinal))
+        if (body.Contains("\"role\":\"tool\"", StringComparison.Ordinal) && body.Contains($"\"tool_call_id\":\"{CallId}\"", StringComparison.Ordinal))
         {
             events.Append(open).Append($$"""{"content":"{{Answer}}"},"finish_reason":null}]}""").Append("\n\n");
             finish = "stop";

@@ -109,11 +109,17 @@ public sealed class ResponsesToolRoundTripTests
 
             Assert.Equal(ScriptedToolEngine.Answer, text.ToString());
             Assert.Equal(18, final!.Value.GetProperty("usage").GetProperty("total_tokens").GetInt32());
-            // The engine got the whole conversation: the question, its own call, and the call's output.
-            var last = engine.Bodies[^1];
-            Assert.Contains("Weather in Paris?", last, StringComparison.Ordinal);
-            Assert.Contains("get_weather", last, StringComparison.Ordinal);
-            Assert.Contains(ScriptedToolEngine.CallId + "] 22C", last, StringComparison.Ordinal);
+            // The engine got the tools, then the whole conversation as OpenAI chat: the question, its own call as the
+            // assistant's tool_calls, and the call's output as a tool message answering it.
+            var first = JsonDocument.Parse(engine.Bodies[0]).RootElement;
+            Assert.Equal("get_weather", first.GetProperty("tools")[0].GetProperty("function").GetProperty("name").GetString());
+            var messages = JsonDocument.Parse(engine.Bodies[^1]).RootElement.GetProperty("messages");
+            Assert.Equal("Weather in Paris?", messages[0].GetProperty("content").GetString());
+            var sent = messages[1].GetProperty("tool_calls")[0];
+            Assert.Equal((ScriptedToolEngine.CallId, "get_weather", "{\"city\":\"Paris\"}"), (sent.GetProperty("id").GetString(),
+                sent.GetProperty("function").GetProperty("name").GetString(), sent.GetProperty("function").GetProperty("arguments").GetString()));
+            Assert.Equal(("tool", ScriptedToolEngine.CallId, "22C"), (messages[2].GetProperty("role").GetString(),
+                messages[2].GetProperty("tool_call_id").GetString(), messages[2].GetProperty("content").GetString()));
         }
         finally
         {

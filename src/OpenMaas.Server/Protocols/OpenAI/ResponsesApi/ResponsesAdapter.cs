@@ -47,13 +47,20 @@ internal sealed class ResponsesAdapter(GenerationResponder responder, IResponseS
         {
             Model = request.Model,
             Endpoint = Endpoint,
-            Prompt = ResponsesValidation.ToPrompt(request.Instructions, conversation),
+            Prompt = ResponsesValidation.ToPrompt(request.Instructions, conversation, request.ToolDefinitions),
             PromptParam = "input",
             MaxTokens = request.MaxOutputTokens,
             MaxTokensParam = "max_output_tokens",
             CapMaxTokensToContext = true,
             Sampling = request.Sampling,
             Stream = request.Stream,
+            ToolChoice = request.Choice,
+            ToolsParam = "tools",
+            ParallelToolCalls = request.ParallelToolCalls,
+            ResponseFormat = request.Format,
+            ResponseFormatParam = "text.format",
+            Thinking = request.Thinking,
+            ThinkingParam = "reasoning",
         };
         return new ResponsesCall(request, conversation, generation);
     }

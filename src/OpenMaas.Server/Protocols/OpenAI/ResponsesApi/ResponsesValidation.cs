@@ -41,6 +41,18 @@ public sealed record ValidatedResponses
     public string? ReasoningEffort { get; init; }
 
     public string Truncation { get; init; } = "disabled";
+
+    /// <summary>The function tools, neutral (offered to the model).</summary>
+    public IReadOnlyList<ToolDefinition> ToolDefinitions { get; init; } = [];
+
+    /// <summary>The tool choice, neutral.</summary>
+    public ToolChoice Choice { get; init; } = Inference.Abstractions.ToolChoice.Auto;
+
+    /// <summary><c>text.format</c>, neutral; null for plain text.</summary>
+    public ResponseFormat? Format { get; init; }
+
+    /// <summary><c>reasoning.effort</c> as the engines' thinking switches; null when not asked.</summary>
+    public ThinkingOptions? Thinking { get; init; }
 }
 
 /// <summary>Checks every field of a Responses request and maps its input items to the conversation OpenMaaS keeps;
@@ -60,6 +72,10 @@ public static class ResponsesValidation
         Check(r.Truncation is null or "auto" or "disabled", "truncation", $"Invalid value '{r.Truncation}' for truncation: expected 'auto' or 'disabled'.");
         Check(r.PreviousResponseId is null || r.PreviousResponseId.Length > 0, "previous_response_id", "previous_response_id must not be empty.");
         CheckMetadata(r.Metadata);
+        var tools = CheckTools(r.Tools);
+        var definitions = ToDefinitions(tools);
+        var text = CheckText(r.Text);
+        var effort = CheckReasoning(r.Reasoning);
         return new ValidatedResponses
         {
             Model = r.Model,
@@ -72,11 +88,15 @@ public static class ResponsesValidation
             Store = r.Store ?? true,
             PreviousResponseId = r.PreviousResponseId,
             Stream = r.Stream == true,
-            Tools = CheckTools(r.Tools),
-            ToolChoice = CheckToolChoice(r.ToolChoice),
+            Tools = tools,
+            ToolChoice = r.ToolChoice is { ValueKind: not JsonValueKind.Null } choice ? choice : null,
+            Choice = CheckToolChoice(r.ToolChoice, definitions),
+            ToolDefinitions = definitions,
             ParallelToolCalls = r.ParallelToolCalls ?? true,
-            Text = CheckText(r.Text),
-            ReasoningEffort = CheckReasoning(r.Reasoning),
+            Text = text,
+            Format = ToFormat(text),
+            ReasoningEffort = effort,
+            Thinking = effort is null ? null : new ThinkingOptions(effort != "none", Effort: effort),
             Truncation = r.Truncation ?? "disabled",
         };
     }
@@ -112,9 +132,9 @@ public static class ResponsesValidation
     }
 
     /// <summary>The conversation as the neutral chat: instructions first (they do not carry over from a previous
-    /// response), messages as they are. Tool calls and their outputs are written into the conversation's text, since the
-    /// neutral messages carry text only.</summary>
-    public static PromptInput ToPrompt(string? instructions, IReadOnlyList<ConversationItem> conversation)
+    /// response), messages as they are; consecutive <c>function_call</c> items become one assistant message with those
+    /// tool calls, and each <c>function_call_output</c> a <c>tool</c> message answering its call; the tools offered.</summary>
+    public static PromptInput.Chat ToPrompt(string? instructions, IReadOnlyList<ConversationItem> conversation, IReadOnlyList<ToolDefinition>? tools = null)
     {
         var messages = new List<ChatMessage>(conversation.Count + 1);
         if (!string.IsNullOrEmpty(instructions))
@@ -122,17 +142,31 @@ public static class ResponsesValidation
             messages.Add(new ChatMessage("system", instructions));
         }
 
-        foreach (var item in conversation)
+        for (var i = 0; i < conversation.Count; i++)
         {
-            messages.Add(item.Type switch
+            var item = conversation[i];
+            switch (item.Type)
             {
-                "function_call" => new ChatMessage("assistant", $"[call {item.CallId}] {item.Name}({item.Arguments})"),
-                "function_call_output" => new ChatMessage("user", $"[result of call {item.CallId}] {item.Output}"),
-                _ => new ChatMessage(item.Role == "developer" ? "system" : item.Role!, item.Text ?? string.Empty),
-            });
+                case "function_call":
+                    var calls = new List<ToolCall>();
+                    for (; i < conversation.Count && conversation[i].Type == "function_call"; i++)
+                    {
+                        calls.Add(new ToolCall(conversation[i].CallId!, conversation[i].Name!, conversation[i].Arguments ?? "{}"));
+                    }
+
+                    i--;
+                    messages.Add(new ChatMessage("assistant", string.Empty) { ToolCalls = calls });
+                    break;
+                case "function_call_output":
+                    messages.Add(new ChatMessage("tool", item.Output ?? string.Empty) { ToolCallId = item.CallId });
+                    break;
+                default:
+                    messages.Add(new ChatMessage(item.Role == "developer" ? "system" : item.Role!, item.Text ?? string.Empty));
+                    break;
+            }
         }
 
-        return new PromptInput.Chat(messages);
+        return new PromptInput.Chat(messages) { Tools = tools ?? [] };
     }
 
     private static List<ConversationItem> ReadInput(JsonElement? input)
@@ -264,23 +298,49 @@ public static class ResponsesValidation
         return JsonSerializer.SerializeToElement(tools, ResponsesJson.Default.ListJsonElement);
     }
 
-    private static JsonElement? CheckToolChoice(JsonElement? choice)
+    private static ToolChoice CheckToolChoice(JsonElement? choice, IReadOnlyList<ToolDefinition> tools)
     {
         if (choice is not { } c || c.ValueKind == JsonValueKind.Null)
         {
-            return null;
+            return Inference.Abstractions.ToolChoice.Auto;
         }
 
         if (c.ValueKind == JsonValueKind.String)
         {
             var value = c.GetString();
             Check(value is "auto" or "none" or "required", "tool_choice", $"Invalid value '{value}' for tool_choice: expected auto, none or required.");
-            Check(value != "required", "tool_choice", "tool_choice 'required' is not supported: OpenMaaS cannot force a tool call yet; use 'auto'.");
-            return c;
+            Check(value != "required" || tools.Count > 0, "tool_choice", "tool_choice 'required' needs at least one function in 'tools'.");
+            return new ToolChoice(value switch { "none" => ToolChoiceMode.None, "required" => ToolChoiceMode.Required, _ => ToolChoiceMode.Auto });
         }
 
         Check(c.ValueKind == JsonValueKind.Object, "tool_choice", "tool_choice must be a string or an object.");
-        throw Bad("tool_choice", "A named tool_choice is not supported: OpenMaaS cannot force a tool call yet; use 'auto'.");
+        var type = RequiredString(c, "type", "tool_choice");
+        Check(type == "function", "tool_choice.type", $"Invalid value '{type}' for tool_choice.type: only 'function' is served.");
+        var name = RequiredString(c, "name", "tool_choice");
+        Check(tools.Any(t => t.Name == name), "tool_choice.name", $"tool_choice names '{name}', which is not a function in 'tools'.");
+        return new ToolChoice(ToolChoiceMode.Function, name);
+    }
+
+    private static List<ToolDefinition> ToDefinitions(JsonElement? tools) =>
+        tools is not { ValueKind: JsonValueKind.Array } array ? [] : [.. array.EnumerateArray().Select(t => new ToolDefinition(
+            t.GetProperty("name").GetString()!,
+            t.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null,
+            t.TryGetProperty("parameters", out var p) && p.ValueKind == JsonValueKind.Object ? p.Clone() : JsonDocument.Parse("""{"type":"object","properties":{}}""").RootElement.Clone()))];
+
+    private static ResponseFormat? ToFormat(JsonElement? text)
+    {
+        if (text is not { } t || !t.TryGetProperty("format", out var format) || format.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        return format.GetProperty("type").GetString() switch
+        {
+            "json_object" => new ResponseFormat(ResponseFormatKind.JsonObject),
+            "json_schema" => new ResponseFormat(ResponseFormatKind.JsonSchema, format.GetProperty("schema").Clone(), format.GetProperty("name").GetString(),
+                format.TryGetProperty("strict", out var strict) && strict.ValueKind == JsonValueKind.True),
+            _ => null,
+        };
     }
 
     private static JsonElement? CheckText(JsonElement? text)

@@ -23,8 +23,12 @@ internal sealed class UsageLogWriter(
     TimeProvider clock,
     ILogger<UsageLogWriter> logger) : BackgroundService, IUsageLog
 {
-    /// <summary>The SQLite write-ahead log's flusher in process-safe mode; null otherwise.</summary>
-    internal WalFlusher? Flusher { get; private set; }
+    /// <summary>The SQLite write-ahead log's flusher in process-safe mode; null otherwise (made with the writer, so it is
+    /// there before the background loop starts).</summary>
+    internal WalFlusher? Flusher { get; } =
+        connections.Provider == DatabaseProvider.Sqlite && quota.Value.Durability == UsageDurability.ProcessSafe
+            ? new WalFlusher(WalFlusher.PathOf(target.ConnectionString), TimeSpan.FromMilliseconds(quota.Value.UsageLogFsyncWindowMs), clock, logger)
+            : null;
 
     private const int MaxBatch = 512;
 
@@ -47,12 +51,6 @@ internal sealed class UsageLogWriter(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var options = quota.Value;
-        if (connections.Provider == DatabaseProvider.Sqlite && options.Durability == UsageDurability.ProcessSafe)
-        {
-            Flusher = new WalFlusher(WalFlusher.PathOf(target.ConnectionString), TimeSpan.FromMilliseconds(options.UsageLogFsyncWindowMs), clock, logger);
-        }
-
         try
         {
             await WriteAsync();

@@ -7,6 +7,7 @@ using OpenMaas.Server.Runtimes.Onnx;
 using OpenMaas.Server.Pipeline;
 using OpenMaas.Server.Runtimes;
 using OpenMaas.Server.Runtimes.Embeddings;
+using OpenMaas.Server.Runtimes.Ranking;
 using OpenMaas.Server.Runtimes.Tasks;
 using OpenMaas.Server.Runtimes.TextGeneration;
 using OpenMaas.Server.Runtimes.Engines;
@@ -39,6 +40,9 @@ internal static class DomainServiceCollectionExtensions
         services.TryAddSingleton<IRuntimeSelector, RuntimeSelector>();
         services.TryAddSingleton<ICallPreparer<TextGenerationRequest, PreparedGeneration>, TextGenerationPreparer>();
         services.TryAddSingleton<ICallPreparer<EmbeddingRequest, PreparedEmbedding>, EmbeddingPreparer>();
+        services.AddOptions<RerankOptions>().BindConfiguration(RerankOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<RerankPreparer>();
+        services.TryAddSingleton<ICallPreparer<RerankRequest, PreparedRerank>>(sp => sp.GetRequiredService<RerankPreparer>());
         services.TryAddSingleton<TaskPreparer>();
         services.TryAddSingleton<ICallPreparer<TaskCallRequest, PreparedTask>>(sp => sp.GetRequiredService<TaskPreparer>());
         return services;

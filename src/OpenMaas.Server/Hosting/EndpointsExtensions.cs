@@ -31,6 +31,7 @@ internal static class EndpointsExtensions
         services.AddSingleton<ChatCompletionsAdapter>();
         services.AddSingleton<CompletionsAdapter>();
         services.AddSingleton<EmbeddingsAdapter>();
+        services.AddSingleton<RerankAdapter>();
 
         // The ModelScope task API.
         services.AddSingleton<TaskApiAdapter>();
@@ -47,7 +48,7 @@ internal static class EndpointsExtensions
     {
         // /v1 is the OpenAI surface; a group under it with another shape (Anthropic's /v1/messages) declares its own
         // error writer with WithErrorWriter, which the middleware and the 401 challenge follow.
-        app.UseWhen(c => c.Request.Path.StartsWithSegments("/v1"), v1 => v1.UseMiddleware<CallErrorMiddleware>(OpenAIErrorWriter.Instance));
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/v1") || c.Request.Path.StartsWithSegments("/rerank"), v1 => v1.UseMiddleware<CallErrorMiddleware>(OpenAIErrorWriter.Instance));
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api-inference"), t => t.UseMiddleware<CallErrorMiddleware>(TaskApiEnvelope.Instance));
         app.UseOpenMaasConsole();
         // After the error middleware, so 401s on /v1 carry its request id.
@@ -66,6 +67,10 @@ internal static class EndpointsExtensions
         // Inference endpoints: each is the call pipeline (read → resolve → authorize → prepare → admit → respond).
         v1.MapCompletions();
         v1.MapEmbeddings();
+        v1.MapRerank();
+
+        // vLLM and Xinference also take rerank at the root; same tokens, same errors as /v1.
+        app.MapGroup(string.Empty).RequireAccessToken(app.Services).WithErrorWriter(OpenAIErrorWriter.Instance).MapRerank("RerankAtRoot");
         app.MapTaskApi();
         v1.MapMessages();
         return app;

@@ -13,6 +13,7 @@ namespace OpenMaas.Server.Protocols.OpenAI;
 [JsonSerializable(typeof(ChatCompletionRequest))]
 [JsonSerializable(typeof(CompletionRequest))]
 [JsonSerializable(typeof(EmbeddingsRequest))]
+[JsonSerializable(typeof(RerankBody))]
 [JsonSerializable(typeof(ChatCompletion))]
 [JsonSerializable(typeof(TextCompletion))]
 [JsonSerializable(typeof(ModelList))]

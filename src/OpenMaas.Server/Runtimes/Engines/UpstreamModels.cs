@@ -5,11 +5,14 @@ namespace OpenMaas.Server.Runtimes.Engines;
 /// <summary>Library records of models served by upstream engines.</summary>
 internal static class UpstreamModels
 {
-    /// <summary>The tasks an OpenAI-compatible engine serves through OpenMaaS (chat/completions and embeddings).</summary>
-    public static bool Supports(string task) => ModelTasks.IsTextGeneration(task) || IsEmbedding(task);
+    /// <summary>The tasks an OpenAI-compatible engine serves through OpenMaaS (chat/completions, embeddings, rerank).</summary>
+    public static bool Supports(string task) => ModelTasks.IsTextGeneration(task) || IsEmbedding(task) || IsTextRanking(task);
 
     /// <summary>The tasks an engine's <c>/v1/embeddings</c> serves.</summary>
     public static bool IsEmbedding(string task) => task is "sentence-embedding" or "feature-extraction";
+
+    /// <summary>The task an engine's <c>/rerank</c> serves (vLLM, Xinference, Infinity, another OpenMaaS).</summary>
+    public static bool IsTextRanking(string task) => task is "text-ranking";
 
     /// <summary>A library model like any other (card, likes, API-Inference policy), with format <c>upstream</c> and no
     /// local file.</summary>

@@ -21,6 +21,9 @@ public abstract record PreparedTask
     /// <summary>Sentences to embed; the last <paramref name="Compared"/> are scored against the first.</summary>
     public sealed record Embeddings(IEmbeddingModel Model, IReadOnlyList<IReadOnlyList<int>> Tokens, int Compared) : PreparedTask;
 
+    /// <summary>A query and documents to score (task <c>text-ranking</c>).</summary>
+    public sealed record Ranking(Runtimes.Ranking.PreparedRerank Prepared) : PreparedTask;
+
     public sealed record Generation(PreparedGeneration Prepared) : PreparedTask;
 }
 

@@ -12,7 +12,7 @@ namespace OpenMaas.Server.Runtimes.Tasks;
 /// models decode their input (bad base64, not an image, too many pixels, not a WAV → 4xx here), sentence encoders
 /// tokenize, text generators render and bound the prompt. A call the model's task cannot take is a 400.
 /// </summary>
-internal sealed class TaskPreparer(IRuntimeSelector runtimes, ICallPreparer<TextGenerationRequest, PreparedGeneration> generation)
+internal sealed class TaskPreparer(IRuntimeSelector runtimes, ICallPreparer<TextGenerationRequest, PreparedGeneration> generation, Ranking.RerankPreparer ranking)
     : ICallPreparer<TaskCallRequest, PreparedTask>
 {
     private static readonly string[] GenerationParameters = ["max_tokens", "temperature", "top_p", "seed"];
@@ -23,7 +23,16 @@ internal sealed class TaskPreparer(IRuntimeSelector runtimes, ICallPreparer<Text
     /// <summary>Also used without the pipeline (<c>openmaas run</c>, where <paramref name="call"/> is null).</summary>
     public async ValueTask<PreparedTask> PrepareAsync(TaskCallRequest request, ModelRecord model, InferenceCall? call, CancellationToken ct)
     {
-        if (model.Format == Inference.Onnx.OnnxTasks.Format && model.Task != Inference.Onnx.OnnxTasks.SentenceEmbedding)
+        if (model.Task == Inference.Onnx.OnnxTasks.TextRanking && Ranking.RerankPreparer.ServesLocally(model))
+        {
+            RefuseParameters(request.Parameters, model.Task, []);
+            var (query, documents) = request.Input is TaskPayload.Compare c ? (c.Source, c.Targets)
+                : throw NotSupported(model, "it takes {\"source_sentence\": [query], \"sentences_to_compare\": [documents…]}.");
+            ranking.CheckCount(documents.Count, "input.sentences_to_compare");
+            return new PreparedTask.Ranking(await ranking.PrepareLocalAsync(model, query, documents, ct)) { ModelId = model.Id };
+        }
+
+        if (model.Format == Inference.Onnx.OnnxTasks.Format && Inference.Onnx.OnnxTasks.IsTaskModel(model.Task))
         {
             var loaded = await runtimes.LoadAsync<ITaskModel>(model, ct);
             var bytes = request.Input switch

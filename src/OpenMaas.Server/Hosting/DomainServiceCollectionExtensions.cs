@@ -8,6 +8,7 @@ using OpenMaas.Server.Pipeline;
 using OpenMaas.Server.Runtimes;
 using OpenMaas.Server.Runtimes.Embeddings;
 using OpenMaas.Server.Runtimes.Ranking;
+using OpenMaas.Server.Runtimes.Images;
 using OpenMaas.Server.Runtimes.Tasks;
 using OpenMaas.Server.Runtimes.TextGeneration;
 using OpenMaas.Server.Runtimes.Engines;
@@ -43,6 +44,8 @@ internal static class DomainServiceCollectionExtensions
         services.AddOptions<RerankOptions>().BindConfiguration(RerankOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<RerankPreparer>();
         services.TryAddSingleton<ICallPreparer<RerankRequest, PreparedRerank>>(sp => sp.GetRequiredService<RerankPreparer>());
+        services.AddOptions<ImageOptions>().BindConfiguration(ImageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<ICallPreparer<ImageRequest, PreparedImages>, ImagePreparer>();
         services.TryAddSingleton<TaskPreparer>();
         services.TryAddSingleton<ICallPreparer<TaskCallRequest, PreparedTask>>(sp => sp.GetRequiredService<TaskPreparer>());
         return services;

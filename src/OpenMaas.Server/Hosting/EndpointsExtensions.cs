@@ -8,6 +8,8 @@ using OpenMaas.Server.Pipeline;
 using OpenMaas.Server.Pipeline.Generation;
 using OpenMaas.Server.Runtimes;
 using OpenMaas.Server.Runtimes.Embeddings;
+using OpenMaas.Server.Runtimes.Engines;
+using OpenMaas.Server.Runtimes.Images;
 using OpenMaas.Server.Runtimes.Tasks;
 using OpenMaas.Server.Runtimes.TextGeneration;
 using OpenMaas.Server.WebConsole;
@@ -32,6 +34,11 @@ internal static class EndpointsExtensions
         services.AddSingleton<CompletionsAdapter>();
         services.AddSingleton<EmbeddingsAdapter>();
         services.AddSingleton<RerankAdapter>();
+        services.AddSingleton<ImageStore>();
+        services.AddSingleton<EngineImages>();
+        services.AddSingleton<ImagesResponder>();
+        services.AddSingleton<ImageGenerationsAdapter>();
+        services.AddSingleton<ImageEditsAdapter>();
 
         // The ModelScope task API.
         services.AddSingleton<TaskApiAdapter>();
@@ -68,6 +75,8 @@ internal static class EndpointsExtensions
         v1.MapCompletions();
         v1.MapEmbeddings();
         v1.MapRerank();
+        v1.MapImages();
+        app.MapImageFiles();
 
         // vLLM and Xinference also take rerank at the root; same tokens, same errors as /v1.
         app.MapGroup(string.Empty).RequireAccessToken(app.Services).WithErrorWriter(OpenAIErrorWriter.Instance).MapRerank("RerankAtRoot");

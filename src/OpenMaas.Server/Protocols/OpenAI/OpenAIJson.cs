@@ -14,6 +14,7 @@ namespace OpenMaas.Server.Protocols.OpenAI;
 [JsonSerializable(typeof(CompletionRequest))]
 [JsonSerializable(typeof(EmbeddingsRequest))]
 [JsonSerializable(typeof(RerankBody))]
+[JsonSerializable(typeof(ImagesBody))]
 [JsonSerializable(typeof(ChatCompletion))]
 [JsonSerializable(typeof(TextCompletion))]
 [JsonSerializable(typeof(ModelList))]

@@ -1,0 +1,179 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Primitives;
+using OpenMaas.Server.Auth;
+using OpenMaas.Server.Pipeline;
+using OpenMaas.Server.Runtimes.Engines;
+using OpenMaas.Server.Runtimes.Images;
+
+namespace OpenMaas.Server.Protocols.OpenAI;
+
+/// <summary><c>POST /v1/images/generations</c> and <c>/v1/images/edits</c> through the call pipeline, and
+/// <c>GET /files/images/{name}</c>, which serves the images to their owner or to a signed link.</summary>
+internal static class ImagesEndpoints
+{
+    public static readonly CallEndpoint Generations = new(OpenAIEndpoints.Protocol, "images.generations");
+    public static readonly CallEndpoint Edits = new(OpenAIEndpoints.Protocol, "images.edits");
+
+    public static IEndpointRouteBuilder MapImages(this IEndpointRouteBuilder inference)
+    {
+        inference.MapInference<ImageGenerationsAdapter, ImageRequest, PreparedImages>("/images/generations").WithName("ImageGenerations");
+        inference.MapInference<ImageEditsAdapter, ImageRequest, PreparedImages>("/images/edits").WithName("ImageEdits").DisableAntiforgery();
+        return inference;
+    }
+
+    /// <summary>Outside /v1's token requirement: a signed link opens an image without a token (an &lt;img&gt; cannot
+    /// send one); otherwise only the owner's token or console session does. Anything else is a 404, as if absent.</summary>
+    public static IEndpointRouteBuilder MapImageFiles(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/files/images/{name}", GetFileAsync).WithName("ImageFile");
+        return app;
+    }
+
+    private static async Task<IResult> GetFileAsync(string name, string? sig, HttpContext http, ImageStore store)
+    {
+        var auth = await http.AuthenticateAsync(AuthNames.TokenOrSessionScheme);
+        var path = store.Open(name, auth.Succeeded ? auth.Principal.UserId() : null, sig);
+        return path is null ? TypedResults.NotFound() : TypedResults.PhysicalFile(path, ImageStore.ContentType(name));
+    }
+}
+
+/// <summary>Runs an admitted image call on the engines and answers in OpenAI's shape: base64, or links to the images
+/// kept by OpenMaaS (signed, expiring).</summary>
+internal sealed class ImagesResponder(EngineImages engines, ImageStore store, TimeProvider clock)
+{
+    public async Task<IResult> RespondAsync(HttpContext http, ImageRequest request, AdmittedCall<PreparedImages> call)
+    {
+        var images = await engines.GenerateAsync(call.Prepared.ModelId, request.EnginePath, request.EngineBody, http.TraceIdentifier, http.RequestAborted);
+        var now = clock.GetUtcNow();
+        call.Call.MarkFirstOutput(now);
+        List<string>? urls = null;
+        if (!request.Base64)
+        {
+            urls = [];
+            var owner = call.Call.Caller.UserId() ?? 0;
+            foreach (var image in images)
+            {
+                var name = await store.SaveAsync(owner, image, http.RequestAborted);
+                urls.Add(Link(http.Request, name, store.Signature(name)));
+            }
+        }
+
+        return TypedResults.Bytes(ImagesFormat.Write(now.ToUnixTimeSeconds(), urls, [.. images.Select(i => i.Bytes)]), "application/json");
+    }
+
+    /// <summary>The absolute link of an image, as this request reached the server.</summary>
+    public static string Link(HttpRequest request, string name, string signature) =>
+        $"{request.Scheme}://{request.Host}{request.PathBase}/files/images/{name}?sig={Uri.EscapeDataString(signature)}";
+}
+
+/// <summary>The wire adapter of <c>POST /v1/images/generations</c> (JSON).</summary>
+internal sealed class ImageGenerationsAdapter(ImagesResponder responder) : IWireAdapter<ImageRequest, PreparedImages>
+{
+    public async ValueTask<ImageRequest> ReadAsync(HttpContext http)
+    {
+        var (body, bytes) = await JsonBodyReader.ReadAsync(http, OpenAIJson.Default.ImagesBody, FieldPathStyle.Brackets);
+        var prompt = body.Check();
+        return new ImageRequest
+        {
+            Model = body.Model,
+            Endpoint = ImagesEndpoints.Generations,
+            Prompt = prompt,
+            Count = body.N ?? 1,
+            Base64 = body.ResponseFormat == "b64_json",
+            EnginePath = "images/generations",
+            EngineBody = EngineImages.Json(bytes),
+        };
+    }
+
+    public Task<IResult> RespondAsync(HttpContext http, ImageRequest request, AdmittedCall<PreparedImages> call) => responder.RespondAsync(http, request, call);
+}
+
+/// <summary>The wire adapter of <c>POST /v1/images/edits</c> (multipart: <c>image</c> or <c>image[]</c> files, an
+/// optional <c>mask</c>, <c>prompt</c>, <c>model</c>, …). The files stay where ASP.NET Core buffered them (on disk past
+/// 64 KiB) and stream to the engine.</summary>
+internal sealed class ImageEditsAdapter(ImagesResponder responder) : IWireAdapter<ImageRequest, PreparedImages>
+{
+    public async ValueTask<ImageRequest> ReadAsync(HttpContext http)
+    {
+        var request = http.Request;
+        if (!request.HasFormContentType)
+        {
+            throw CallException.UnsupportedMediaType(request.ContentType ?? "none", "multipart/form-data");
+        }
+
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(http.RequestAborted);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw CallException.RequestTooLarge();
+        }
+        catch (InvalidDataException e)
+        {
+            throw CallException.BadRequest($"The multipart body cannot be read: {e.Message}");
+        }
+
+        var model = Single(form, "model") ?? throw CallException.BadRequest("'model' is required.", "model");
+        var prompt = Single(form, "prompt") ?? throw CallException.BadRequest("'prompt' is required.", "prompt");
+        if (!form.Files.Any(f => f.Name is "image" or "image[]"))
+        {
+            throw CallException.BadRequest("'image' is required: one or more image files.", "image");
+        }
+
+        var n = Single(form, "n") is { } count ? int.TryParse(count, out var parsed) ? parsed : throw CallException.BadRequest("'n' must be an integer.", "n") : (int?)null;
+        var format = Single(form, "response_format");
+        ImagesBody.CheckCommon(Single(form, "size"), n, format);
+        return new ImageRequest
+        {
+            Model = model,
+            Endpoint = ImagesEndpoints.Edits,
+            Prompt = prompt,
+            Count = n ?? 1,
+            Base64 = format == "b64_json",
+            EnginePath = "images/edits",
+            EngineBody = engineModel => EngineForm(form, engineModel),
+        };
+    }
+
+    public Task<IResult> RespondAsync(HttpContext http, ImageRequest request, AdmittedCall<PreparedImages> call) => responder.RespondAsync(http, request, call);
+
+    private static string? Single(IFormCollection form, string name) =>
+        form.TryGetValue(name, out var values) && values is [{ Length: > 0 } value] ? value : null;
+
+    // Every field and file as the client sent them, with the engine's model name and b64_json answers.
+    private static MultipartFormDataContent EngineForm(IFormCollection form, string engineModel)
+    {
+        var content = new MultipartFormDataContent
+        {
+            { new StringContent(engineModel), "model" },
+            { new StringContent("b64_json"), "response_format" },
+        };
+        foreach (var (name, values) in form)
+        {
+            if (name is "model" or "response_format")
+            {
+                continue;
+            }
+
+            foreach (var value in (StringValues)values)
+            {
+                content.Add(new StringContent(value ?? string.Empty), name);
+            }
+        }
+
+        foreach (var file in form.Files)
+        {
+            var part = new StreamContent(file.OpenReadStream());
+            if (file.ContentType is { Length: > 0 } type)
+            {
+                part.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(type);
+            }
+
+            content.Add(part, file.Name, file.FileName);
+        }
+
+        return content;
+    }
+}

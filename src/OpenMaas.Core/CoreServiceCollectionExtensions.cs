@@ -26,6 +26,7 @@ public static class CoreServiceCollectionExtensions
         services.AddOpenMaasAccounts();
         services.AddOpenMaasUpstreamStore();
         services.TryAddSingleton<ISiteSettings, SiteSettings>();
+        services.TryAddSingleton<Tasks.InferenceTaskStore>();
         return services;
     }
 

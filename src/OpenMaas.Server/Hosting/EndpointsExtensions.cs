@@ -37,6 +37,8 @@ internal static class EndpointsExtensions
         services.AddSingleton<ImageStore>();
         services.AddSingleton<EngineImages>();
         services.AddSingleton<ImagesResponder>();
+        services.AddSingleton<ImageTasks>();
+        services.AddHostedService<ImageTaskWorker>();
         services.AddSingleton<ImageGenerationsAdapter>();
         services.AddSingleton<ImageEditsAdapter>();
 
@@ -76,6 +78,7 @@ internal static class EndpointsExtensions
         v1.MapEmbeddings();
         v1.MapRerank();
         v1.MapImages();
+        v1.MapAsyncTasks();
         app.MapImageFiles();
 
         // vLLM and Xinference also take rerank at the root; same tokens, same errors as /v1.

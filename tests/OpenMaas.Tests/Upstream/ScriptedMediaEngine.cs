@@ -23,6 +23,9 @@ public sealed class ScriptedMediaEngine : IAsyncDisposable
     /// <summary>Answer 500 to inference calls.</summary>
     public bool Fail { get; set; }
 
+    /// <summary>While set, image generations wait for it before answering (a long-running engine).</summary>
+    public TaskCompletionSource? Hold { get; set; }
+
     /// <summary>POSTs received.</summary>
     public int Calls => Volatile.Read(ref _calls);
 
@@ -56,6 +59,11 @@ public sealed class ScriptedMediaEngine : IAsyncDisposable
         Interlocked.Increment(ref _calls);
         LastJson = (await JsonDocument.ParseAsync(http.Request.Body)).RootElement.Clone();
         var n = LastJson.TryGetProperty("n", out var count) ? count.GetInt32() : 1;
+        if (Hold is { } hold)
+        {
+            await hold.Task.WaitAsync(http.RequestAborted);
+        }
+
         await AnswerAsync(http, n);
     }
 

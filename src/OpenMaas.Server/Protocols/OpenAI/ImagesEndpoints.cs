@@ -39,10 +39,17 @@ internal static class ImagesEndpoints
 
 /// <summary>Runs an admitted image call on the engines and answers in OpenAI's shape: base64, or links to the images
 /// kept by OpenMaaS (signed, expiring).</summary>
-internal sealed class ImagesResponder(EngineImages engines, ImageStore store, TimeProvider clock)
+internal sealed class ImagesResponder(EngineImages engines, ImageStore store, ImageTasks tasks, TimeProvider clock)
 {
     public async Task<IResult> RespondAsync(HttpContext http, ImageRequest request, AdmittedCall<PreparedImages> call)
     {
+        if (request.Async)
+        {
+            // ModelScope's async mode: the call is counted now and refunded if the task fails.
+            var (taskId, requestId) = await tasks.SubmitAsync(http, call, request.Json!.Value);
+            return TypedResults.Bytes(AsyncSubmitted(taskId, requestId), "application/json");
+        }
+
         var images = await engines.GenerateAsync(call.Prepared.ModelId, request.EnginePath, request.EngineBody, http.TraceIdentifier, http.RequestAborted);
         var now = clock.GetUtcNow();
         call.Call.MarkFirstOutput(now);
@@ -54,16 +61,26 @@ internal sealed class ImagesResponder(EngineImages engines, ImageStore store, Ti
             foreach (var image in images)
             {
                 var name = await store.SaveAsync(owner, image, http.RequestAborted);
-                urls.Add(Link(http.Request, name, store.Signature(name)));
+                urls.Add(store.Link(http.Request, name));
             }
         }
 
         return TypedResults.Bytes(ImagesFormat.Write(now.ToUnixTimeSeconds(), urls, [.. images.Select(i => i.Bytes)]), "application/json");
     }
 
-    /// <summary>The absolute link of an image, as this request reached the server.</summary>
-    public static string Link(HttpRequest request, string name, string signature) =>
-        $"{request.Scheme}://{request.Host}{request.PathBase}/files/images/{name}?sig={Uri.EscapeDataString(signature)}";
+    private static byte[] AsyncSubmitted(string taskId, string requestId)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(128);
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("task_id", taskId);
+            json.WriteString("request_id", requestId);
+            json.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
 }
 
 /// <summary>The wire adapter of <c>POST /v1/images/generations</c> (JSON).</summary>
@@ -80,6 +97,8 @@ internal sealed class ImageGenerationsAdapter(ImagesResponder responder) : IWire
             Prompt = prompt,
             Count = body.N ?? 1,
             Base64 = body.ResponseFormat == "b64_json",
+            Async = ImageTasks.AsyncRequested(http.Request),
+            Json = bytes,
             EnginePath = "images/generations",
             EngineBody = EngineImages.Json(bytes),
         };
@@ -113,6 +132,11 @@ internal sealed class ImageEditsAdapter(ImagesResponder responder) : IWireAdapte
         catch (InvalidDataException e)
         {
             throw CallException.BadRequest($"The multipart body cannot be read: {e.Message}");
+        }
+
+        if (ImageTasks.AsyncRequested(request))
+        {
+            throw CallException.BadRequest($"The async mode ({ImageTasks.AsyncHeader}) takes image generations (JSON), not edits.");
         }
 
         var model = Single(form, "model") ?? throw CallException.BadRequest("'model' is required.", "model");

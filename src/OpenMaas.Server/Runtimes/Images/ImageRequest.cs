@@ -20,6 +20,12 @@ public sealed record ImageRequest : IInferenceRequest
     /// <summary>Images come back as base64 in the answer rather than as links.</summary>
     public bool Base64 { get; init; }
 
+    /// <summary>ModelScope's async mode (<c>X-ModelScope-Async-Mode: true</c>): answer a task id at once.</summary>
+    public bool Async { get; init; }
+
+    /// <summary>The client's JSON body (what an async task keeps and later sends); null for a multipart edit.</summary>
+    public ReadOnlyMemory<byte>? Json { get; init; }
+
     /// <summary>The engine's path: <c>images/generations</c> or <c>images/edits</c>.</summary>
     public required string EnginePath { get; init; }
 

@@ -34,6 +34,10 @@ internal sealed class ImageStore(IOptions<ImageOptions> options, IOptions<DataOp
     /// <summary>A signed query (<c>?sig=…</c>) that opens <paramref name="name"/> without a token until it expires.</summary>
     public string Signature(string name) => _links.Protect(name, clock.GetUtcNow().AddMinutes(options.Value.LinkMinutes));
 
+    /// <summary>The absolute, signed link of an image, as <paramref name="request"/> reached this server.</summary>
+    public string Link(HttpRequest request, string name) =>
+        $"{request.Scheme}://{request.Host}{request.PathBase}/files/images/{name}?sig={Uri.EscapeDataString(Signature(name))}";
+
     /// <summary>The file of <paramref name="name"/> when <paramref name="userId"/> owns it or <paramref name="signature"/>
     /// is a valid, unexpired link to it; null otherwise (the caller answers 404 either way).</summary>
     public string? Open(string name, long? userId, string? signature)

@@ -9,6 +9,7 @@ using OpenMaas.Server.Runtimes;
 using OpenMaas.Server.Runtimes.Embeddings;
 using OpenMaas.Server.Runtimes.Ranking;
 using OpenMaas.Server.Runtimes.Images;
+using OpenMaas.Server.Runtimes.Audio;
 using OpenMaas.Server.Runtimes.Tasks;
 using OpenMaas.Server.Runtimes.TextGeneration;
 using OpenMaas.Server.Runtimes.Engines;
@@ -46,6 +47,8 @@ internal static class DomainServiceCollectionExtensions
         services.TryAddSingleton<ICallPreparer<RerankRequest, PreparedRerank>>(sp => sp.GetRequiredService<RerankPreparer>());
         services.AddOptions<ImageOptions>().BindConfiguration(ImageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<ICallPreparer<ImageRequest, PreparedImages>, ImagePreparer>();
+        services.AddOptions<AudioOptions>().BindConfiguration(AudioOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<ICallPreparer<AudioRequest, PreparedAudio>, AudioPreparer>();
         services.TryAddSingleton<TaskPreparer>();
         services.TryAddSingleton<ICallPreparer<TaskCallRequest, PreparedTask>>(sp => sp.GetRequiredService<TaskPreparer>());
         return services;

@@ -39,6 +39,10 @@ internal static class EndpointsExtensions
         services.AddSingleton<ImagesResponder>();
         services.AddSingleton<ImageTasks>();
         services.AddHostedService<ImageTaskWorker>();
+        services.AddSingleton<EngineMedia>();
+        services.AddSingleton<TranscriptionsAdapter>();
+        services.AddSingleton<TranslationsAdapter>();
+        services.AddSingleton<SpeechAdapter>();
         services.AddSingleton<ImageGenerationsAdapter>();
         services.AddSingleton<ImageEditsAdapter>();
 
@@ -79,6 +83,7 @@ internal static class EndpointsExtensions
         v1.MapRerank();
         v1.MapImages();
         v1.MapAsyncTasks();
+        v1.MapAudio();
         app.MapImageFiles();
 
         // vLLM and Xinference also take rerank at the root; same tokens, same errors as /v1.

@@ -7,11 +7,16 @@ using OpenMaas.Tests.Infrastructure;
 
 namespace OpenMaas.Tests.Upstream;
 
-/// <summary>A real OpenMaaS whose image model <see cref="Painter"/> (task text-to-image-synthesis) is served by a
-/// <see cref="ScriptedMediaEngine"/> under the engine's name <c>painter</c>.</summary>
+/// <summary>A real OpenMaaS whose image model <see cref="Painter"/> (task text-to-image-synthesis), speech recognition
+/// model <see cref="Whisper"/> and speech model <see cref="Voice"/> are served by a <see cref="ScriptedMediaEngine"/>.</summary>
 public sealed class MediaGatewayFixture : IAsyncLifetime
 {
     public const string Painter = "test/painter";
+    public const string Whisper = "test/whisper";
+    public const string Voice = "test/voice";
+
+    /// <summary>The audio upload limit the gateway is configured with.</summary>
+    public const int MaxUploadBytes = 1 << 20;
 
     public ScriptedMediaEngine Engine { get; private set; } = null!;
 
@@ -23,7 +28,8 @@ public sealed class MediaGatewayFixture : IAsyncLifetime
         Gateway = new GatewayNode(Engine);
         await Gateway.InitializeAsync();
         // The configured model enters the library when the health service starts; wait for it.
-        for (var i = 0; i < 100 && Gateway.Services.GetRequiredService<UpstreamRegistry>().Get(Painter).Length == 0; i++)
+        var registry = Gateway.Services.GetRequiredService<UpstreamRegistry>();
+        for (var i = 0; i < 100 && new[] { Painter, Whisper, Voice }.Any(m => registry.Get(m).Length == 0); i++)
         {
             await Task.Delay(50);
         }
@@ -43,6 +49,13 @@ public sealed class MediaGatewayFixture : IAsyncLifetime
             $"Upstreams:Models:{Painter}:Task=text-to-image-synthesis",
             $"Upstreams:Models:{Painter}:Deployments:0:Url={engine.V1}",
             $"Upstreams:Models:{Painter}:Deployments:0:UpstreamModel=painter",
+            $"Upstreams:Models:{Whisper}:Task=auto-speech-recognition",
+            $"Upstreams:Models:{Whisper}:Deployments:0:Url={engine.V1}",
+            $"Upstreams:Models:{Whisper}:Deployments:0:UpstreamModel=whisper",
+            $"Upstreams:Models:{Voice}:Task=text-to-speech",
+            $"Upstreams:Models:{Voice}:Deployments:0:Url={engine.V1}",
+            $"Upstreams:Models:{Voice}:Deployments:0:UpstreamModel=voice",
+            $"Audio:MaxUploadBytes={MaxUploadBytes}",
         ];
 
         /// <summary>The usage record of a call (written after the answer; waited for).</summary>

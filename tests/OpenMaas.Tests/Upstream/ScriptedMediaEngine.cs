@@ -17,6 +17,12 @@ public sealed class ScriptedMediaEngine : IAsyncDisposable
 
     private ScriptedMediaEngine(WebApplication app) => _app = app;
 
+    /// <summary>The WAV every speech answer carries (JFK's "ask not", 11 s).</summary>
+    public static byte[] Wav { get; } = File.ReadAllBytes(OnnxTestHost.Data("audio/jfk.wav"));
+
+    /// <summary>What the scripted transcription says.</summary>
+    public const string Transcript = "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country.";
+
     /// <summary>The PNG every image answer carries (a 28×28 MNIST digit).</summary>
     public static byte[] Png { get; } = File.ReadAllBytes(OnnxTestHost.Data("mnist/digit_3.png"));
 
@@ -29,7 +35,10 @@ public sealed class ScriptedMediaEngine : IAsyncDisposable
     /// <summary>POSTs received.</summary>
     public int Calls => Volatile.Read(ref _calls);
 
-    /// <summary>The JSON body of the last generations call.</summary>
+    /// <summary>The path of the last call.</summary>
+    public string? LastPath { get; private set; }
+
+    /// <summary>The JSON body of the last generations or speech call.</summary>
     public JsonElement LastJson { get; private set; }
 
     /// <summary>The text fields of the last edits call.</summary>
@@ -49,6 +58,9 @@ public sealed class ScriptedMediaEngine : IAsyncDisposable
             app.MapGet("/v1/models", () => Results.Text("""{"object":"list","data":[{"id":"painter","object":"model"}]}""", "application/json"));
             app.MapPost("/v1/images/generations", engine.GenerationsAsync);
             app.MapPost("/v1/images/edits", engine.EditsAsync);
+            app.MapPost("/v1/audio/transcriptions", engine.TranscriptionsAsync);
+            app.MapPost("/v1/audio/translations", engine.TranscriptionsAsync);
+            app.MapPost("/v1/audio/speech", engine.SpeechAsync);
         });
         engine.V1 = v1;
         return engine;
@@ -69,7 +81,47 @@ public sealed class ScriptedMediaEngine : IAsyncDisposable
 
     private async Task EditsAsync(HttpContext http)
     {
+        await ReadFormAsync(http);
+        await AnswerAsync(http, 1);
+    }
+
+    private async Task TranscriptionsAsync(HttpContext http)
+    {
+        await ReadFormAsync(http);
+        if (Fail)
+        {
+            http.Response.StatusCode = 500;
+            return;
+        }
+
+        var format = LastFields.GetValueOrDefault("response_format", "json");
+        http.Response.ContentType = format is "json" or "verbose_json" ? "application/json" : "text/plain";
+        await http.Response.WriteAsync(format switch
+        {
+            "json" => JsonSerializer.Serialize(new { text = Transcript }),
+            "srt" => $"1\n00:00:00,000 --> 00:00:11,000\n{Transcript}\n",
+            _ => Transcript,
+        });
+    }
+
+    // Streams the WAV back in pieces, as an engine synthesising speech does.
+    private async Task SpeechAsync(HttpContext http)
+    {
         Interlocked.Increment(ref _calls);
+        LastPath = http.Request.Path;
+        LastJson = (await JsonDocument.ParseAsync(http.Request.Body)).RootElement.Clone();
+        http.Response.ContentType = "audio/wav";
+        for (var offset = 0; offset < Wav.Length; offset += 32 * 1024)
+        {
+            await http.Response.Body.WriteAsync(Wav.AsMemory(offset, Math.Min(32 * 1024, Wav.Length - offset)));
+            await http.Response.Body.FlushAsync();
+        }
+    }
+
+    private async Task ReadFormAsync(HttpContext http)
+    {
+        Interlocked.Increment(ref _calls);
+        LastPath = http.Request.Path;
         var form = await http.Request.ReadFormAsync();
         LastFields = form.ToDictionary(f => f.Key, f => f.Value.ToString());
         var files = new Dictionary<string, byte[]>();
@@ -81,7 +133,6 @@ public sealed class ScriptedMediaEngine : IAsyncDisposable
         }
 
         LastFiles = files;
-        await AnswerAsync(http, 1);
     }
 
     private async Task AnswerAsync(HttpContext http, int n)

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Primitives;
 using OpenMaas.Server.Auth;
 using OpenMaas.Server.Pipeline;
 using OpenMaas.Server.Runtimes.Engines;
@@ -108,47 +107,28 @@ internal sealed class ImageGenerationsAdapter(ImagesResponder responder) : IWire
 }
 
 /// <summary>The wire adapter of <c>POST /v1/images/edits</c> (multipart: <c>image</c> or <c>image[]</c> files, an
-/// optional <c>mask</c>, <c>prompt</c>, <c>model</c>, …). The files stay where ASP.NET Core buffered them (on disk past
-/// 64 KiB) and stream to the engine.</summary>
+/// optional <c>mask</c>, <c>prompt</c>, <c>model</c>, …), passed on as <see cref="EngineForm"/>.</summary>
 internal sealed class ImageEditsAdapter(ImagesResponder responder) : IWireAdapter<ImageRequest, PreparedImages>
 {
     public async ValueTask<ImageRequest> ReadAsync(HttpContext http)
     {
         var request = http.Request;
-        if (!request.HasFormContentType)
-        {
-            throw CallException.UnsupportedMediaType(request.ContentType ?? "none", "multipart/form-data");
-        }
-
-        IFormCollection form;
-        try
-        {
-            form = await request.ReadFormAsync(http.RequestAborted);
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            throw CallException.RequestTooLarge();
-        }
-        catch (InvalidDataException e)
-        {
-            throw CallException.BadRequest($"The multipart body cannot be read: {e.Message}");
-        }
-
+        var form = await FormBody.ReadAsync(http);
         if (ImageTasks.AsyncRequested(request))
         {
             throw CallException.BadRequest($"The async mode ({ImageTasks.AsyncHeader}) takes image generations (JSON), not edits.");
         }
 
-        var model = Single(form, "model") ?? throw CallException.BadRequest("'model' is required.", "model");
-        var prompt = Single(form, "prompt") ?? throw CallException.BadRequest("'prompt' is required.", "prompt");
+        var model = FormBody.Single(form, "model") ?? throw CallException.BadRequest("'model' is required.", "model");
+        var prompt = FormBody.Single(form, "prompt") ?? throw CallException.BadRequest("'prompt' is required.", "prompt");
         if (!form.Files.Any(f => f.Name is "image" or "image[]"))
         {
             throw CallException.BadRequest("'image' is required: one or more image files.", "image");
         }
 
-        var n = Single(form, "n") is { } count ? int.TryParse(count, out var parsed) ? parsed : throw CallException.BadRequest("'n' must be an integer.", "n") : (int?)null;
-        var format = Single(form, "response_format");
-        ImagesBody.CheckCommon(Single(form, "size"), n, format);
+        var n = FormBody.Single(form, "n") is { } count ? int.TryParse(count, out var parsed) ? parsed : throw CallException.BadRequest("'n' must be an integer.", "n") : (int?)null;
+        var format = FormBody.Single(form, "response_format");
+        ImagesBody.CheckCommon(FormBody.Single(form, "size"), n, format);
         return new ImageRequest
         {
             Model = model,
@@ -157,47 +137,9 @@ internal sealed class ImageEditsAdapter(ImagesResponder responder) : IWireAdapte
             Count = n ?? 1,
             Base64 = format == "b64_json",
             EnginePath = "images/edits",
-            EngineBody = engineModel => EngineForm(form, engineModel),
+            EngineBody = engineModel => EngineForm.Create(form, engineModel, ("response_format", "b64_json")),
         };
     }
 
     public Task<IResult> RespondAsync(HttpContext http, ImageRequest request, AdmittedCall<PreparedImages> call) => responder.RespondAsync(http, request, call);
-
-    private static string? Single(IFormCollection form, string name) =>
-        form.TryGetValue(name, out var values) && values is [{ Length: > 0 } value] ? value : null;
-
-    // Every field and file as the client sent them, with the engine's model name and b64_json answers.
-    private static MultipartFormDataContent EngineForm(IFormCollection form, string engineModel)
-    {
-        var content = new MultipartFormDataContent
-        {
-            { new StringContent(engineModel), "model" },
-            { new StringContent("b64_json"), "response_format" },
-        };
-        foreach (var (name, values) in form)
-        {
-            if (name is "model" or "response_format")
-            {
-                continue;
-            }
-
-            foreach (var value in (StringValues)values)
-            {
-                content.Add(new StringContent(value ?? string.Empty), name);
-            }
-        }
-
-        foreach (var file in form.Files)
-        {
-            var part = new StreamContent(file.OpenReadStream());
-            if (file.ContentType is { Length: > 0 } type)
-            {
-                part.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(type);
-            }
-
-            content.Add(part, file.Name, file.FileName);
-        }
-
-        return content;
-    }
 }

@@ -15,6 +15,7 @@ namespace OpenMaas.Server.Protocols.OpenAI;
 [JsonSerializable(typeof(EmbeddingsRequest))]
 [JsonSerializable(typeof(RerankBody))]
 [JsonSerializable(typeof(ImagesBody))]
+[JsonSerializable(typeof(AudioSpeechBody))]
 [JsonSerializable(typeof(ChatCompletion))]
 [JsonSerializable(typeof(TextCompletion))]
 [JsonSerializable(typeof(ModelList))]

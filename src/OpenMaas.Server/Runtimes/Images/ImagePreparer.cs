@@ -9,12 +9,7 @@ internal sealed class ImagePreparer(EngineDeployments engines) : ICallPreparer<I
 {
     public async ValueTask<PreparedImages> PrepareAsync(ImageRequest request, InferenceCall call, CancellationToken ct)
     {
-        if (!EngineDeployments.Serves(call.Model))
-        {
-            throw RuntimeErrors.NotSupported(call.Model);
-        }
-
-        await engines.RequireAsync(call.Model, UpstreamModels.IsImageGeneration, ct);
+        await engines.RequireEnginesOnlyAsync(call.Model, UpstreamModels.IsImageGeneration, ct);
         return new PreparedImages(call.Model.Id);
     }
 }

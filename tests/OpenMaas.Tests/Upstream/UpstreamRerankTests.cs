@@ -42,6 +42,24 @@ public sealed class UpstreamRerankTests(OpenMaasUpstreamFixture nodes)
     }
 
     [Fact]
+    public async Task TheTaskApi_AnswersAnEnginesTextRankingModel_InModelScopesShape_ScoresInTheDocumentsOrder()
+    {
+        using var direct = nodes.Engine.CreateClient();
+        using var gateway = nodes.Gateway.CreateClient();
+        string[] documents = [OnnxTestHost.Baby, OnnxTestHost.Bread, "A man is riding a horse."];
+        var expected = await JsonAsync(await direct.PostAsJsonAsync("/v1/rerank", new { model = OnnxServerFixture.MiniLm, query = OnnxTestHost.Food, documents }));
+        var byIndex = expected.GetProperty("results").EnumerateArray().ToDictionary(r => r.GetProperty("index").GetInt32(), r => r.GetProperty("relevance_score").GetSingle());
+
+        using var response = await gateway.PostAsJsonAsync($"/api-inference/v1/models/{OpenMaasUpstreamFixture.RerankMiniLm}",
+            new { input = new { source_sentence = new[] { OnnxTestHost.Food }, sentences_to_compare = documents } });
+        var json = await JsonAsync(response);
+
+        Assert.Equal(200, json.GetProperty("Code").GetInt32());
+        var scores = json.GetProperty("Data").GetProperty("scores").EnumerateArray().Select(s => s.GetSingle()).ToArray();
+        Assert.Equal(Enumerable.Range(0, documents.Length).Select(i => byIndex[i]), scores);
+    }
+
+    [Fact]
     public async Task AnEmbeddingModelOfAnEngine_IsNotARerankModel_AndTheRerankModelNoEmbeddingOne()
     {
         using var gateway = nodes.Gateway.CreateClient();

@@ -12,7 +12,7 @@ namespace OpenMaas.Server.Runtimes.Ranking;
 /// (scores by cosine) is loaded and the texts tokenized; a model served by engines is only checked for deployments
 /// (the engine tokenizes, checks and scores). More documents than <see cref="RerankOptions.MaxDocuments"/> is a 400.
 /// </summary>
-internal sealed class RerankPreparer(IRuntimeSelector runtimes, EngineDeployments engines, IOptions<RerankOptions> options)
+internal sealed class RerankPreparer(IRuntimeSelector runtimes, EngineDeployments engines, EngineRerank engineRerank, IOptions<RerankOptions> options)
     : ICallPreparer<RerankRequest, PreparedRerank>
 {
     public async ValueTask<PreparedRerank> PrepareAsync(RerankRequest request, InferenceCall call, CancellationToken ct)
@@ -28,12 +28,21 @@ internal sealed class RerankPreparer(IRuntimeSelector runtimes, EngineDeployment
         return await PrepareLocalAsync(call.Model, request.Query, request.Documents, ct);
     }
 
-    /// <summary>True for a local model rerank can run on: a cross-encoder or a sentence encoder.</summary>
-    public static bool ServesLocally(ModelRecord model) =>
-        model.Format == OnnxTasks.Format && model.Task is OnnxTasks.TextRanking or OnnxTasks.SentenceEmbedding;
+    /// <summary>The task API's path: a local model is loaded and the texts tokenized; a model served by engines gets
+    /// the typed path (the engine's scores in the documents' order).</summary>
+    public async ValueTask<PreparedRerank> PrepareTypedAsync(ModelRecord model, string query, IReadOnlyList<string> documents, CancellationToken ct)
+    {
+        if (!EngineDeployments.Serves(model))
+        {
+            return await PrepareLocalAsync(model, query, documents, ct);
+        }
 
-    /// <summary>Loads the local model and tokenizes (also the task API's path).</summary>
-    public async ValueTask<PreparedRerank> PrepareLocalAsync(ModelRecord model, string query, IReadOnlyList<string> documents, CancellationToken ct)
+        await engines.RequireAsync(model, UpstreamModels.IsTextRanking, ct);
+        return new PreparedRerank.Engine(engineRerank, query, documents) { ModelId = model.Id };
+    }
+
+    /// <summary>Loads the local model and tokenizes.</summary>
+    private async ValueTask<PreparedRerank> PrepareLocalAsync(ModelRecord model, string query, IReadOnlyList<string> documents, CancellationToken ct)
     {
         if (model.Task == OnnxTasks.TextRanking)
         {

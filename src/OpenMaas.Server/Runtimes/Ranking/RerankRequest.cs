@@ -47,6 +47,9 @@ public abstract record PreparedRerank
     /// <summary>A cross-encoder (task <c>text-ranking</c>): each pair scored by the model.</summary>
     public sealed record CrossEncoder(IRerankModel Model, IReadOnlyList<int> Query, IReadOnlyList<IReadOnlyList<int>> Documents) : PreparedRerank;
 
+    /// <summary>A model served by engines, for a surface whose shape is not the engine's (the task API): the typed path.</summary>
+    internal sealed record Engine(Engines.EngineRerank Engines, string Query, IReadOnlyList<string> Documents) : PreparedRerank;
+
     /// <summary>A model served by engines: the request passes through, their scores come back unchanged.</summary>
     public sealed record PassThrough(PassThroughRequest Request) : PreparedRerank;
 }

@@ -20,6 +20,8 @@ internal static class RerankScoring
                     var vectors = await cosine.Model.EmbedAsync([cosine.Query, .. cosine.Documents], ct);
                     var query = vectors[0].Vector;
                     return new RerankScores([.. vectors.Skip(1).Select(v => Dot(query, v.Vector))], vectors.Sum(v => v.Tokens));
+                case PreparedRerank.Engine engine:
+                    return await engine.Engines.ScoreAsync(engine.ModelId, engine.Query, engine.Documents, ct);
                 default:
                     throw new ArgumentOutOfRangeException(nameof(prepared), "a pass-through rerank is not scored here.");
             }

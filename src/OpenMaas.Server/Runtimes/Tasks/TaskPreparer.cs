@@ -23,13 +23,13 @@ internal sealed class TaskPreparer(IRuntimeSelector runtimes, ICallPreparer<Text
     /// <summary>Also used without the pipeline (<c>openmaas run</c>, where <paramref name="call"/> is null).</summary>
     public async ValueTask<PreparedTask> PrepareAsync(TaskCallRequest request, ModelRecord model, InferenceCall? call, CancellationToken ct)
     {
-        if (model.Task == Inference.Onnx.OnnxTasks.TextRanking && Ranking.RerankPreparer.ServesLocally(model))
+        if (model.Task == Inference.Onnx.OnnxTasks.TextRanking)
         {
             RefuseParameters(request.Parameters, model.Task, []);
             var (query, documents) = request.Input is TaskPayload.Compare c ? (c.Source, c.Targets)
                 : throw NotSupported(model, "it takes {\"source_sentence\": [query], \"sentences_to_compare\": [documents…]}.");
             ranking.CheckCount(documents.Count, "input.sentences_to_compare");
-            return new PreparedTask.Ranking(await ranking.PrepareLocalAsync(model, query, documents, ct)) { ModelId = model.Id };
+            return new PreparedTask.Ranking(await ranking.PrepareTypedAsync(model, query, documents, ct)) { ModelId = model.Id };
         }
 
         if (model.Format == Inference.Onnx.OnnxTasks.Format && Inference.Onnx.OnnxTasks.IsTaskModel(model.Task))

@@ -115,6 +115,25 @@ public sealed class AudioApiTests(MediaGatewayFixture media) : IClassFixture<Med
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, json.StatusCode);
     }
 
+    [Fact]
+    public async Task TheTaskApi_TranscribesOnTheEngine_InModelScopesShape()
+    {
+        using var http = media.Gateway.CreateClient();
+        using var form = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(ScriptedMediaEngine.Wav) { Headers = { ContentType = new MediaTypeHeaderValue("audio/wav") } }, "input", "jfk.wav" },
+        };
+
+        using var response = await http.PostAsync($"/api-inference/v1/models/{MediaGatewayFixture.Whisper}", form);
+        var json = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(200, json.GetProperty("Code").GetInt32());
+        Assert.Equal(ScriptedMediaEngine.Transcript, json.GetProperty("Data").GetProperty("text").GetString());
+        Assert.Equal(ScriptedMediaEngine.Wav, media.Engine.LastFiles["file"]);
+        Assert.Equal("whisper", media.Engine.LastFields["model"]);
+    }
+
     private static MultipartFormDataContent Upload(byte[] audio, params (string Name, string Value)[] fields)
     {
         var form = new MultipartFormDataContent

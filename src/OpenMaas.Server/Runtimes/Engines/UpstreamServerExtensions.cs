@@ -14,6 +14,7 @@ internal static class UpstreamServerExtensions
         services.AddOpenMaasUpstreams();
         services.TryAddSingleton<EngineDeployments>();
         services.TryAddSingleton<EngineRerank>();
+        services.TryAddSingleton<EngineTranscription>();
         services.AddHostedService<ConfiguredUpstreamModels>();
         services.TryAddSingleton<IPassThroughResponder, PassThroughResponder>();
         return services;

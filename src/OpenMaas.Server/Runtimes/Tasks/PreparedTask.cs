@@ -24,6 +24,9 @@ public abstract record PreparedTask
     /// <summary>A query and documents to score (task <c>text-ranking</c>).</summary>
     public sealed record Ranking(Runtimes.Ranking.PreparedRerank Prepared) : PreparedTask;
 
+    /// <summary>Audio to transcribe on a model's engines (task <c>auto-speech-recognition</c>).</summary>
+    internal sealed record Transcription(Engines.EngineTranscription Engines, ReadOnlyMemory<byte> Audio) : PreparedTask;
+
     public sealed record Generation(PreparedGeneration Prepared) : PreparedTask;
 }
 

@@ -29,6 +29,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<ISiteSettings, SiteSettings>();
         services.AddOptions<ResponsesOptions>().BindConfiguration(ResponsesOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<IResponseStore, ResponseStore>();
+        services.TryAddSingleton<Tasks.InferenceTaskStore>();
         return services;
     }
 

@@ -25,6 +25,7 @@ public static class InferenceServiceCollectionExtensions
         services.TryAddSingleton<OnnxModelRuntime>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IModelRuntime<IEmbeddingModel>, OnnxModelRuntime>(sp => sp.GetRequiredService<OnnxModelRuntime>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IModelRuntime<ITaskModel>, OnnxModelRuntime>(sp => sp.GetRequiredService<OnnxModelRuntime>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IModelRuntime<IRerankModel>, OnnxModelRuntime>(sp => sp.GetRequiredService<OnnxModelRuntime>()));
         return services;
     }
 }

@@ -48,11 +48,30 @@ internal sealed class ModelCatalog(
             }
 
             db.Models.Add(model);
-            await db.SaveChangesAsync(ct);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException)
+            {
+                // Another node (or process) added it between the check and the insert: as if it had been there.
+                if (!await ExistsAsync(model.Id, ct))
+                {
+                    throw;
+                }
+
+                return false;
+            }
         }
 
         await policy.EvaluateAsync(ct);
         return true;
+    }
+
+    private async Task<bool> ExistsAsync(string id, CancellationToken ct)
+    {
+        await using var db = await OpenAsync(ct);
+        return await db.Models.AnyAsync(m => m.Id == id, ct);
     }
 
     public async Task<ModelRecord?> UpdateAsync(string id, Action<ModelRecord> change, CancellationToken ct = default)

@@ -32,6 +32,9 @@ public static class OnnxModelInspector
             case OnnxTasks.SentenceEmbedding:
                 config.Embedding = EmbeddingDefaults(inputs, outputs, vocabReference ?? throw new InvalidDataException("a sentence-embedding model needs a vocab.txt beside it."));
                 break;
+            case OnnxTasks.TextRanking:
+                config.Ranking = RankingDefaults(inputs, outputs, vocabReference ?? throw new InvalidDataException("a text-ranking model needs a vocab.txt beside it."));
+                break;
             case OnnxTasks.ImageClassification:
                 (config.Image, config.Classification) = ClassificationDefaults(inputs, outputs);
                 break;
@@ -64,6 +67,15 @@ public static class OnnxModelInspector
             Output = hidden.Name,
             Dimensions = (int)hidden.Shape[2],
         };
+    }
+
+    private static RankingConfig RankingDefaults(List<TensorSpec> inputs, List<TensorSpec> outputs, string vocab)
+    {
+        var ids = Find(inputs, "input_ids", s => s.Shape.Length == 2, "an int64 [batch, sequence] input 'input_ids'");
+        var mask = Find(inputs, "attention_mask", s => s.Shape.Length == 2, "an input 'attention_mask'");
+        var types = inputs.FirstOrDefault(s => s.Name == "token_type_ids");
+        var logits = Find(outputs, "logits", s => s.Shape.Length == 1 || (s.Shape.Length == 2 && s.Shape[1] == 1), "a [batch, 1] logits output (one relevance logit per pair)");
+        return new RankingConfig { Vocab = vocab, InputIds = ids.Name, AttentionMask = mask.Name, TokenTypeIds = types?.Name, Output = logits.Name };
     }
 
     private static (ImageConfig, ClassificationConfig) ClassificationDefaults(List<TensorSpec> inputs, List<TensorSpec> outputs)

@@ -39,6 +39,8 @@ public sealed class OnnxTaskConfig
 
     public EmbeddingConfig? Embedding { get; set; }
 
+    public RankingConfig? Ranking { get; set; }
+
     public static OnnxTaskConfig Read(string path)
     {
         using var stream = File.OpenRead(path);
@@ -152,4 +154,29 @@ public sealed class EmbeddingConfig
     public required string Output { get; set; }
 
     public int Dimensions { get; set; }
+}
+
+/// <summary>A BERT-family cross-encoder: the pair <c>[CLS] query [SEP] document [SEP]</c> in, one relevance logit per
+/// pair out (shape [batch, 1] or [batch]), through a sigmoid unless <see cref="Sigmoid"/> is off.</summary>
+public sealed class RankingConfig
+{
+    /// <summary>The WordPiece vocabulary, relative to the config's folder or absolute.</summary>
+    public string Vocab { get; set; } = "vocab.txt";
+
+    public bool LowerCase { get; set; } = true;
+
+    /// <summary>Most tokens per pair, special tokens included.</summary>
+    public int MaxTokens { get; set; } = 512;
+
+    public required string InputIds { get; set; }
+
+    public required string AttentionMask { get; set; }
+
+    public string? TokenTypeIds { get; set; }
+
+    /// <summary>Output [batch, 1] (or [batch]) of relevance logits.</summary>
+    public required string Output { get; set; }
+
+    /// <summary>True when the output is a logit (a sigmoid makes it 0..1); false when it already is a score.</summary>
+    public bool Sigmoid { get; set; } = true;
 }

@@ -9,6 +9,8 @@ using OpenMaas.Server.Pipeline;
 using OpenMaas.Server.Pipeline.Generation;
 using OpenMaas.Server.Runtimes;
 using OpenMaas.Server.Runtimes.Embeddings;
+using OpenMaas.Server.Runtimes.Engines;
+using OpenMaas.Server.Runtimes.Images;
 using OpenMaas.Server.Runtimes.Tasks;
 using OpenMaas.Server.Runtimes.TextGeneration;
 using OpenMaas.Server.WebConsole;
@@ -32,6 +34,18 @@ internal static class EndpointsExtensions
         services.AddSingleton<ChatCompletionsAdapter>();
         services.AddSingleton<CompletionsAdapter>();
         services.AddSingleton<EmbeddingsAdapter>();
+        services.AddSingleton<RerankAdapter>();
+        services.AddSingleton<ImageStore>();
+        services.AddSingleton<EngineImages>();
+        services.AddSingleton<ImagesResponder>();
+        services.AddSingleton<ImageTasks>();
+        services.AddHostedService<ImageTaskWorker>();
+        services.AddSingleton<EngineMedia>();
+        services.AddSingleton<TranscriptionsAdapter>();
+        services.AddSingleton<TranslationsAdapter>();
+        services.AddSingleton<SpeechAdapter>();
+        services.AddSingleton<ImageGenerationsAdapter>();
+        services.AddSingleton<ImageEditsAdapter>();
 
         // OpenAI's Responses API: a third encoder on the same responder, its stored answers and their retention job.
         services.AddSingleton<ResponsesAdapter>();
@@ -54,7 +68,7 @@ internal static class EndpointsExtensions
     {
         // /v1 is the OpenAI surface; a group under it with another shape (Anthropic's /v1/messages) declares its own
         // error writer with WithErrorWriter, which the middleware and the 401 challenge follow.
-        app.UseWhen(c => c.Request.Path.StartsWithSegments("/v1"), v1 => v1.UseMiddleware<CallErrorMiddleware>(OpenAIErrorWriter.Instance));
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/v1") || c.Request.Path.StartsWithSegments("/rerank"), v1 => v1.UseMiddleware<CallErrorMiddleware>(OpenAIErrorWriter.Instance));
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api-inference"), t => t.UseMiddleware<CallErrorMiddleware>(TaskApiEnvelope.Instance));
         app.UseOpenMaasConsole();
         // After the error middleware, so 401s on /v1 carry its request id.
@@ -73,6 +87,14 @@ internal static class EndpointsExtensions
         // Inference endpoints: each is the call pipeline (read → resolve → authorize → prepare → admit → respond).
         v1.MapCompletions();
         v1.MapEmbeddings();
+        v1.MapRerank();
+        v1.MapImages();
+        v1.MapAsyncTasks();
+        v1.MapAudio();
+        app.MapImageFiles();
+
+        // vLLM and Xinference also take rerank at the root; same tokens, same errors as /v1.
+        app.MapGroup(string.Empty).RequireAccessToken(app.Services).WithErrorWriter(OpenAIErrorWriter.Instance).MapRerank("RerankAtRoot");
         app.MapTaskApi();
         v1.MapMessages();
         v1.MapResponses();

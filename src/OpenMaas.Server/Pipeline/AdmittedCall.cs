@@ -21,6 +21,9 @@ public sealed class AdmittedCall<TPrepared>
     /// <summary>What the runtime prepared.</summary>
     public TPrepared Prepared { get; }
 
+    /// <summary>The quota day the call was counted on (what a later refund gives back); null when not metered.</summary>
+    public DateOnly? QuotaDay { get; internal init; }
+
     /// <summary>False when the quota is switched off (Quota:Enabled or Auth:Enabled false); the call is then not counted.</summary>
     public bool Metered { get; }
 }

@@ -53,7 +53,7 @@ internal sealed class QuotaAdmission(
         Exception? error = null;
         try
         {
-            result = await respond(new AdmittedCall<TPrepared>(call, prepared, metered: true));
+            result = await respond(new AdmittedCall<TPrepared>(call, prepared, metered: true) { QuotaDay = key.Day });
             return result;
         }
         catch (Exception e)

@@ -11,7 +11,10 @@ public sealed class OnnxServerFixture : ServerFixture
     public const string UltraFace = "onnx/ultraface-rfb-320";
     public const string Silero = "snakers4/silero-vad";
 
-    protected override IEnumerable<string> Settings => ["Onnx:BuiltInEmbeddingModel=true", "Onnx:BatchWaitMilliseconds=20"];
+    /// <summary>The rerank document limit this server is configured with.</summary>
+    public const int MaxRerankDocuments = 50;
+
+    protected override IEnumerable<string> Settings => ["Onnx:BuiltInEmbeddingModel=true", "Onnx:BatchWaitMilliseconds=20", $"Rerank:MaxDocuments={MaxRerankDocuments}"];
 
     protected override async Task SeedAsync()
     {

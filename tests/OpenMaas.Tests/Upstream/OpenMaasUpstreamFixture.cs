@@ -13,12 +13,14 @@ namespace OpenMaas.Tests.Upstream;
 /// the built-in MiniLM embeddings; <see cref="Gateway"/> has no local model and serves them from the engine,
 /// registered with the real CLI (<c>openmaas model add-upstream … --api-key ENGINE_TOKEN</c>): karpathy/stories260K
 /// under its own name, and both again under other Model IDs (<see cref="RenamedStories"/>, <see cref="RenamedMiniLm"/>)
-/// whose engine names differ (<c>--upstream-model</c>).
+/// whose engine names differ (<c>--upstream-model</c>), and MiniLM once more as a text-ranking model
+/// (<see cref="RerankMiniLm"/>) whose <c>/v1/rerank</c> the engine answers.
 /// </summary>
 public sealed class OpenMaasUpstreamFixture : IAsyncLifetime
 {
     public const string RenamedStories = "gateway/stories";
     public const string RenamedMiniLm = "gateway/minilm";
+    public const string RerankMiniLm = "gateway/minilm-rerank";
 
     public EngineNode Engine { get; } = new();
 
@@ -31,6 +33,7 @@ public sealed class OpenMaasUpstreamFixture : IAsyncLifetime
         await AddUpstreamAsync(TestAssets.StoriesId);
         await AddUpstreamAsync(RenamedStories, "--upstream-model", TestAssets.StoriesId, "--capabilities", "tools,vision,reasoning");
         await AddUpstreamAsync(RenamedMiniLm, "--upstream-model", OnnxServerFixture.MiniLm, "--task", "sentence-embedding");
+        await AddUpstreamAsync(RerankMiniLm, "--upstream-model", OnnxServerFixture.MiniLm, "--task", "text-ranking");
     }
 
     public async Task DisposeAsync()

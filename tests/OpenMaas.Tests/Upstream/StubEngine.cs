@@ -1,11 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace OpenMaas.Tests.Upstream;
 
@@ -51,15 +46,14 @@ public sealed class StubEngine : IAsyncDisposable
 
     public static async Task<StubEngine> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var stub = new StubEngine(app);
-        app.MapGet("/v1/models", stub.ModelsAsync);
-        app.MapPost("/v1/chat/completions", stub.ChatAsync);
-        await app.StartAsync();
-        stub.V1 = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/v1");
+        StubEngine stub = null!;
+        var (app, v1) = await LoopbackApp.StartAsync(app =>
+        {
+            stub = new StubEngine(app);
+            app.MapGet("/v1/models", stub.ModelsAsync);
+            app.MapPost("/v1/chat/completions", stub.ChatAsync);
+        });
+        stub.V1 = v1;
         return stub;
     }
 

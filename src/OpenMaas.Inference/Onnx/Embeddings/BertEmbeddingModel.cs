@@ -11,7 +11,7 @@ internal sealed class BertEmbeddingModel : OnnxModel, IEmbeddingModel
 {
     private readonly BertTokenizer _tokenizer;
     private readonly EmbeddingConfig _embedding;
-    private readonly EmbeddingBatcher _batcher;
+    private readonly InputBatcher<int[], Embedding> _batcher;
 
     public BertEmbeddingModel(ModelDescriptor descriptor, OnnxTaskConfig config, InferenceSession session, BertTokenizer tokenizer,
         int vocabularySize, long estimatedBytes, OnnxOptions options, TimeProvider time, ILogger logger)
@@ -21,7 +21,7 @@ internal sealed class BertEmbeddingModel : OnnxModel, IEmbeddingModel
         _embedding = config.Embedding!;
         VocabularySize = vocabularySize;
         Dimensions = _embedding.Dimensions > 0 ? _embedding.Dimensions : (int)session.OutputMetadata[_embedding.Output].Dimensions[^1];
-        _batcher = new EmbeddingBatcher(descriptor.Id, Run, options, logger);
+        _batcher = new InputBatcher<int[], Embedding>(descriptor.Id, Run, options, logger);
     }
 
     public int Dimensions { get; }

@@ -13,16 +13,21 @@ internal static class EngineRequestBody
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
-    public static HttpContent Create(ReadOnlyMemory<byte> clientBody, string upstreamModel, bool forceUsage)
+    /// <param name="clientBody">The client's JSON body.</param>
+    /// <param name="upstreamModel">The engine's name of the model.</param>
+    /// <param name="forceUsage">Ask for the usage chunk of a stream.</param>
+    /// <param name="responseFormat">When set, the <c>response_format</c> the engine gets (images: <c>b64_json</c>, so
+    /// OpenMaaS keeps and serves the images itself).</param>
+    public static HttpContent Create(ReadOnlyMemory<byte> clientBody, string upstreamModel, bool forceUsage, string? responseFormat = null)
     {
         var output = new ArrayBufferWriter<byte>(clientBody.Length + 64);
-        Rewrite(clientBody.Span, upstreamModel, forceUsage, output);
+        Rewrite(clientBody.Span, upstreamModel, forceUsage, output, responseFormat);
         var content = new ReadOnlyMemoryContent(output.WrittenMemory);
         content.Headers.ContentType = Json;
         return content;
     }
 
-    internal static void Rewrite(ReadOnlySpan<byte> body, string upstreamModel, bool forceUsage, IBufferWriter<byte> output)
+    internal static void Rewrite(ReadOnlySpan<byte> body, string upstreamModel, bool forceUsage, IBufferWriter<byte> output, string? responseFormat = null)
     {
         var reader = new Utf8JsonReader(body);
         using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
@@ -40,6 +45,11 @@ internal static class EngineRequestBody
                 reader.Skip();
                 writer.WriteString("model"u8, upstreamModel);
             }
+            else if (responseFormat is not null && reader.ValueTextEquals("response_format"u8))
+            {
+                reader.Read();
+                reader.Skip();
+            }
             else if (forceUsage && reader.ValueTextEquals("stream_options"u8))
             {
                 sawOptions = true;
@@ -51,6 +61,11 @@ internal static class EngineRequestBody
             {
                 CopyProperty(ref reader, body, writer);
             }
+        }
+
+        if (responseFormat is not null)
+        {
+            writer.WriteString("response_format"u8, responseFormat);
         }
 
         if (forceUsage && !sawOptions)

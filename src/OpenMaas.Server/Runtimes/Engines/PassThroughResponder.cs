@@ -1,4 +1,3 @@
-using System.Buffers;
 using OpenMaas.Inference.Upstream;
 using OpenMaas.Server.Pipeline;
 
@@ -50,26 +49,9 @@ internal sealed class PassThroughResponder(UpstreamInvoker invoker, TimeProvider
     private async Task CopyAsync(HttpContext http, InferenceCall call, UpstreamResponse answer)
     {
         ReadOnlyMemory<byte> content;
-        ArrayBufferWriter<byte>? more = null;
         try
         {
-            var first = answer.Buffer.AsMemory(0, answer.FirstCount);
-            if (answer.ContentLength is { } length && length == answer.FirstCount)
-            {
-                content = first;
-            }
-            else
-            {
-                more = new ArrayBufferWriter<byte>(Math.Max(answer.FirstCount * 2, (int)Math.Min(answer.ContentLength ?? 0, 64 << 20)));
-                more.Write(first.Span);
-                int n;
-                while ((n = await answer.ReadAsync(more.GetMemory(16 * 1024))) > 0)
-                {
-                    more.Advance(n);
-                }
-
-                content = more.WrittenMemory;
-            }
+            content = await EngineAnswer.ReadAllAsync(answer);
         }
         catch (UpstreamException e)
         {

@@ -13,6 +13,8 @@ internal static class UpstreamServerExtensions
         services.TryAddSingleton<IUpstreamSource, StoredUpstreamSource>();
         services.AddOpenMaasUpstreams();
         services.TryAddSingleton<EngineDeployments>();
+        services.TryAddSingleton<EngineRerank>();
+        services.TryAddSingleton<EngineTranscription>();
         services.AddHostedService<ConfiguredUpstreamModels>();
         services.TryAddSingleton<IPassThroughResponder, PassThroughResponder>();
         return services;

@@ -80,22 +80,28 @@ internal static class UsageJson
 
     private static (int Prompt, int Completion) ReadCounts(ref Utf8JsonReader reader)
     {
-        int prompt = 0, completion = 0;
+        int prompt = 0, completion = 0, total = 0;
+        bool sawPrompt = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var isPrompt = reader.ValueTextEquals("prompt_tokens"u8);
             var isCompletion = reader.ValueTextEquals("completion_tokens"u8);
+            var isTotal = reader.ValueTextEquals("total_tokens"u8);
             reader.Read();
-            if (reader.TokenType == JsonTokenType.Number && (isPrompt || isCompletion))
+            if (reader.TokenType == JsonTokenType.Number && (isPrompt || isCompletion || isTotal))
             {
                 var value = reader.TryGetInt32(out var v) ? v : 0;
                 if (isPrompt)
                 {
-                    prompt = value;
+                    (prompt, sawPrompt) = (value, true);
+                }
+                else if (isCompletion)
+                {
+                    completion = value;
                 }
                 else
                 {
-                    completion = value;
+                    total = value;
                 }
             }
             else
@@ -104,6 +110,7 @@ internal static class UsageJson
             }
         }
 
-        return (prompt, completion);
+        // A rerank answer (vLLM, Jina, OpenMaaS) counts only total_tokens: all of them were read.
+        return (sawPrompt ? prompt : total - completion, completion);
     }
 }

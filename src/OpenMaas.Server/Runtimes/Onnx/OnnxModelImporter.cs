@@ -5,7 +5,7 @@ namespace OpenMaas.Server.Runtimes.Onnx;
 
 /// <summary>
 /// <c>model add</c> for ONNX models (a <c>.onnx</c> file, or a folder holding one, plus <c>vocab.txt</c> for
-/// sentence embeddings): copies (or links) the files, writes the declared config <see cref="OnnxTaskConfig.FileName"/>
+/// sentence embeddings and text ranking): copies (or links) the files, writes the declared config <see cref="OnnxTaskConfig.FileName"/>
 /// into the model's store folder from the task's defaults and the graph's inputs and outputs, registers the model.
 /// </summary>
 internal sealed class OnnxModelImporter(IModelCatalog catalog, TimeProvider clock) : IModelImporter
@@ -97,7 +97,7 @@ internal sealed class OnnxModelImporter(IModelCatalog catalog, TimeProvider cloc
             Linked = request.Link,
             SizeBytes = files[0].Size,
             Architecture = "onnx",
-            ContextLength = config.Embedding?.MaxTokens,
+            ContextLength = config.Embedding?.MaxTokens ?? config.Ranking?.MaxTokens,
             Files = files,
             Servable = true,
             CreatedAt = now,
@@ -147,7 +147,7 @@ internal sealed class OnnxModelImporter(IModelCatalog catalog, TimeProvider cloc
             return null;
         }
 
-        if (task != OnnxTasks.SentenceEmbedding)
+        if (!OnnxTasks.NeedsVocabulary(task))
         {
             return (model, null);
         }
@@ -155,7 +155,7 @@ internal sealed class OnnxModelImporter(IModelCatalog catalog, TimeProvider cloc
         var vocab = Path.Combine(Path.GetDirectoryName(model)!, Vocab);
         if (!File.Exists(vocab))
         {
-            await error.WriteLineAsync($"A sentence-embedding model needs its WordPiece vocabulary: {vocab} does not exist.");
+            await error.WriteLineAsync($"A {task} model needs its WordPiece vocabulary: {vocab} does not exist.");
             return null;
         }
 

@@ -21,6 +21,12 @@ public abstract record PreparedTask
     /// <summary>Sentences to embed; the last <paramref name="Compared"/> are scored against the first.</summary>
     public sealed record Embeddings(IEmbeddingModel Model, IReadOnlyList<IReadOnlyList<int>> Tokens, int Compared) : PreparedTask;
 
+    /// <summary>A query and documents to score (task <c>text-ranking</c>).</summary>
+    public sealed record Ranking(Runtimes.Ranking.PreparedRerank Prepared) : PreparedTask;
+
+    /// <summary>Audio to transcribe on a model's engines (task <c>auto-speech-recognition</c>).</summary>
+    internal sealed record Transcription(Engines.EngineTranscription Engines, ReadOnlyMemory<byte> Audio) : PreparedTask;
+
     public sealed record Generation(PreparedGeneration Prepared) : PreparedTask;
 }
 

@@ -38,6 +38,9 @@ internal static class TaskData
         return data;
     }
 
+    /// <summary>ModelScope's text-ranking output: <c>scores</c>, one per compared sentence, in their order.</summary>
+    public static JsonObject FromScores(IReadOnlyList<float> scores) => new() { ["scores"] = Array(scores) };
+
     public static JsonObject FromText(string text) => new() { ["text"] = text };
 
     private static float Dot(float[] a, float[] b)

@@ -12,7 +12,9 @@ namespace OpenMaas.Server.Runtimes.Tasks;
 /// models decode their input (bad base64, not an image, too many pixels, not a WAV → 4xx here), sentence encoders
 /// tokenize, text generators render and bound the prompt. A call the model's task cannot take is a 400.
 /// </summary>
-internal sealed class TaskPreparer(IRuntimeSelector runtimes, ICallPreparer<TextGenerationRequest, PreparedGeneration> generation)
+internal sealed class TaskPreparer(
+    IRuntimeSelector runtimes, ICallPreparer<TextGenerationRequest, PreparedGeneration> generation, Ranking.RerankPreparer ranking,
+    Engines.EngineDeployments engines, Engines.EngineTranscription transcription)
     : ICallPreparer<TaskCallRequest, PreparedTask>
 {
     private static readonly string[] GenerationParameters = ["max_tokens", "temperature", "top_p", "seed"];
@@ -23,7 +25,29 @@ internal sealed class TaskPreparer(IRuntimeSelector runtimes, ICallPreparer<Text
     /// <summary>Also used without the pipeline (<c>openmaas run</c>, where <paramref name="call"/> is null).</summary>
     public async ValueTask<PreparedTask> PrepareAsync(TaskCallRequest request, ModelRecord model, InferenceCall? call, CancellationToken ct)
     {
-        if (model.Format == Inference.Onnx.OnnxTasks.Format && model.Task != Inference.Onnx.OnnxTasks.SentenceEmbedding)
+        if (Engines.EngineDeployments.Serves(model) && Engines.UpstreamModels.IsSpeechRecognition(model.Task))
+        {
+            RefuseParameters(request.Parameters, model.Task, []);
+            await engines.RequireAsync(model, Engines.UpstreamModels.IsSpeechRecognition, ct);
+            var audio = request.Input switch
+            {
+                TaskPayload.File f => f.Bytes,
+                TaskPayload.Text t => TaskInputs.DecodeBase64(t.Value),
+                _ => throw NotSupported(model, "it takes one audio file (base64, a data URL, or a multipart upload)."),
+            };
+            return new PreparedTask.Transcription(transcription, audio) { ModelId = model.Id };
+        }
+
+        if (model.Task == Inference.Onnx.OnnxTasks.TextRanking)
+        {
+            RefuseParameters(request.Parameters, model.Task, []);
+            var (query, documents) = request.Input is TaskPayload.Compare c ? (c.Source, c.Targets)
+                : throw NotSupported(model, "it takes {\"source_sentence\": [query], \"sentences_to_compare\": [documents…]}.");
+            ranking.CheckCount(documents.Count, "input.sentences_to_compare");
+            return new PreparedTask.Ranking(await ranking.PrepareTypedAsync(model, query, documents, ct)) { ModelId = model.Id };
+        }
+
+        if (model.Format == Inference.Onnx.OnnxTasks.Format && Inference.Onnx.OnnxTasks.IsTaskModel(model.Task))
         {
             var loaded = await runtimes.LoadAsync<ITaskModel>(model, ct);
             var bytes = request.Input switch

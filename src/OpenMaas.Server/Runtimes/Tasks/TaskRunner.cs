@@ -19,6 +19,11 @@ public static class TaskRunner
                 case PreparedTask.Embeddings e:
                     var vectors = await e.Model.EmbedAsync(e.Tokens, ct);
                     return new TaskResult(TaskData.FromEmbeddings([.. vectors.Select(v => v.Vector)], e.Compared), vectors.Sum(v => v.Tokens), 0);
+                case PreparedTask.Transcription t:
+                    return new TaskResult(TaskData.FromText(await t.Engines.TranscribeAsync(t.ModelId, t.Audio, ct)), 0, 0);
+                case PreparedTask.Ranking r:
+                    var ranked = await Ranking.RerankScoring.ScoreAsync(r.Prepared, ct);
+                    return new TaskResult(TaskData.FromScores(ranked.Scores), ranked.Tokens, 0);
                 case PreparedTask.Generation { Prepared: PreparedGeneration.Driven driven } g:
                     var result = await GenerationLoop.CollectAsync(driven, null, g.ModelId, logger, ct);
                     return new TaskResult(TaskData.FromText(result.Text), result.End.PromptTokens, result.End.CompletionTokens);

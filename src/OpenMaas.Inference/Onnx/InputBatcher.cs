@@ -2,24 +2,24 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using OpenMaas.Inference.Abstractions;
 
-namespace OpenMaas.Inference.Onnx.Embeddings;
+namespace OpenMaas.Inference.Onnx;
 
 /// <summary>
-/// Dynamic batching: inputs of concurrent requests wait in one bounded queue; a single loop takes the first, waits
+/// Dynamic batching (sentence embeddings, cross-encoder pairs): inputs of concurrent requests wait in one bounded queue; a single loop takes the first, waits
 /// at most <see cref="OnnxOptions.BatchWaitMilliseconds"/> for more, and runs up to
 /// <see cref="OnnxOptions.MaxBatchInputs"/> of them in one model run. Inputs whose caller left are skipped.
 /// </summary>
-internal sealed class EmbeddingBatcher : IDisposable
+internal sealed class InputBatcher<TInput, TResult> : IDisposable
 {
     private readonly Channel<Item> _queue = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Func<IReadOnlyList<int[]>, Embedding[]> _run;
+    private readonly Func<IReadOnlyList<TInput>, TResult[]> _run;
     private readonly OnnxOptions _options;
     private readonly string _modelId;
     private readonly ILogger _logger;
     private readonly Task _loop;
     private int _pending;
 
-    public EmbeddingBatcher(string modelId, Func<IReadOnlyList<int[]>, Embedding[]> run, OnnxOptions options, ILogger logger)
+    public InputBatcher(string modelId, Func<IReadOnlyList<TInput>, TResult[]> run, OnnxOptions options, ILogger logger)
     {
         _modelId = modelId;
         _run = run;
@@ -31,7 +31,7 @@ internal sealed class EmbeddingBatcher : IDisposable
     /// <summary>Inputs queued or running.</summary>
     public int Pending => Volatile.Read(ref _pending);
 
-    public Task<Embedding[]> EnqueueAsync(IReadOnlyList<int[]> inputs, CancellationToken ct)
+    public Task<TResult[]> EnqueueAsync(IReadOnlyList<TInput> inputs, CancellationToken ct)
     {
         if (Interlocked.Add(ref _pending, inputs.Count) > _options.QueueLimit + _options.MaxBatchInputs)
         {
@@ -42,10 +42,10 @@ internal sealed class EmbeddingBatcher : IDisposable
         var items = new Item[inputs.Count];
         for (var i = 0; i < items.Length; i++)
         {
-            items[i] = new Item(inputs[i], new TaskCompletionSource<Embedding>(TaskCreationOptions.RunContinuationsAsynchronously), ct);
+            items[i] = new Item(inputs[i], new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously), ct);
             if (!_queue.Writer.TryWrite(items[i]))
             {
-                items[i].Done.TrySetException(new ObjectDisposedException(nameof(EmbeddingBatcher)));
+                items[i].Done.TrySetException(new ObjectDisposedException(nameof(InputBatcher<TInput, TResult>)));
             }
         }
 
@@ -119,7 +119,7 @@ internal sealed class EmbeddingBatcher : IDisposable
         catch (Exception e)
         {
             OnnxLog.RunFailed(_logger, _modelId, batch.Count, e);
-            var error = new InferenceException($"Model '{_modelId}' failed to compute embeddings.", e);
+            var error = new InferenceException($"Model '{_modelId}' failed to run a batch.", e);
             foreach (var item in batch)
             {
                 item.Done.TrySetException(error);
@@ -131,5 +131,5 @@ internal sealed class EmbeddingBatcher : IDisposable
         }
     }
 
-    private sealed record Item(int[] Tokens, TaskCompletionSource<Embedding> Done, CancellationToken Ct);
+    private sealed record Item(TInput Tokens, TaskCompletionSource<TResult> Done, CancellationToken Ct);
 }

@@ -1,0 +1,87 @@
+using Microsoft.EntityFrameworkCore;
+using OpenMaas.Core.Storage;
+
+namespace OpenMaas.Core.Tasks;
+
+/// <summary>
+/// The durable task table. Every change of state is one conditional update, so on any number of nodes a task is
+/// claimed by one worker and finished (or failed, and refunded) exactly once.
+/// </summary>
+public sealed class InferenceTaskStore(IDbContextFactory<OpenMaasDbContext> factory, TimeProvider clock)
+{
+    public async Task AddAsync(InferenceTask task, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        db.Add(task);
+        await db.SaveChangesAsync(ct);
+    }
+
+    public async Task<InferenceTask?> FindAsync(string id, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.Set<InferenceTask>().AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, ct);
+    }
+
+    /// <summary>Oldest pending tasks first (candidates to claim).</summary>
+    public async Task<IReadOnlyList<string>> PendingAsync(int count, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var pending = await db.Set<InferenceTask>().Where(t => t.Status == TaskStatuses.Pending).Select(t => new { t.Id, t.CreatedAt }).ToListAsync(ct);
+        return [.. pending.OrderBy(t => t.CreatedAt).Take(count).Select(t => t.Id)]; // SQLite cannot order by a DateTimeOffset
+    }
+
+    /// <summary>Moves a pending task to running on <paramref name="node"/>; false when another worker was first.</summary>
+    public async Task<bool> TryClaimAsync(string id, string node, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.Set<InferenceTask>().Where(t => t.Id == id && t.Status == TaskStatuses.Pending)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, TaskStatuses.Running).SetProperty(t => t.Node, node)
+                .SetProperty(t => t.StartedAt, now).SetProperty(t => t.HeartbeatAt, now), ct) == 1;
+    }
+
+    public async Task HeartbeatAsync(string id, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await db.Set<InferenceTask>().Where(t => t.Id == id && t.Status == TaskStatuses.Running)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.HeartbeatAt, now), ct);
+    }
+
+    /// <summary>Records the outputs of a running task; false when it is no longer running (it was expired).</summary>
+    public async Task<bool> SucceedAsync(string id, IReadOnlyList<string> outputs, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        var joined = string.Join('\n', outputs);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.Set<InferenceTask>().Where(t => t.Id == id && t.Status == TaskStatuses.Running)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, TaskStatuses.Succeeded).SetProperty(t => t.Outputs, joined).SetProperty(t => t.FinishedAt, now), ct) == 1;
+    }
+
+    /// <summary>Fails a task that is not finished; true for the one caller that did it (and must refund it).</summary>
+    public async Task<bool> FailAsync(string id, string code, string message, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.Set<InferenceTask>().Where(t => t.Id == id && (t.Status == TaskStatuses.Pending || t.Status == TaskStatuses.Running))
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, TaskStatuses.Failed).SetProperty(t => t.ErrorCode, code)
+                .SetProperty(t => t.ErrorMessage, message).SetProperty(t => t.FinishedAt, now), ct) == 1;
+    }
+
+    /// <summary>Marks the submission's usage record refunded (so counters rebuilt from the log agree); false while the
+    /// record is not written yet.</summary>
+    public async Task<bool> RefundUsageAsync(InferenceTask task, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.Usage.Where(r => r.UserId == task.UserId && r.RequestId == task.RequestId)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Counted, false), ct) > 0;
+    }
+
+    /// <summary>Running tasks whose node stopped beating before <paramref name="cutoff"/> (it died).</summary>
+    public async Task<IReadOnlyList<string>> StaleAsync(DateTimeOffset cutoff, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var running = await db.Set<InferenceTask>().Where(t => t.Status == TaskStatuses.Running).Select(t => new { t.Id, t.HeartbeatAt }).ToListAsync(ct);
+        return [.. running.Where(t => t.HeartbeatAt < cutoff).Select(t => t.Id)];
+    }
+}

@@ -1,0 +1,92 @@
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using OpenMaas.Core.Quota;
+using OpenMaas.Core.Tasks;
+using OpenMaas.Server.Pipeline;
+
+namespace OpenMaas.Server.Runtimes.Images;
+
+/// <summary>
+/// ModelScope's async mode for images: a submission becomes a durable task (any node's <see cref="ImageTaskWorker"/>
+/// runs it), counted as one call when submitted and refunded once if it fails — the counter and the submission's usage
+/// record both, so counters rebuilt from the log agree.
+/// </summary>
+internal sealed class ImageTasks(InferenceTaskStore store, IQuotaCounter counter, TimeProvider clock, ILogger<ImageTasks> logger)
+{
+    /// <summary>The request header that asks for the async mode.</summary>
+    public const string AsyncHeader = "X-ModelScope-Async-Mode";
+
+    /// <summary>The task type of image generation (header <c>X-ModelScope-Task-Type</c> on a poll).</summary>
+    public const string Kind = "image_generation";
+
+    private readonly Channel<bool> _submitted = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    /// <summary>Wakes the local worker when a task was submitted here.</summary>
+    public ChannelReader<bool> Submitted => _submitted.Reader;
+
+    public static bool AsyncRequested(HttpRequest request) =>
+        request.Headers[AsyncHeader] is [{ } value] && value.Equals("true", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The id the call's usage record carries.</summary>
+    public static string RequestId(HttpContext http) => http.Response.Headers["x-request-id"] is [{ Length: > 0 } id] ? id : http.TraceIdentifier;
+
+    /// <summary>Stores the admitted call as a pending task; returns its id and the request id.</summary>
+    public async Task<(string TaskId, string RequestId)> SubmitAsync(HttpContext http, AdmittedCall<PreparedImages> call, ReadOnlyMemory<byte> json)
+    {
+        var now = clock.GetUtcNow();
+        var task = new InferenceTask
+        {
+            Id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
+            Kind = Kind,
+            UserId = call.Call.Caller.UserId() ?? 0,
+            TokenId = call.Call.Caller.TokenId(),
+            ModelId = call.Prepared.ModelId,
+            QuotaDay = call.Metered ? call.QuotaDay : null,
+            RequestId = RequestId(http),
+            Request = json.ToArray(),
+            CreatedAt = now,
+        };
+        await store.AddAsync(task, CancellationToken.None);
+        call.Call.MarkFirstOutput(now);
+        _submitted.Writer.TryWrite(true);
+        ImageTaskLog.Submitted(logger, task.Id, task.ModelId);
+        return (task.Id, task.RequestId);
+    }
+
+    /// <summary>Fails the task unless it already ended; the one caller that failed it refunds it.</summary>
+    public async Task FailAsync(string id, string code, string message, CancellationToken ct)
+    {
+        if (!await store.FailAsync(id, code, message, ct) || await store.FindAsync(id, ct) is not { } task)
+        {
+            return;
+        }
+
+        ImageTaskLog.Failed(logger, id, task.ModelId, code);
+        if (task.QuotaDay is not { } day)
+        {
+            return;
+        }
+
+        await counter.RefundAsync(new QuotaKey(task.UserId, task.ModelId, day, task.TokenId), ct);
+        // The submission's usage record is committed before its answer ended; a task that fails at once may come first.
+        for (var i = 0; i < 100 && !await store.RefundUsageAsync(task, ct); i++)
+        {
+            await Task.Delay(50, ct);
+        }
+    }
+}
+
+internal static partial class ImageTaskLog
+{
+    [LoggerMessage(4300, LogLevel.Information, "Image task {TaskId} submitted for {ModelId}")]
+    public static partial void Submitted(ILogger logger, string taskId, string modelId);
+
+    [LoggerMessage(4301, LogLevel.Warning, "Image task {TaskId} of {ModelId} failed ({Code}); its call is refunded")]
+    public static partial void Failed(ILogger logger, string taskId, string modelId, string code);
+
+    [LoggerMessage(4302, LogLevel.Error, "Image task {TaskId} failed unexpectedly")]
+    public static partial void Crashed(ILogger logger, string taskId, Exception error);
+
+    [LoggerMessage(4303, LogLevel.Warning, "The image task worker's round failed; it retries")]
+    public static partial void RoundFailed(ILogger logger, Exception error);
+}

@@ -32,7 +32,7 @@ internal sealed class EngineDeployments(UpstreamRegistry registry, UpstreamInvok
     /// <summary>For an endpoint only engines serve (images, audio): a local model is a 400 <c>model_not_supported</c>,
     /// an upstream one is checked as by <see cref="RequireAsync"/>.</summary>
     public ValueTask RequireEnginesOnlyAsync(ModelRecord model, Func<string, bool> endpointServes, CancellationToken ct) =>
-        Serves(model) ? RequireAsync(model, endpointServes, ct) : throw RuntimeErrors.NotSupported(model);
+        Serves(model) ? RequireAsync(model, endpointServes, ct) : throw RuntimeFailures.NotSupported(model);
 
     /// <summary>The typed path of a text generation on the model's engines.</summary>
     public EngineGeneration Generation(string modelId, TextGenerationRequest request) => new(invoker, modelId, request);

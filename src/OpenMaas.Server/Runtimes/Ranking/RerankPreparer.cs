@@ -22,7 +22,7 @@ internal sealed class RerankPreparer(IRuntimeSelector runtimes, EngineDeployment
         {
             await engines.RequireAsync(call.Model, UpstreamModels.IsTextRanking, ct);
             return new PreparedRerank.PassThrough(request.PassThrough
-                ?? throw RuntimeErrors.NotSupported(call.Model)) { ModelId = call.Model.Id }; // only OpenAI's shape reaches an engine's rerank
+                ?? throw RuntimeFailures.NotSupported(call.Model)) { ModelId = call.Model.Id }; // only OpenAI's shape reaches an engine's rerank
         }
 
         return await PrepareLocalAsync(call.Model, request.Query, request.Documents, ct);
@@ -56,7 +56,7 @@ internal sealed class RerankPreparer(IRuntimeSelector runtimes, EngineDeployment
             return new PreparedRerank.Cosine(encoder, encoder.Tokenize(query), [.. documents.Select(encoder.Tokenize)]) { ModelId = model.Id };
         }
 
-        throw RuntimeErrors.NotSupported(model);
+        throw RuntimeFailures.NotSupported(model);
     }
 
     /// <summary>The server's document limit (a 400 that names it).</summary>

@@ -7,4 +7,10 @@ if (args is ["--probe", var data])
     return;
 }
 
+if (args is ["responses", var folder, .. var rest])
+{
+    await ResponsesLookupBench.RunAsync(folder, rest is ["--database", var database] ? database : null);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(AdmissionBenchmarks).Assembly).Run(args);

@@ -23,13 +23,22 @@ public sealed class UpstreamKillTests : IAsyncLifetime
         Assert.Equal(0, (await Cli.RunAsync(_victimData, null, "user", "add", "gateway")).ExitCode);
         _victimToken = (await Cli.RunAsync(_victimData, null, "token", "create", "--user", "gateway")).Stdout.Trim();
         _victim = await OpenMaasProcess.StartAsync(_victimData, new Dictionary<string, string> { ["OPENMAAS_Quota__Enabled"] = "false" });
-        await survivorStart;
-        _gateway = new Gateway(
-        [
-            (_survivor.V1.ToString(), _survivor.ApiKey),
-            (_victim.Url + "/v1", _victimToken),
-        ]);
-        await _gateway.InitializeAsync();
+        try
+        {
+            await survivorStart;
+            _gateway = new Gateway(
+            [
+                (_survivor.V1.ToString(), _survivor.ApiKey),
+                (_victim.Url + "/v1", _victimToken),
+            ]);
+            await _gateway.InitializeAsync();
+        }
+        catch
+        {
+            // xunit does not dispose a class whose InitializeAsync failed: stop the child process here, or it outlives the run.
+            _victim.Dispose();
+            throw;
+        }
     }
 
     [Fact]

@@ -21,7 +21,9 @@ public sealed class StubEngine : IAsyncDisposable
         /// <summary>Inference calls wait forever; health probes pass.</summary>
         HangCalls,
         Error500,
-        Slow,
+
+        /// <summary>Inference calls wait until the test calls <see cref="Release"/>, then answer.</summary>
+        Held,
     }
 
     private readonly WebApplication _app;
@@ -29,7 +31,12 @@ public sealed class StubEngine : IAsyncDisposable
 
     private StubEngine(WebApplication app) => _app = app;
 
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public Behaviour Mode { get; set; }
+
+    /// <summary>Lets every held call (<see cref="Behaviour.Held"/>) answer.</summary>
+    public void Release() => _released.TrySetResult();
 
     /// <summary>POSTs received (health probes not counted).</summary>
     public int Calls => Volatile.Read(ref _calls);
@@ -96,8 +103,8 @@ public sealed class StubEngine : IAsyncDisposable
                 http.Response.StatusCode = 500;
                 await http.Response.WriteAsync("""{"error":{"message":"CUDA out of memory at /srv/secret/path","type":"server_error"}}""");
                 return;
-            case Behaviour.Slow:
-                await Task.Delay(TimeSpan.FromSeconds(1), http.RequestAborted);
+            case Behaviour.Held:
+                await _released.Task.WaitAsync(http.RequestAborted);
                 break;
         }
 

@@ -88,18 +88,20 @@ public sealed class UpstreamFailureTests
     public async Task EngineAtItsBound_Gives503ModelBusyWithRetryAfter_Refunded()
     {
         await using var engine = await StubEngine.StartAsync();
-        engine.Mode = StubEngine.Behaviour.Slow;
-        await using var gateway = await StartAsync([engine], "Upstreams:MaxOutstandingPerDeployment=1", "Upstreams:FirstByteTimeoutSeconds=5");
+        engine.Mode = StubEngine.Behaviour.Held; // the first call holds the deployment's only slot until released
+        await using var gateway = await StartAsync([engine], "Upstreams:MaxOutstandingPerDeployment=1", "Upstreams:FirstByteTimeoutSeconds=60");
         using var http = gateway.CreateClient();
 
         var first = ChatAsync(http);
-        await WaitUntilAsync(() => engine.Calls == 1, TimeSpan.FromSeconds(10));
+        await WaitUntilAsync(() => engine.Calls == 1, TimeSpan.FromSeconds(60));
         using (var busy = await ChatAsync(http))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, busy.StatusCode);
             Assert.Equal("model_busy", (await busy.ErrorAsync()).Code);
             Assert.Equal("1", busy.Header("Retry-After"));
         }
+
+        engine.Release();
 
         using (var done = await first)
         {

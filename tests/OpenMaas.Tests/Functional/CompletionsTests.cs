@@ -7,6 +7,7 @@ namespace OpenMaas.Tests.Functional;
 
 /// <summary><c>/v1/completions</c> and raw SSE behaviour, over real HTTP.</summary>
 [Trait("Category", "Slow")]
+[Trait("Database", "Postgres")] // run again on PostgreSQL by test.sh
 public sealed class CompletionsTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
     [Fact]

@@ -7,6 +7,7 @@ namespace OpenMaas.Tests.Functional;
 
 /// <summary>The official OpenAI .NET SDK against the real server and the real stories260K model.</summary>
 [Trait("Category", "Slow")]
+[Trait("Database", "Postgres")] // run again on PostgreSQL by test.sh
 public sealed class OpenAISdkTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
     private OpenAIClient Client => new(new ApiKeyCredential(server.ApiKey), new OpenAIClientOptions { Endpoint = server.V1 });

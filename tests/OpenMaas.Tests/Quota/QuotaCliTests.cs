@@ -7,6 +7,7 @@ namespace OpenMaas.Tests.Quota;
 /// <summary>A limit set by the CLI, in another process, applies to the running server's very next call, although the
 /// server keeps limits in memory.</summary>
 [Trait("Category", "Slow")]
+[Trait("Database", "Postgres")] // run again on PostgreSQL by test.sh
 public sealed class QuotaCliTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
     [Fact]

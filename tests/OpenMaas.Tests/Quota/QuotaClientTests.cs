@@ -9,6 +9,7 @@ namespace OpenMaas.Tests.Quota;
 /// <summary>Real clients over the limit: the `openai` npm package throws RateLimitError and the OpenAI .NET SDK a
 /// 429 ClientResultException, both with our message.</summary>
 [Trait("Category", "Slow")]
+[Trait("Database", "Postgres")] // run again on PostgreSQL by test.sh
 public sealed class QuotaClientTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
     [Fact]

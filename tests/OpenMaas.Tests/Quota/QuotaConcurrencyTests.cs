@@ -8,6 +8,7 @@ namespace OpenMaas.Tests.Quota;
 
 /// <summary>The real server, the real model, 1,000 concurrent real HTTP calls: exactly the limit is admitted.</summary>
 [Trait("Category", "Slow")]
+[Trait("Database", "Postgres")] // run again on PostgreSQL by test.sh
 public sealed class QuotaConcurrencyTests(QuotaConcurrencyTests.Fixture server) : IClassFixture<QuotaConcurrencyTests.Fixture>
 {
     private const int Calls = 1000;

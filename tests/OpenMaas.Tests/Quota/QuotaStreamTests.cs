@@ -9,6 +9,7 @@ namespace OpenMaas.Tests.Quota;
 
 /// <summary>A client that leaves mid-stream has used its call; a stream carries the quota headers.</summary>
 [Trait("Category", "Slow")]
+[Trait("Database", "Postgres")] // run again on PostgreSQL by test.sh
 public sealed class QuotaStreamTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
     [Fact]

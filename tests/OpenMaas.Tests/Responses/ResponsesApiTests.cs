@@ -17,6 +17,7 @@ namespace OpenMaas.Tests.Responses;
 /// sequence, the stored state (retrieve, continue, list input items, delete; the caller's own only), retention, and the
 /// 400s of bad input. The server runs on a fake clock, so retention is checked by moving it.</summary>
 [Trait("Category", "Slow")]
+[Trait("Database", "Postgres")] // run again on PostgreSQL by test.sh
 public sealed class ResponsesApiTests(ResponsesApiTests.Fixture server) : IClassFixture<ResponsesApiTests.Fixture>
 {
     public sealed class Fixture : ServerFixture

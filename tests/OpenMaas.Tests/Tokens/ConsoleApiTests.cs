@@ -11,6 +11,7 @@ namespace OpenMaas.Tests.Tokens;
 /// <summary>/api/v1 (tokens, usage, auth): users see only their own, admins everyone's; sessions work like tokens;
 /// no token or password text ever reaches the logs (captured at Trace).</summary>
 [Trait("Category", "Slow")]
+[Trait("Database", "Postgres")] // run again on PostgreSQL by test.sh
 public sealed class ConsoleApiTests(ConsoleApiTests.Fixture server) : IClassFixture<ConsoleApiTests.Fixture>
 {
     public sealed class Fixture : ServerFixture

@@ -11,6 +11,7 @@ namespace OpenMaas.Tests.Tokens;
 /// <summary>Bearer tokens on /v1: every refusal is a 401 in the OpenAI envelope that says why; changes made by the
 /// CLI in the same data folder apply to the running server at once.</summary>
 [Trait("Category", "Slow")]
+[Trait("Database", "Postgres")] // run again on PostgreSQL by test.sh
 public sealed class TokenAuthTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
     [Theory]

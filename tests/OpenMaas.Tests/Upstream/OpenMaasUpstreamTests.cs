@@ -147,7 +147,7 @@ public sealed class OpenMaasUpstreamTests(OpenMaasUpstreamFixture nodes)
             response.Dispose();
         }
 
-        await UpstreamFailureTests.WaitUntilAsync(() => Model(runtime).ActiveSequences == 0, TimeSpan.FromSeconds(20));
+        await Eventually.WaitAsync(() => Model(runtime).ActiveSequences == 0, "the upstream model to free every sequence");
         var generated = Model(runtime).GeneratedTokens - before;
         Assert.True(generated < LongGeneration, $"the engine ran on to {generated} tokens after the client left");
     }

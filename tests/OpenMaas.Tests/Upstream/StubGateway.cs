@@ -19,10 +19,10 @@ public sealed class StubGateway(IReadOnlyList<StubEngine> engines, IEnumerable<s
     protected override IEnumerable<string> Settings =>
     [
         "Logging:LogLevel:Default=Debug",
-        "Upstreams:FirstByteTimeoutSeconds=1",
-        "Upstreams:ChunkTimeoutSeconds=1",
+        "Upstreams:FirstByteTimeoutSeconds=3", // a stalled engine is cut off quickly, a healthy one on a loaded machine is not
+        "Upstreams:ChunkTimeoutSeconds=3",
         "Upstreams:HealthCheckSeconds=0.2",
-        "Upstreams:HealthTimeoutSeconds=0.5",
+        "Upstreams:HealthTimeoutSeconds=2",
         "Upstreams:EjectSeconds=0.5",
         .. engines.SelectMany((e, i) => new[]
         {

@@ -60,7 +60,7 @@ public sealed class UpstreamFailureTests
         Assert.True(callsWhileDown > callsBefore, "no call reached the hanging engine");
 
         hanging.Mode = StubEngine.Behaviour.Ok;
-        await WaitUntilAsync(() => stuck.IsRoutable(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()), TimeSpan.FromSeconds(10));
+        await Eventually.WaitAsync(() => stuck.IsRoutable(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()), "the ejected deployment to be routable again", TimeSpan.FromSeconds(10));
         for (var i = 0; i < 6; i++)
         {
             using var response = await ChatAsync(http);
@@ -93,7 +93,7 @@ public sealed class UpstreamFailureTests
         using var http = gateway.CreateClient();
 
         var first = ChatAsync(http);
-        await WaitUntilAsync(() => engine.Calls == 1, TimeSpan.FromSeconds(60));
+        await Eventually.WaitAsync(() => engine.Calls == 1, "the engine to receive the first call");
         using (var busy = await ChatAsync(http))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, busy.StatusCode);
@@ -133,16 +133,6 @@ public sealed class UpstreamFailureTests
     }
 
     private static async Task<AsyncGateway> StartAsync(StubEngine[] engines, params string[] extra) => new(await StubGateway.StartAsync(engines, extra));
-
-    internal static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out waiting");
-            await Task.Delay(20);
-        }
-    }
 
     private sealed class AsyncGateway(StubGateway gateway) : IAsyncDisposable
     {

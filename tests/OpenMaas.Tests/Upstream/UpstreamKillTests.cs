@@ -60,11 +60,11 @@ public sealed class UpstreamKillTests : IAsyncLifetime
             }
         })).ToArray();
 
-        await UpstreamFailureTests.WaitUntilAsync(() => outcomes.Count >= 12, TimeSpan.FromSeconds(60));
+        await Eventually.WaitAsync(() => outcomes.Count >= 12, "12 calls answered before the kill");
         var beforeKill = outcomes.Count;
         _victim!.Process.Kill();
         await _victim.Process.WaitForExitAsync();
-        await UpstreamFailureTests.WaitUntilAsync(() => outcomes.Count >= beforeKill + 24, TimeSpan.FromSeconds(60));
+        await Eventually.WaitAsync(() => outcomes.Count >= beforeKill + 24, "24 more calls answered after the kill");
         await stop.CancelAsync();
         await Task.WhenAll(workers);
 

@@ -14,6 +14,8 @@ internal static class OpenMaasCli
             CliOptions.Redis,
             ServeCommand.Create(),
             MigrateCommand.Create(),
+            BackupCommands.Backup(),
+            BackupCommands.Restore(),
             ModelCommands.Create(),
             RunCommand.Create(),
             UserCommands.Create(),

@@ -40,6 +40,11 @@ public static class ServerApp
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = server.MaxRequestBodyBytes;
+            k.Limits.MaxConcurrentConnections = server.MaxConnections;
+            k.Limits.MaxConcurrentUpgradedConnections = server.MaxConnections;
+            k.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(server.KeepAliveSeconds);
+            k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(server.RequestHeadersTimeoutSeconds);
+            k.Limits.MinRequestBodyDataRate = new(server.MinRequestBodyBytesPerSecond, TimeSpan.FromSeconds(5));
             k.AddServerHeader = false;
         });
         // First: no hosted service (the domain's own, e.g. the engines' health rounds, included) starts before the

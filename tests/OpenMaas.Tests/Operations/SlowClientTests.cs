@@ -1,0 +1,143 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using OpenMaas.Tests.Infrastructure;
+
+namespace OpenMaas.Tests.Operations;
+
+/// <summary>
+/// Abusive clients at the socket level against the real server: more idle connections than <c>Server:MaxConnections</c>,
+/// headers that never end, a body that trickles. Each is cut off by its documented limit and the server keeps serving.
+/// </summary>
+[Trait("Category", "Slow")]
+public sealed class SlowClientTests(SlowClientTests.Fixture server) : IClassFixture<SlowClientTests.Fixture>
+{
+    public sealed class Fixture : ServerFixture
+    {
+        public const int MaxConnections = 64;
+
+        protected override bool RegisterStories => false;
+
+        protected override IEnumerable<string> Settings =>
+        [
+            $"Server:MaxConnections={MaxConnections}",
+            "Server:RequestHeadersTimeoutSeconds=2",
+            "Server:MinRequestBodyBytesPerSecond=240",
+        ];
+    }
+
+    [Fact]
+    public async Task IdleConnectionsBeyondTheLimit_AreClosed_AndTheServerServesAfterThem()
+    {
+        const int opened = 400;
+        var sockets = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < opened; i++)
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                await socket.ConnectAsync(server.BaseAddress.Host, server.BaseAddress.Port);
+                sockets.Add(socket);
+            }
+
+            // The excess is closed by the server as it is accepted; the rest stays open (no bytes sent yet).
+            var closed = await Task.WhenAll(sockets.Select(s => ClosedWithinAsync(s, TimeSpan.FromSeconds(1.5))));
+            Assert.True(closed.Count(c => c) >= opened - Fixture.MaxConnections, $"{closed.Count(c => c)} of {opened} idle connections closed, limit {Fixture.MaxConnections}");
+        }
+        finally
+        {
+            sockets.ForEach(s => s.Dispose());
+        }
+
+        using var http = server.CreateClient();
+        await Eventually.WaitAsync(async () =>
+        {
+            try
+            {
+                return (await http.GetAsync("/healthz")).StatusCode == HttpStatusCode.OK;
+            }
+            catch (HttpRequestException)
+            {
+                return false; // the closed connections are still being counted down
+            }
+        }, "the server to answer /healthz once the idle connections are gone");
+    }
+
+    [Fact]
+    public async Task HeadersThatNeverEnd_AreCutOff()
+    {
+        using var socket = await ConnectAsync();
+        await socket.SendAsync(Encoding.ASCII.GetBytes("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nX-Slow: "));
+        var answer = await ReadUntilClosedAsync(socket, TimeSpan.FromSeconds(60));
+        Assert.True(answer.Closed, "the server kept a connection whose headers never ended");
+    }
+
+    [Fact]
+    public async Task ABodyThatTrickles_IsCutOffWith408()
+    {
+        using var socket = await ConnectAsync();
+        var head = $"POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {server.ApiKey}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n";
+        await socket.SendAsync(Encoding.ASCII.GetBytes(head + "{\"model\":"));
+        using var stop = new CancellationTokenSource();
+        var trickle = Task.Run(async () =>
+        {
+            try
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    await socket.SendAsync(" "u8.ToArray(), SocketFlags.None, stop.Token); // 1 byte a second: far under 240 B/s
+                    await Task.Delay(1000, stop.Token);
+                }
+            }
+            catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
+            {
+            }
+        });
+        var answer = await ReadUntilClosedAsync(socket, TimeSpan.FromSeconds(90));
+        await stop.CancelAsync();
+        await trickle;
+        Assert.True(answer.Closed, "the trickling upload was never cut off");
+        Assert.StartsWith("HTTP/1.1 408", answer.Text, StringComparison.Ordinal);
+
+        using var http = server.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz")).StatusCode);
+    }
+
+    private async Task<Socket> ConnectAsync()
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(server.BaseAddress.Host, server.BaseAddress.Port);
+        return socket;
+    }
+
+    /// <summary>True when the server closed (or reset) the connection within <paramref name="wait"/>.</summary>
+    private static async Task<bool> ClosedWithinAsync(Socket socket, TimeSpan wait) => (await ReadUntilClosedAsync(socket, wait)).Closed;
+
+    private static async Task<(bool Closed, string Text)> ReadUntilClosedAsync(Socket socket, TimeSpan wait)
+    {
+        using var deadline = new CancellationTokenSource(wait);
+        var text = new StringBuilder();
+        var buffer = new byte[4096];
+        try
+        {
+            while (true)
+            {
+                var read = await socket.ReceiveAsync(buffer, SocketFlags.None, deadline.Token);
+                if (read == 0)
+                {
+                    return (true, text.ToString());
+                }
+
+                text.Append(Encoding.ASCII.GetString(buffer, 0, read));
+            }
+        }
+        catch (SocketException)
+        {
+            return (true, text.ToString()); // reset
+        }
+        catch (OperationCanceledException)
+        {
+            return (false, text.ToString());
+        }
+    }
+}

@@ -46,6 +46,7 @@ public static class ServerApp
             k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(server.RequestHeadersTimeoutSeconds);
             k.Limits.MinRequestBodyDataRate = new(server.MinRequestBodyBytesPerSecond, TimeSpan.FromSeconds(5));
             k.AddServerHeader = false;
+            k.ConfigureEndpointDefaults(listen => listen.Use(Kestrel.RejectedRequestShaping.Wrap));
         });
         // First: no hosted service (the domain's own, e.g. the engines' health rounds, included) starts before the
         // database is ready.

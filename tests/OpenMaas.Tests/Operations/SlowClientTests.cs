@@ -98,9 +98,62 @@ public sealed class SlowClientTests(SlowClientTests.Fixture server) : IClassFixt
         await trickle;
         Assert.True(answer.Closed, "the trickling upload was never cut off");
         Assert.StartsWith("HTTP/1.1 408", answer.Text, StringComparison.Ordinal);
+        Assert.Contains("\"invalid_request_error\"", answer.Text, StringComparison.Ordinal); // in the OpenAI envelope, not bare
 
         using var http = server.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz")).StatusCode);
+    }
+
+    /// <summary>Kestrel rejects these before any application code; the answer still comes in the surface's shape.</summary>
+    [Theory]
+    [InlineData("GET /v1/%00 HTTP/1.1\r\nHost: localhost\r\n\r\n", "openai")]
+    [InlineData("POST /v1/chat/completions%00 HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n", "openai")]
+    [InlineData("POST /v1/messages%00 HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n", "anthropic")]
+    [InlineData("GET /v1/models HTTP/1.1\r\nHost: localhost\r\nBad Header\r\n\r\n", "openai")]
+    [InlineData("GET /api/v1/%00 HTTP/1.1\r\nHost: localhost\r\n\r\n", "problem")]
+    [InlineData("GET /%00 HTTP/1.1\r\nHost: localhost\r\n\r\n", "problem")]
+    [InlineData("GET /v1/models HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", "openai")]
+    public async Task RequestsKestrelRejects_AnswerInTheSurfaceShape(string request, string shape)
+    {
+        using var socket = await ConnectAsync();
+        await socket.SendAsync(Encoding.ASCII.GetBytes(request));
+        var answer = await ReadUntilClosedAsync(socket, TimeSpan.FromSeconds(60));
+        Assert.True(answer.Closed, answer.Text);
+        Assert.StartsWith("HTTP/1.1 400 ", answer.Text, StringComparison.Ordinal);
+        var body = answer.Text[(answer.Text.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..];
+        using var json = System.Text.Json.JsonDocument.Parse(body);
+        var root = json.RootElement;
+        switch (shape)
+        {
+            case "openai":
+                Assert.Contains("Content-Type: application/json", answer.Text, StringComparison.Ordinal);
+                Assert.Equal("invalid_request_error", root.GetProperty("error").GetProperty("type").GetString());
+                Assert.False(string.IsNullOrEmpty(root.GetProperty("error").GetProperty("message").GetString()));
+                break;
+            case "anthropic":
+                Assert.Equal("error", root.GetProperty("type").GetString());
+                Assert.Equal("invalid_request_error", root.GetProperty("error").GetProperty("type").GetString());
+                break;
+            default:
+                Assert.Contains("Content-Type: application/problem+json", answer.Text, StringComparison.Ordinal);
+                Assert.Equal(400, root.GetProperty("status").GetInt32());
+                break;
+        }
+    }
+
+    /// <summary>A request with both Transfer-Encoding and Content-Length (the classic smuggling pair) followed by a
+    /// second request hidden in its body: the server answers the first and closes, never running the hidden one.</summary>
+    [Fact]
+    public async Task ASmuggledRequest_IsNeverAnswered()
+    {
+        using var socket = await ConnectAsync();
+        await socket.SendAsync(Encoding.ASCII.GetBytes(
+            "POST /v1/models HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\nContent-Length: 4\r\n\r\n0\r\n\r\n"
+            + $"GET /api/v1/tokens HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {server.ApiKey}\r\n\r\n"));
+        var answer = await ReadUntilClosedAsync(socket, TimeSpan.FromSeconds(60));
+        Assert.True(answer.Closed, answer.Text);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(answer.Text, "HTTP/1\\.1 \\d{3}"));
+        Assert.Contains("Connection: close", answer.Text, StringComparison.Ordinal);
     }
 
     private async Task<Socket> ConnectAsync()

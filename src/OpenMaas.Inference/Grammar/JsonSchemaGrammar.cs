@@ -34,8 +34,15 @@ public sealed class JsonSchemaGrammar
     private static readonly HashSet<string> Annotations =
         ["title", "description", "default", "examples", "$schema", "$id", "$comment", "$defs", "definitions", "deprecated", "readOnly", "writeOnly"];
 
+    /// <summary>The largest length or item count a grammar repeats (<c>minLength</c>, <c>maxItems</c>, …).</summary>
+    public const int MaxRepetition = 1000;
+
+    /// <summary>The largest grammar (in characters, before the shared primitives) a schema may make.</summary>
+    public const int MaxGrammarChars = 64 * 1024;
+
     private readonly Dictionary<string, string> _rules = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _refs = new(StringComparer.Ordinal);
+    private HashSet<string> _unconsumed = new(StringComparer.Ordinal);
     private JsonElement _root;
 
     private JsonSchemaGrammar()
@@ -80,10 +87,40 @@ public sealed class JsonSchemaGrammar
             text.Append(name).Append(" ::= ").Append(body).Append('\n');
         }
 
-        return text.Append(Primitives).Append('\n').ToString();
+        // llama.cpp compiles and walks the grammar for every sampled token: a schema that makes a huge grammar (thousands
+        // of properties, tens of thousands of enum values) would hold a decode slot and a core for minutes.
+        return text.Length <= MaxGrammarChars
+            ? text.Append(Primitives).Append('\n').ToString()
+            : throw new UnsupportedSchemaException("$", $"The schema makes a grammar of {text.Length:N0} characters; a local model enforces schemas up to {MaxGrammarChars:N0} (fewer properties, enum values or alternatives).");
     }
 
+    /// <summary>
+    /// Visits a schema, tracking the references being expanded since the last construct that consumes input (an
+    /// object, array, string, number…): a reference reached again while it is still in that set would be a rule that
+    /// starts with itself (<c>x ::= x | …</c>), which llama.cpp's grammar parser cannot take — refused as a 400 here.
+    /// </summary>
     private string Visit(JsonElement schema, string name, string path)
+    {
+        var passesThrough = schema.ValueKind == JsonValueKind.Object
+            && (schema.TryGetProperty("$ref", out _) || schema.TryGetProperty("anyOf", out _) || schema.TryGetProperty("oneOf", out _));
+        if (passesThrough)
+        {
+            return VisitSchema(schema, name, path);
+        }
+
+        var saved = _unconsumed;
+        _unconsumed = [];
+        try
+        {
+            return VisitSchema(schema, name, path);
+        }
+        finally
+        {
+            _unconsumed = saved;
+        }
+    }
+
+    private string VisitSchema(JsonElement schema, string name, string path)
     {
         if (schema.ValueKind == JsonValueKind.True)
         {
@@ -271,6 +308,11 @@ public sealed class JsonSchemaGrammar
     private string Ref(JsonElement reference, string path)
     {
         var target = reference.GetString() ?? string.Empty;
+        if (_unconsumed.Contains(target))
+        {
+            throw new UnsupportedSchemaException(path, $"{path}: the reference '{target}' leads back to itself before any value, so no JSON could ever match it.");
+        }
+
         if (_refs.TryGetValue(target, out var known))
         {
             return known;
@@ -286,7 +328,9 @@ public sealed class JsonSchemaGrammar
         var rule = "ref-" + Sanitize(target[prefix.Length..]);
         _refs[target] = rule;
         _rules[rule] = string.Empty; // reserved, so a recursive reference resolves to the rule's name
+        _unconsumed.Add(target);
         var body = Visit(definition, rule + "-body", path);
+        _unconsumed.Remove(target);
         _rules[rule] = body;
         return rule;
     }
@@ -298,9 +342,15 @@ public sealed class JsonSchemaGrammar
             return null;
         }
 
-        return v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var n) && n >= 0
+        if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var n) || n < 0)
+        {
+            throw new UnsupportedSchemaException(Key(path, keyword), $"{Key(path, keyword)}: must be a non-negative integer.");
+        }
+
+        // llama.cpp expands x{m,n} into m copies of x: a bound in the millions would exhaust the server's memory.
+        return n <= MaxRepetition
             ? n
-            : throw new UnsupportedSchemaException(Key(path, keyword), $"{Key(path, keyword)}: must be a non-negative integer.");
+            : throw new UnsupportedSchemaException(Key(path, keyword), $"{Key(path, keyword)}: at most {MaxRepetition} can be enforced by the grammar of a local model (got {n}).");
     }
 
     private string Add(string name, string body)

@@ -68,7 +68,26 @@ internal static class EndpointsExtensions
     {
         // /v1 is the OpenAI surface; a group under it with another shape (Anthropic's /v1/messages) declares its own
         // error writer with WithErrorWriter, which the middleware and the 401 challenge follow.
-        app.UseWhen(c => c.Request.Path.StartsWithSegments("/v1") || c.Request.Path.StartsWithSegments("/rerank"), v1 => v1.UseMiddleware<CallErrorMiddleware>(OpenAIErrorWriter.Instance));
+        // /api binds JSON bodies with ASP.NET Core, which throws (a 500) on a charset it does not know: refuse it first.
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api") && !c.Request.Path.StartsWithSegments("/api-inference"), api => api.Use(async (context, next) =>
+        {
+            if (Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var media)
+                && media.Charset is { Length: > 0 } charset && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
+            {
+                context.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
+                await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context,
+                    ProblemDetails = { Status = 415, Detail = $"Send the body as UTF-8 (charset '{charset}' is not taken)." },
+                });
+                return;
+            }
+
+            await next(context);
+        }));
+        // /v1/messages answers what no endpoint takes (405, 404) in Anthropic's shape, the rest of /v1 in OpenAI's.
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/v1/messages"), m => m.UseMiddleware<CallErrorMiddleware>(AnthropicErrorWriter.Instance));
+        app.UseWhen(c => (c.Request.Path.StartsWithSegments("/v1") && !c.Request.Path.StartsWithSegments("/v1/messages")) || c.Request.Path.StartsWithSegments("/rerank"), v1 => v1.UseMiddleware<CallErrorMiddleware>(OpenAIErrorWriter.Instance));
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api-inference"), t => t.UseMiddleware<CallErrorMiddleware>(TaskApiEnvelope.Instance));
         app.UseOpenMaasConsole();
         // After the error middleware, so 401s on /v1 carry its request id.

@@ -18,7 +18,9 @@ internal sealed class CallErrorMiddleware(RequestDelegate next, ISurfaceErrorWri
         {
             RejectOversizedBody(context);
             await next(context);
-            if (!context.Response.HasStarted && context.GetEndpoint() is null && context.Response.StatusCode is 404 or 405)
+            // No endpoint matched (404), or one matched the path but not the method: routing answers 405 itself, empty.
+            if (!context.Response.HasStarted && context.Response.ContentType is null && context.Response.StatusCode is 404 or 405
+                && (context.GetEndpoint() is null || context.Response.StatusCode == 405))
             {
                 var status = context.Response.StatusCode;
                 await WriteAsync(context, new CallException(status, CallErrorKind.InvalidRequest,
@@ -35,6 +37,12 @@ internal sealed class CallErrorMiddleware(RequestDelegate next, ISurfaceErrorWri
             await WriteAsync(context, e.StatusCode == StatusCodes.Status413PayloadTooLarge
                 ? CallException.RequestTooLarge()
                 : new CallException(e.StatusCode, CallErrorKind.InvalidRequest, "The request could not be read."));
+        }
+        catch (IOException e) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested
+            && e.TargetSite?.DeclaringType?.Namespace?.StartsWith("Microsoft.AspNetCore.WebUtilities", StringComparison.Ordinal) == true)
+        {
+            // A multipart body whose framing is broken (no closing boundary, another boundary): the client's mistake.
+            await WriteAsync(context, CallException.BadRequest("The multipart body cannot be read: it ends before its closing boundary, or its boundary is not the one its Content-Type names."));
         }
         catch (OpenMaas.Core.Cluster.QuotaUnavailableException e)
         {

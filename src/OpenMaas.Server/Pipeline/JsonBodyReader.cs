@@ -72,12 +72,12 @@ public static class JsonBodyReader
             {
                 var bytes = new byte[length];
                 await request.Body.ReadExactlyAsync(bytes, context.RequestAborted);
-                return bytes;
+                return CheckText(bytes);
             }
 
             using var buffer = new MemoryStream();
             await request.Body.CopyToAsync(buffer, context.RequestAborted);
-            return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+            return CheckText(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
         }
         catch (EndOfStreamException)
         {
@@ -91,6 +91,68 @@ public static class JsonBodyReader
 
     /// <summary>What was wrong, in the surface's words: the field's path and why (a converter's own message, or the
     /// wire-level reason; System.Text.Json's own messages name .NET types and are not shown).</summary>
+    /// <summary>
+    /// Text every later step can take: valid UTF-8 (System.Text.Json checks a string's bytes only when it is read, and
+    /// then throws what is not a <see cref="JsonException"/>), and no <c>\uD800</c>-style escape of half a surrogate
+    /// pair (it parses, then fails every writer and tokenizer downstream).
+    /// </summary>
+    private static ReadOnlyMemory<byte> CheckText(ReadOnlyMemory<byte> body)
+    {
+        var span = body.Span;
+        if (!System.Text.Unicode.Utf8.IsValid(span))
+        {
+            throw CallException.BadRequest("The request body is not valid UTF-8.");
+        }
+
+        for (var at = span.IndexOf("\\u"u8); at >= 0; at = Next(span, at + 2))
+        {
+            if (IsEscaped(span, at) || Surrogate(span, at + 2) is not { } high)
+            {
+                continue;
+            }
+
+            // A high half must be followed by an escaped low half; a low half alone is unpaired.
+            if (!high || IsEscaped(span, at + 6) || span.Length < at + 12 || !span[(at + 6)..].StartsWith("\\u"u8) || Surrogate(span, at + 8) != false)
+            {
+                throw CallException.BadRequest("The request body has a \\u escape of half a UTF-16 surrogate pair, which is not text.");
+            }
+
+            at += 6; // the low half is consumed with its high half
+        }
+
+        return body;
+
+        static int Next(ReadOnlySpan<byte> text, int from) => from >= text.Length ? -1 : text[from..].IndexOf("\\u"u8) is var i and >= 0 ? from + i : -1;
+
+        // An odd number of backslashes before 'u' makes an escape; an even number is an escaped backslash and text.
+        static bool IsEscaped(ReadOnlySpan<byte> text, int backslash)
+        {
+            var count = 0;
+            for (var i = backslash - 1; i >= 0 && text[i] == (byte)'\\'; i--)
+            {
+                count++;
+            }
+
+            return count % 2 == 1;
+        }
+
+        // True: a high surrogate (D800–DBFF); false: a low one (DC00–DFFF); null: not a surrogate.
+        static bool? Surrogate(ReadOnlySpan<byte> text, int hex)
+        {
+            if (text.Length < hex + 4 || (text[hex] | 0x20) != 'd')
+            {
+                return null;
+            }
+
+            return (text[hex + 1] | 0x20) switch
+            {
+                (byte)'8' or (byte)'9' or (byte)'a' or (byte)'b' => true,
+                (byte)'c' or (byte)'d' or (byte)'e' or (byte)'f' => false,
+                _ => null,
+            };
+        }
+    }
+
     internal static string Describe(JsonException e, FieldPathStyle style)
     {
         if (e.Path is null or "$")

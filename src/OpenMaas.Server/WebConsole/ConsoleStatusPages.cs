@@ -4,12 +4,23 @@ using Microsoft.Extensions.Localization;
 namespace OpenMaas.Server.WebConsole;
 
 /// <summary>A console page that ends with an error status and no body (403, 404, 400 from a failed antiforgery check)
-/// gets a short page in the console's language; /api and /v1 keep their own error shapes.</summary>
+/// gets a short page in the console's language; an <c>/api/…</c> answer that ends so (a body ASP.NET Core could not
+/// bind, a method not allowed) gets ProblemDetails; /v1 and /api-inference write their own shapes before this runs.</summary>
 internal static class ConsoleStatusPages
 {
     public static IApplicationBuilder UseConsoleStatusPages(this IApplicationBuilder app) => app.UseStatusCodePages(async context =>
     {
         var http = context.HttpContext;
+        if (http.Request.Path.StartsWithSegments("/api") && http.Response.StatusCode >= 400)
+        {
+            await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = http,
+                ProblemDetails = { Status = http.Response.StatusCode, Detail = http.Response.StatusCode == 400 ? "The request body could not be read as this endpoint's JSON." : null },
+            });
+            return;
+        }
+
         if (!Auth.ServerPaths.IsConsolePage(http.Request.Path) || http.Response.StatusCode is not (400 or 403 or 404 or 405 or 429 or >= 500))
         {
             return;

@@ -38,11 +38,32 @@ public sealed class JsonSchemaGrammarTests
     [InlineData("""{"type":"object","properties":{"a":{"$ref":"https://x/s.json"}}}""", "properties.a.$ref")]
     [InlineData("""{"type":"object","properties":{"d":{"type":"string","format":"date-time"}}}""", "properties.d.format")]
     [InlineData("""{"type":"tuple"}""", "type")]
+    [InlineData("""{"type":"string","minLength":2000000000}""", "minLength")] // llama.cpp would expand it into two billion rules
+    [InlineData("""{"type":"array","items":{"type":"string"},"maxItems":1001}""", "maxItems")]
+    [InlineData("""{"$ref":"#/$defs/x","$defs":{"x":{"$ref":"#/$defs/x"}}}""", "$ref.$ref")] // x ::= x crashed llama.cpp's grammar parser
+    [InlineData("""{"$ref":"#/$defs/x","$defs":{"x":{"anyOf":[{"$ref":"#/$defs/y"},{"type":"string"}]},"y":{"$ref":"#/$defs/x"}}}""", "$ref.anyOf.0.$ref.$ref")]
     public void FromSchema_RefusesWhatItCannotEnforce_NamingTheKeyword(string schema, string keyword)
     {
         var e = Assert.Throws<UnsupportedSchemaException>(() => JsonSchemaGrammar.FromSchema(Schema(schema)));
         Assert.Equal(keyword, e.Keyword);
         Assert.Contains(keyword, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromSchema_RefusesASchemaWhoseGrammarWouldBeHuge()
+    {
+        var hugeEnum = "{\"type\":\"string\",\"enum\":[" + string.Join(',', Enumerable.Range(0, 20_000).Select(i => $"\"v{i}\"")) + "]}";
+        var e = Assert.Throws<UnsupportedSchemaException>(() => JsonSchemaGrammar.FromSchema(Schema(hugeEnum)));
+        Assert.Contains("grammar of", e.Message, StringComparison.Ordinal);
+        Assert.NotNull(JsonSchemaGrammar.FromSchema(Schema("{\"type\":\"string\",\"enum\":[" + string.Join(',', Enumerable.Range(0, 200).Select(i => $"\"v{i}\"")) + "]}")));
+    }
+
+    [Fact]
+    public void FromSchema_TakesARecursiveReferenceThatConsumesInputFirst()
+    {
+        var grammar = JsonSchemaGrammar.FromSchema(Schema("""{"$ref":"#/$defs/node","$defs":{"node":{"type":"object","properties":{"next":{"anyOf":[{"$ref":"#/$defs/node"},{"type":"null"}]}}}}}"""));
+        Assert.Matches("ref-node-body ::= \"\\{\"", grammar);
+        Assert.Contains("ref-node", grammar[(grammar.IndexOf("ref-node-body ::=", StringComparison.Ordinal) + 17)..], StringComparison.Ordinal); // recursion inside the object
     }
 
     [Fact]

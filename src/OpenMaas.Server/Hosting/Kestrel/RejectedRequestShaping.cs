@@ -11,7 +11,7 @@ namespace OpenMaas.Server.Hosting.Kestrel;
 /// <c>Content-Length: 0</c>, <c>Connection: close</c>); no middleware can reach them. This connection middleware
 /// watches the bytes Kestrel writes and replaces exactly such an answer with the same status and a JSON body in the
 /// shape of the surface the request was for (the OpenAI envelope on <c>/v1</c>, Anthropic's on <c>/v1/messages</c>,
-/// ProblemDetails elsewhere), chosen from the request line it last saw on the connection. Everything else passes
+/// ModelScope's task envelope on <c>/api-inference</c>, ProblemDetails elsewhere), chosen from the request line it last saw on the connection. Everything else passes
 /// through untouched: the check is a few byte comparisons at the start of each write.
 /// </summary>
 internal static class RejectedRequestShaping
@@ -152,7 +152,12 @@ internal static class RejectedRequestShaping
                 return ("application/json", $$$"""{"type":"error","error":{"type":"invalid_request_error","message":{{{message}}}}}""");
             }
 
-            if (target is not null && (target.StartsWith("/v1", StringComparison.OrdinalIgnoreCase) || target.StartsWith("/api-inference/", StringComparison.OrdinalIgnoreCase)))
+            if (target is not null && target.StartsWith("/api-inference/", StringComparison.OrdinalIgnoreCase))
+            {
+                return ("application/json", $$"""{"Code":{{status}},"Data":null,"Message":{{message}},"RequestId":null}""");
+            }
+
+            if (target is not null && (target.StartsWith("/v1", StringComparison.OrdinalIgnoreCase) || target.StartsWith("/rerank", StringComparison.OrdinalIgnoreCase)))
             {
                 return ("application/json", $$"""{"error":{"message":{{message}},"type":"invalid_request_error","param":null,"code":"bad_request"},"request_id":null}""");
             }

@@ -47,6 +47,10 @@ internal static class TaskApiReader
         {
             throw CallException.BadRequest($"The multipart body cannot be read: {e.Message}");
         }
+        catch (IOException) when (!request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            throw CallException.BadRequest("The multipart body ends before its closing boundary.");
+        }
     }
 
     private static async ValueTask<(TaskPayload, IReadOnlyDictionary<string, double>)> ReadFormAsync(HttpRequest request)

@@ -69,6 +69,11 @@ internal static class LocalConstraints
         {
             throw CallException.BadRequest($"{param}: {e.Message}", param, "unsupported_schema");
         }
+        catch (InvalidOperationException)
+        {
+            // A keyword of the wrong JSON type (e.g. "type": true) fails the converter's typed reads.
+            throw CallException.BadRequest($"{param}: the JSON Schema is malformed (a keyword has a value of the wrong type).", param, "invalid_schema");
+        }
     }
 
     private static void RefuseMedia(PromptInput.Chat chat, string modelId)

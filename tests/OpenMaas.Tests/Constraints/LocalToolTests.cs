@@ -116,6 +116,22 @@ public sealed class LocalToolTests(ServerFixture server, Xunit.Abstractions.ITes
         Assert.Equal(uses.Select(u => (u.Item1, JsonNode.Parse(u.Item2)!.ToJsonString())), calls.Select(c => (c.Name, JsonNode.Parse(c.Input.ToString())!.ToJsonString())));
     }
 
+    /// <summary>The Responses API on the same path: with <c>tool_choice</c> auto the output is a message or
+    /// <c>function_call</c> items of the offered functions whose arguments validate.</summary>
+    [Fact]
+    public async Task Responses_Auto_GivesAMessageOrValidFunctionCalls()
+    {
+        var answer = await PostAsync("/v1/responses", $$$"""
+            {"model":"{{{TestAssets.StoriesId}}}","max_output_tokens":120,"temperature":0,"input":"Once upon a time","tool_choice":"auto",
+             "tools":[{"type":"function","name":"get_weather","parameters":{{{Weather}}}},{"type":"function","name":"get_time","parameters":{{{Time}}}}]}
+            """);
+        var items = answer["output"]!.AsArray();
+        var calls = items.Where(o => o!["type"]!.GetValue<string>() == "function_call").Select(o => (o!["name"]!.GetValue<string>(), o["arguments"]!.GetValue<string>())).ToList();
+        var text = string.Concat(items.Where(o => o!["type"]!.GetValue<string>() == "message").Select(o => o!["content"]![0]!["text"]!.GetValue<string>()));
+        output.WriteLine($"{answer["status"]}: {text} {string.Join(' ', calls)}");
+        AssertTextOrValidCall(new Answer(null, calls.Count > 0 ? string.Empty : text, calls.Count > 0 ? "tool_calls" : "stop", calls));
+    }
+
     [Fact]
     public async Task CountTokens_CountsTheRenderedTools()
     {

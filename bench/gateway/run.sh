@@ -4,10 +4,15 @@
 #      durable usage record on every call) and through the Portkey AI Gateway 1.15.2 — JSON and SSE chat, wrk at
 #      32 connections (RPS, p50/p99) and at 1 connection (p50/p99: the latency a gateway adds);
 #   2. llama.cpp's llama-server (stories260K, 8 slots) direct and through OpenMaaS: streamed tok/s and TTFT at 1 and 8
-#      streams (skipped when the llama-server binary is missing).
+#      streams (skipped when the llama-server binary is missing);
+#   3. a SCRIPTED engine (bench/gateway/scripted-engine.mjs, a fake named so) streaming `reasoning_content` then
+#      `tool_calls` deltas, direct and through OpenMaaS's pass-through: deltas/s and TTFT at 1 and 8 streams, paced
+#      (a delta per ms) and burst, direct and OpenMaaS alternating in each round; the streams must match byte for byte.
+#      The same engine's plain-text stream is measured alongside as the control.
 #
 #   bench/gateway/run.sh          # DURATION=15 (s per 32-connection run), DURATION1=10 (1 connection), REPS=5 (llama)
-#   PARTS=2 bench/gateway/run.sh  # only the llama-server part (PARTS="1 2" by default)
+#   PARTS=2 bench/gateway/run.sh  # only the llama-server part (PARTS="1 2 3" by default)
+#   PARTS=3 ROUNDS=5 bench/gateway/run.sh  # only the tool-call / reasoning pass-through part
 #   # smoke check (~30 s, numbers meaningless): both parts, 1-second runs, no warm-up, one llama round
 #   DURATION=1 DURATION1=1 WARMUP=0 ROUNDS=1 REPS=1 TOKENS=50 bench/gateway/run.sh
 #
@@ -23,7 +28,7 @@ root="$(cd "$here/../.." && pwd)"
 cd "$root"
 shared="$(cd "${OPENMAAS_SHARED:-../shared}" && pwd)"
 duration="${DURATION:-15}" duration1="${DURATION1:-10}" reps="${REPS:-5}"
-warmup="${WARMUP:-10}" rounds="${ROUNDS:-3}" tokens="${TOKENS:-200}" parts="${PARTS:-1 2}"
+warmup="${WARMUP:-10}" rounds="${ROUNDS:-3}" tokens="${TOKENS:-200}" parts="${PARTS:-1 2 3}"
 part() { [[ " $parts " == *" $1 "* ]]; }
 llama_bin="${LLAMA_SERVER:-/tmp/llama-server/src/build/bin/llama-server}"
 command -v wrk >/dev/null || { echo "run.sh: wrk not found (apt-get install -y wrk)" >&2; exit 1; }
@@ -150,4 +155,41 @@ else
   step "llama-server not found at $llama_bin: part 2 skipped"
 fi
 
-TOKENS="$tokens" node "$here/summarize.mjs" "$results" "$llama_json"
+# --- part 3: a scripted engine's reasoning and tool-call deltas, direct and through OpenMaaS's pass-through ----------
+tools_json="$tmp/tools.jsonl"
+: >"$tools_json"
+if part 3; then
+  se_port="$(free_port)"
+  (exec node "$here/scripted-engine.mjs" "$se_port" 127.0.0.1 >"$tmp/scripted.log" 2>&1) & pids+=($!)
+  wait_http "http://127.0.0.1:$se_port/v1/models"
+  for pace in paced burst; do
+    om_cli model add-upstream "bench/tools-$pace" --url "http://127.0.0.1:$se_port/v1" --upstream-model "$pace" >/dev/null
+    om_cli model add-upstream "bench/text-$pace" --url "http://127.0.0.1:$se_port/v1" --upstream-model "$pace-text" >/dev/null
+  done
+  sclient() { timeout 300 node "$root/bench/llm/sse-client.mjs" --endpoint chat --deltas all --tools --tokens "$tokens" "$@"; }
+  one() { # target pace streams round kind
+    local r upstream="$2" ours="bench/tools-$2"
+    if [ "$5" = text ]; then upstream="$2-text" ours="bench/text-$2"; fi
+    if [ "$1" = direct ]; then r="$(sclient --model "$upstream" --url "http://127.0.0.1:$se_port" --clients "$3" --reps "$reps")"
+    else r="$(sclient --model "$ours" --url "$om" --token "$token" --clients "$3" --reps "$reps")"; fi
+    echo "{\"target\":\"$1\",\"kind\":\"$5\",\"pace\":\"$2\",\"streams\":$3,\"round\":$4,\"r\":$r}" >>"$tools_json"
+  }
+  if [ "$warmup" -gt 0 ]; then
+    step "scripted engine warm-up (OpenMaaS's JIT on the pass-through path)"
+    for _ in 1 2 3; do for pace in burst paced; do sclient --model "bench/tools-$pace" --url "$om" --token "$token" --clients 8 --reps 5 >/dev/null; done; done
+    sclient --model burst --url "http://127.0.0.1:$se_port" --clients 8 --reps 3 >/dev/null
+  fi
+  for round in $(seq "$rounds"); do
+    for pace in paced burst; do
+      for streams in 1 8; do
+        for kind in tools text; do
+          step "tools round $round: $kind, $pace, $streams stream(s), direct and through OpenMaaS (order alternates by round)"
+          if [ $((round % 2)) = 1 ]; then one direct "$pace" "$streams" "$round" "$kind"; one openmaas "$pace" "$streams" "$round" "$kind"
+          else one openmaas "$pace" "$streams" "$round" "$kind"; one direct "$pace" "$streams" "$round" "$kind"; fi
+        done
+      done
+    done
+  done
+fi
+
+TOKENS="$tokens" node "$here/summarize.mjs" "$results" "$llama_json" "$tools_json"

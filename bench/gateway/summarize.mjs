@@ -1,9 +1,9 @@
 // Prints the gateway benchmark as markdown tables: wrk results (stub direct / OpenMaaS / Portkey) and the llama-server
 // rounds (median over rounds), with the ratios the targets are stated in.
-// usage: node summarize.mjs results.txt llama.jsonl
+// usage: node summarize.mjs results.txt llama.jsonl [tools.jsonl]
 import { readFileSync } from 'node:fs';
 
-const [resultsFile, llamaFile] = process.argv.slice(2);
+const [resultsFile, llamaFile, toolsFile] = process.argv.slice(2);
 const rows = readFileSync(resultsFile, 'utf8').trim().split('\n').filter(Boolean).map((l) => {
   const [target, conns, stream, rps, p50, p99, errors, non2xx] = l.split(' ');
   return { target, conns: +conns, stream: stream === '1', rps: +rps, p50: +p50, p99: +p99, errors: +errors, non2xx: +non2xx };
@@ -67,5 +67,26 @@ if (llama.length) {
     const ratio = agg[`openmaas${streams}`] / agg[`direct${streams}`];
     console.log(`\nThrough OpenMaaS / direct, ${streams} stream(s): ${f(ratio)}x aggregate tok/s (target >= 0.95x: ${verdict(ratio >= 0.95)}), `
       + `TTFT +${f(ttft('openmaas', streams) - ttft('direct', streams))} ms`);
+  }
+}
+
+// Part 3: the scripted engine's reasoning + tool-call stream, direct and through OpenMaaS, ratio taken round by round.
+const tools = toolsFile ? readFileSync(toolsFile, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+if (tools.length) {
+  const med = (xs) => { const s = [...xs].filter(Number.isFinite).sort((a, b) => a - b); const m = s.length >> 1; return !s.length ? NaN : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+  const range = (xs) => `${f(Math.min(...xs))}–${f(Math.max(...xs))}`;
+  console.log(`\n| scripted engine (FAKE), ${process.env.TOKENS ?? 200} deltas per stream | stream | streams | direct deltas/s (aggregate) | through OpenMaaS | **ratio, median of rounds** | ratio range | TTFT p50 ms direct / OpenMaaS | same stream | target |`);
+  console.log('|---|---|---:|---:|---:|---:|---|---|---|---|');
+  for (const pace of ['paced', 'burst']) {
+    for (const streams of [1, 8]) for (const kind of ['tools', 'text']) {
+      const at = (t) => tools.filter((x) => x.target === t && (x.kind ?? 'tools') === kind && x.pace === pace && x.streams === streams);
+      const d = at('direct'), o = at('openmaas');
+      if (!d.length || !o.length) continue;
+      const ratios = o.map((x) => { const y = d.find((z) => z.round === x.round); return y ? x.r.aggregateTps / y.r.aggregateTps : NaN; }).filter(Number.isFinite);
+      const ratio = med(ratios);
+      const same = o.every((x) => x.r.sameTextAllStreams && x.r.textSha256 === d[0].r.textSha256) && d.every((x) => x.r.textSha256 === d[0].r.textSha256);
+      const label = kind === 'tools' ? 'reasoning_content + tool_calls' : 'content (control)';
+      console.log(`| ${pace === 'paced' ? 'paced (a delta per ms)' : 'burst (as fast as written)'} | ${label} | ${streams} | ${f(med(d.map((x) => x.r.aggregateTps)), 0)} | ${f(med(o.map((x) => x.r.aggregateTps)), 0)} | **${f(ratio)}x** | ${range(ratios)} | ${f(med(d.map((x) => x.r.ttftP50Ms)))} / ${f(med(o.map((x) => x.r.ttftP50Ms)))} | ${same ? 'yes' : 'NO'} | ${kind === 'tools' ? `>= 0.95x: ${verdict(ratio >= 0.95)}` : ''} |`);
+    }
   }
 }

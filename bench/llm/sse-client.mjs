@@ -3,6 +3,7 @@
 //
 // usage: node sse-client.mjs --url http://127.0.0.1:PORT --model ID [--clients 1] [--reps 5] [--tokens 200]
 //                            [--prompt "Once upon a time"] [--endpoint completions|chat|responses] [--timeout-s 60] [--keep-alive false]
+//                            [--deltas text|all] [--tools]
 //
 // Each repetition starts `clients` streams at once and waits for all of them. Per stream:
 //   ttft        = first content chunk - request start (ms)
@@ -12,9 +13,13 @@
 // --endpoint responses: OpenAI's Responses API (POST /v1/responses; content from response.output_text.delta events,
 // usage from the closing response.completed / response.incomplete; no ignore_eos there, so a model that ends its text
 // early streams fewer tokens: compare completionTokens).
+// --deltas all (chat): `reasoning_content` and `tool_calls` deltas count as chunks too (an engine that thinks, then calls
+// a tool, sends no content); --tools sends a function tool with `tool_choice: auto`. `textSha256` digests every delta in
+// order (kind-tagged), so two paths can be checked to deliver the same stream.
 // Prints one JSON object on stdout: medians over repetitions (and p50 of TTFT over every stream), plus the client's
 // own CPU time, so its share of the 2 shared cores is visible.
 import http from 'node:http';
+import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
 
 const { values: a } = parseArgs({
@@ -23,6 +28,7 @@ const { values: a } = parseArgs({
     token: { type: 'string', default: '' }, reps: { type: 'string', default: '5' }, tokens: { type: 'string', default: '200' },
     prompt: { type: 'string', default: 'Once upon a time' }, endpoint: { type: 'string', default: 'completions' },
     'timeout-s': { type: 'string', default: '60' }, 'keep-alive': { type: 'string', default: 'true' },
+    deltas: { type: 'string', default: 'text' }, tools: { type: 'boolean', default: false },
   },
 });
 if (!a.url || !a.model) { console.error('usage: node sse-client.mjs --url URL --model ID [--clients N] [--reps R] [--tokens T]'); process.exit(2); }
@@ -34,7 +40,10 @@ const body = JSON.stringify(responses
   : {
     model: a.model, stream: true, stream_options: { include_usage: true }, temperature: 0, max_tokens: TOKENS, ignore_eos: true,
     ...(chat ? { messages: [{ role: 'user', content: a.prompt }] } : { prompt: a.prompt }),
+    ...(a.tools ? { tool_choice: 'auto', tools: [{ type: 'function', function: { name: 'get_weather', description: 'Weather for a city',
+      parameters: { type: 'object', properties: { city: { type: 'string' }, days: { type: 'integer' } }, required: ['city'] } } }] } : {}),
   });
+const allDeltas = a.deltas === 'all';
 // --keep-alive false: a new connection per stream (llama-server closes a streamed response's connection, and a reused
 // socket then fails with "socket hang up").
 const agent = new http.Agent({ keepAlive: a['keep-alive'] !== 'false', maxSockets: CLIENTS });
@@ -42,6 +51,11 @@ const agent = new http.Agent({ keepAlive: a['keep-alive'] !== 'false', maxSocket
 function contentOf(evt) {
   if (responses) return evt.type === 'response.output_text.delta' ? evt.delta : '';
   const c = evt.choices?.[0];
+  if (c && chat && allDeltas) {
+    const d = c.delta ?? {};
+    return (d.content ? 'C' + d.content : '') + (d.reasoning_content ? 'R' + d.reasoning_content : '')
+      + (d.tool_calls ?? []).map((t) => `T${t.index}${t.id ?? ''}${t.function?.name ?? ''}|${t.function?.arguments ?? ''}`).join('');
+  }
   return c ? (chat ? c.delta?.content : c.text) ?? '' : '';
 }
 
@@ -118,5 +132,6 @@ console.log(JSON.stringify({
   runs: reps.map((r) => ({ aggregateTps: r1(r.aggregateTps), perStreamDecodeTps: r1(r.perStreamDecodeTps), ttftMs: r.ttftMs })),
   clientCpuPct: r1(100 * (cpu.user + cpu.system) / 1000 / wall),
   sameTextAllStreams: allStreams.every((s) => s.text === first.text),
+  textSha256: createHash('sha256').update(first.text).digest('hex').slice(0, 16),
   textStart: first.text.slice(0, 80),
 }));

@@ -41,9 +41,9 @@ public static class ModelCapabilities
     }
 
     /// <summary>The capabilities a model shows: declared ones for an engine's model; for a local GGUF text model,
-    /// structured output (enforced by a grammar).</summary>
+    /// tools (llama.cpp's generic tool-call format) and structured output, both enforced by a grammar.</summary>
     public static IReadOnlyList<string> Of(ModelRecord model) =>
         model.Format == ModelFormats.Upstream ? model.Capabilities
-        : model.Format == ModelFormats.Gguf && ModelTasks.IsTextGeneration(model.Task) ? [StructuredOutput]
+        : model.Format == ModelFormats.Gguf && ModelTasks.IsTextGeneration(model.Task) ? [Tools, StructuredOutput]
         : [];
 }

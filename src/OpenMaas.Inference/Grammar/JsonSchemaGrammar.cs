@@ -13,7 +13,8 @@ namespace OpenMaas.Inference.Grammar;
 /// <c>enum</c>, <c>const</c>, <c>anyOf</c>/<c>oneOf</c>, local <c>$ref</c> (<c>#/$defs/…</c>, <c>#/definitions/…</c>)
 /// and the annotations (title, description, default, examples, $schema, $id, $comment). Anything else (pattern, format,
 /// minimum, allOf, …) throws <see cref="UnsupportedSchemaException"/> naming the keyword, so nothing is silently
-/// loosened. Whitespace is at most one space between tokens, which keeps small models' answers short.
+/// loosened. Whitespace is at most one space between tokens, which keeps small models' answers short. Tool calls:
+/// <see cref="ToolCallGrammar"/>.
 /// </summary>
 public sealed class JsonSchemaGrammar
 {
@@ -44,6 +45,7 @@ public sealed class JsonSchemaGrammar
     private readonly Dictionary<string, string> _refs = new(StringComparer.Ordinal);
     private HashSet<string> _unconsumed = new(StringComparer.Ordinal);
     private JsonElement _root;
+    private string _refPrefix = string.Empty;
 
     private JsonSchemaGrammar()
     {
@@ -60,25 +62,24 @@ public sealed class JsonSchemaGrammar
         return g.Render(root);
     }
 
-    /// <summary>The grammar of one tool call, <c>{"name": …, "arguments": {…}}</c>, for any of <paramref name="tools"/>
-    /// (name and parameter schema); each call's arguments match its function's schema.</summary>
-    public static string ToolCall(IReadOnlyList<(string Name, JsonElement Parameters)> tools)
-    {
-        var g = new JsonSchemaGrammar();
-        var alternatives = new List<string>();
-        for (var i = 0; i < tools.Count; i++)
-        {
-            g._root = tools[i].Parameters;
-            g._refs.Clear();
-            var args = g.Visit(tools[i].Parameters, $"call{i}-args", $"tools.{i}.parameters");
-            var name = g.Add($"call{i}", $"\"{{\" space {Literal("\"name\"")} space \":\" space {Literal(JsonSerializer.Serialize(tools[i].Name))} space \",\" space {Literal("\"arguments\"")} space \":\" space {args} \"}}\" space");
-            alternatives.Add(name);
-        }
+    /// <summary>A builder for grammars made of several schemas (<see cref="ToolCallGrammar"/>).</summary>
+    internal static JsonSchemaGrammar Builder() => new();
 
-        return g.Render(string.Join(" | ", alternatives));
+    /// <summary>Compiles <paramref name="schema"/> as a root of its own (its <c>$ref</c>s resolve in it) into rules
+    /// named after <paramref name="name"/>; returns the rule (or primitive) that matches it.</summary>
+    internal string AddSchema(JsonElement schema, string name, string path)
+    {
+        _root = schema;
+        _refs.Clear();
+        _refPrefix = name + "-";
+        return Visit(schema, name, path);
     }
 
-    private string Render(string root)
+    /// <summary>Adds a rule (a unique name is chosen when <paramref name="name"/> is taken by another body).</summary>
+    internal string AddRule(string name, string body) => Add(name, body);
+
+    /// <summary>The grammar text with <paramref name="root"/> as its root rule's body.</summary>
+    internal string Render(string root)
     {
         var text = new StringBuilder();
         text.Append("root ::= ").Append(root).Append('\n');
@@ -325,7 +326,7 @@ public sealed class JsonSchemaGrammar
             throw new UnsupportedSchemaException(path, $"{path}: only local references to #/$defs/… or #/definitions/… are supported (got '{target}').");
         }
 
-        var rule = "ref-" + Sanitize(target[prefix.Length..]);
+        var rule = "ref-" + _refPrefix + Sanitize(target[prefix.Length..]);
         _refs[target] = rule;
         _rules[rule] = string.Empty; // reserved, so a recursive reference resolves to the rule's name
         _unconsumed.Add(target);
@@ -382,7 +383,7 @@ public sealed class JsonSchemaGrammar
     }
 
     /// <summary>A GBNF string literal matching <paramref name="text"/> exactly.</summary>
-    private static string Literal(string text)
+    internal static string Literal(string text)
     {
         var s = new StringBuilder("\"");
         foreach (var c in text)

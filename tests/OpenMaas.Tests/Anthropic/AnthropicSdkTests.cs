@@ -129,7 +129,7 @@ public sealed class AnthropicSdkTests(AnthropicSdkTests.Fixture server) : IClass
         { """{"model":"karpathy/stories260K","max_tokens":5,"messages":[{"role":"user","content":[{"type":"image","source":{"type":"base64","media_type":"image/png","data":"AA=="}}]}]}""", null, HttpStatusCode.BadRequest, "invalid_request_error" },
         { """{"model":"karpathy/stories260K","max_tokens":5,"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"x"}]}]}""", null, HttpStatusCode.BadRequest, "invalid_request_error" },
         { """{"model":"karpathy/stories260K","max_tokens":5,"messages":[{"role":"user","content":[{"type":"hologram"}]}]}""", null, HttpStatusCode.BadRequest, "invalid_request_error" },
-        { """{"model":"karpathy/stories260K","max_tokens":5,"messages":[{"role":"user","content":"hi"}],"tools":[{"name":"f","input_schema":{"type":"object"}}]}""", null, HttpStatusCode.BadRequest, "invalid_request_error" },
+        { """{"model":"karpathy/stories260K","max_tokens":5,"messages":[{"role":"user","content":"hi"}],"tools":[{"name":"f","input_schema":{"type":"object","properties":{"n":{"type":"integer","minimum":0}}}}]}""", null, HttpStatusCode.BadRequest, "invalid_request_error" },
         { """{"model":"karpathy/stories260K","max_tokens":"five","messages":[{"role":"user","content":"hi"}]}""", null, HttpStatusCode.BadRequest, "invalid_request_error" },
         { """{"model":"karpathy/stories260K",""", null, HttpStatusCode.BadRequest, "invalid_request_error" },
         { "BIG", null, HttpStatusCode.RequestEntityTooLarge, "request_too_large" },

@@ -67,15 +67,31 @@ public sealed class JsonSchemaGrammarTests
     }
 
     [Fact]
-    public void ToolCall_OffersEachFunctionWithItsOwnArguments()
+    public void GenericToolCall_OffersEachFunctionWithItsOwnArguments_OrAResponse()
     {
-        var grammar = JsonSchemaGrammar.ToolCall([
-            ("get_weather", Schema("""{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}""")),
-            ("noop", Schema("""{"type":"object","properties":{}}""")),
-        ]);
-        Assert.StartsWith("root ::= call0 | call1\n", grammar, StringComparison.Ordinal);
+        var grammar = ToolCallGrammar.Generic(
+        [
+            ("get_weather", Schema("""{"$defs":{"c":{"type":"string"}},"type":"object","properties":{"city":{"$ref":"#/$defs/c"}},"required":["city"]}""")),
+            ("noop", Schema("""{"$defs":{"c":{"type":"integer"}},"type":"object","properties":{"n":{"$ref":"#/$defs/c"}}}""")),
+        ], parallel: false, allowResponse: true);
+        Assert.StartsWith("root ::= tool-call | response\n", grammar, StringComparison.Ordinal);
+        Assert.Contains("call ::= call0 | call1\n", grammar, StringComparison.Ordinal);
+        Assert.Contains("tool-call ::= \"{\" space \"\\\"tool_call\\\"\" space \":\" space call \"}\" space\n", grammar, StringComparison.Ordinal);
+        Assert.Contains("response ::= \"{\" space \"\\\"response\\\"\" space \":\" space string \"}\" space\n", grammar, StringComparison.Ordinal);
         Assert.Contains("\"\\\"get_weather\\\"\"", grammar, StringComparison.Ordinal);
-        Assert.Contains("call1-args ::= \"{\" space  \"}\" space", grammar, StringComparison.Ordinal);
+
+        // Each tool's $defs resolve within its own parameters: two definitions named "c" stay apart.
+        Assert.Contains("ref-call0-args-c ::= string\n", grammar, StringComparison.Ordinal);
+        Assert.Contains("ref-call1-args-c ::= integer\n", grammar, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GenericToolCall_Required_IsCallsOnly_AndParallelIsAListOfOneOrMore()
+    {
+        var grammar = ToolCallGrammar.Generic([("f", Schema("""{"type":"object","properties":{}}"""))], parallel: true, allowResponse: false);
+        Assert.StartsWith("root ::= tool-calls\n", grammar, StringComparison.Ordinal);
+        Assert.Contains("\"[\" space call0 (\",\" space call0)* \"]\" space", grammar, StringComparison.Ordinal);
+        Assert.DoesNotContain("response", grammar, StringComparison.Ordinal);
     }
 
     [Fact]

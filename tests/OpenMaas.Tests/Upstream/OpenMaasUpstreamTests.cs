@@ -35,7 +35,7 @@ public sealed class OpenMaasUpstreamTests(OpenMaasUpstreamFixture nodes)
         Assert.Contains("data-testid=\"capabilities\">tools, vision, reasoning<", page, StringComparison.Ordinal);
         using var engine = nodes.Engine.CreateClient();
         var local = await engine.GetFromJsonAsync<JsonElement>($"/v1/models/{TestAssets.StoriesId}");
-        Assert.Equal(["structured_output"], local.GetProperty("capabilities").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal(["tools", "structured_output"], local.GetProperty("capabilities").EnumerateArray().Select(c => c.GetString()));
 
         var (rc, _, stderr) = await Cli.RunAsync(nodes.Gateway.DataPath, null,
             ["model", "add-upstream", "gateway/other", "--url", "http://127.0.0.1:9/v1", "--capabilities", "tools,telepathy"]);

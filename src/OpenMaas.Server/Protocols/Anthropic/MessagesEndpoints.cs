@@ -36,7 +36,7 @@ internal static class MessagesEndpoints
         var (model, prompt) = (await JsonBodyReader.ReadAsync(http, AnthropicJson.Default.CountTokensRequest, FieldPathStyle.Dots)).Value.Validate();
         var call = await pipeline.AuthorizeAsync(http, new TextGenerationRequest { Model = model, Endpoint = AnthropicEndpoints.CountTokens, Prompt = prompt });
         var loaded = await runtimes.LoadAsync<ITextGenerationModel>(call.Model, http.RequestAborted);
-        return TypedResults.Json(new CountTokensResponse(loaded.Prepare(prompt).TokenCount), AnthropicJson.Default.CountTokensResponse);
+        return TypedResults.Json(new CountTokensResponse(loaded.Prepare(LocalConstraints.Counted(prompt)).TokenCount), AnthropicJson.Default.CountTokensResponse);
     }
 }
 

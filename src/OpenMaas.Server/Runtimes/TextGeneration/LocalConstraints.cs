@@ -1,4 +1,3 @@
-using System.Text.Json;
 using OpenMaas.Inference.Abstractions;
 using OpenMaas.Inference.Grammar;
 using OpenMaas.Server.Pipeline;
@@ -7,18 +6,20 @@ namespace OpenMaas.Server.Runtimes.TextGeneration;
 
 /// <summary>
 /// What a local (GGUF) model can take of a request beyond text, decided before admission: image, audio and other
-/// non-text parts are a 400 naming the part (the local runtime has no vision or audio encoder); <c>tools</c> with
-/// <c>tool_choice</c> auto is a 400 <c>tools_not_supported</c> (llama.cpp's built-in templates render no tools, so the
-/// model could not know them); asking for thinking is a 400 <c>thinking_not_supported</c>. A required or named tool
-/// call and <c>response_format</c> json_object / json_schema become a GBNF grammar the sampler enforces
-/// (<see cref="JsonSchemaGrammar"/>); a schema keyword the grammar cannot enforce is a 400 naming it.
+/// non-text parts are a 400 naming the part (the local runtime has no vision or audio encoder); asking for thinking is a
+/// 400 <c>thinking_not_supported</c>. <c>tools</c> (unless <c>tool_choice</c> is none) are put into the prompt and the
+/// answer constrained as llama-server does for a template without tool support — llama.cpp's generic tool-call format
+/// (<see cref="GenericToolPrompt"/>, <see cref="ToolCallGrammar"/>): auto lets the model answer
+/// <c>{"response": …}</c> or call, required or a named function allows only calls. <c>response_format</c> json_object /
+/// json_schema becomes a GBNF grammar the sampler enforces (<see cref="JsonSchemaGrammar"/>; with tools, the shape of
+/// the response). A schema keyword the grammar cannot enforce is a 400 naming it.
 /// </summary>
 internal static class LocalConstraints
 {
-    /// <summary>The grammar to sample with (or null), after refusing what a local model cannot take.</summary>
-    public static string? Apply(TextGenerationRequest request, string modelId)
+    /// <summary>The prompt and grammar to generate with, after refusing what a local model cannot take;
+    /// <see cref="LocalPlan.Tools"/> says the answer is in the generic tool-call format.</summary>
+    public static LocalPlan Apply(TextGenerationRequest request, string modelId)
     {
-        var tools = request.Prompt is PromptInput.Chat chat ? chat.Tools : [];
         if (request.Prompt is PromptInput.Chat c)
         {
             RefuseMedia(c, modelId);
@@ -31,33 +32,33 @@ internal static class LocalConstraints
                 request.ThinkingParam, "thinking_not_supported");
         }
 
-        if (tools.Count > 0)
-        {
-            switch (request.ToolChoice.Mode)
-            {
-                case ToolChoiceMode.Auto:
-                    throw CallException.BadRequest(
-                        $"{request.ToolsParam}: model '{modelId}' runs locally and its chat template renders no tools, so it cannot choose to call one. " +
-                        "Ask for a call with tool_choice 'required' or a named function (the call is then enforced by a grammar), or send no tools.",
-                        request.ToolsParam, "tools_not_supported");
-                case ToolChoiceMode.Required or ToolChoiceMode.Function:
-                    var offered = tools.Where(x => request.ToolChoice.Mode == ToolChoiceMode.Required || x.Name == request.ToolChoice.Name)
-                        .Select(x => (x.Name, x.Parameters)).ToList();
-                    return Compile(() => JsonSchemaGrammar.ToolCall(offered), request.ToolsParam == "tool_choice" ? "tools" : request.ToolsParam);
-            }
-        }
-
-        return request.ResponseFormat?.Kind switch
+        var format = request.ResponseFormat?.Kind switch
         {
             ResponseFormatKind.JsonObject => JsonSchemaGrammar.AnyObject(),
             ResponseFormatKind.JsonSchema => Compile(() => JsonSchemaGrammar.FromSchema(request.ResponseFormat.Schema!.Value), request.ResponseFormatParam + ".json_schema.schema"),
             _ => null,
         };
+        if (request.Prompt is not PromptInput.Chat { Tools.Count: > 0 } chat || request.ToolChoice.Mode == ToolChoiceMode.None)
+        {
+            return new LocalPlan(request.Prompt, format, Tools: false);
+        }
+
+        var offered = request.ToolChoice.Mode == ToolChoiceMode.Function ? [.. chat.Tools.Where(x => x.Name == request.ToolChoice.Name)] : chat.Tools;
+        var required = request.ToolChoice.Mode != ToolChoiceMode.Auto;
+        var parallel = request.ParallelToolCalls == true;
+        var grammar = Compile(
+            () => ToolCallGrammar.Generic(
+                [.. offered.Select(x => (x.Name, x.Parameters))], parallel, allowResponse: !required,
+                request.ResponseFormat is { Kind: ResponseFormatKind.JsonSchema } f ? f.Schema : null,
+                anyObjectResponse: request.ResponseFormat?.Kind == ResponseFormatKind.JsonObject),
+            request.ToolsParam == "tool_choice" ? "tools" : request.ToolsParam);
+        return new LocalPlan(GenericToolPrompt.Render(chat, offered, parallel, required), grammar, Tools: true);
     }
 
-    /// <summary>True when the local answer is a grammar-forced tool call to turn into <c>tool_calls</c>.</summary>
-    public static bool ForcesToolCall(TextGenerationRequest request) =>
-        request.Prompt is PromptInput.Chat { Tools.Count: > 0 } && request.ToolChoice.Mode is ToolChoiceMode.Required or ToolChoiceMode.Function;
+    /// <summary>The conversation as a local model sees it for counting (<c>count_tokens</c>): with its tools rendered
+    /// as for <c>tool_choice</c> auto.</summary>
+    public static PromptInput Counted(PromptInput.Chat chat) =>
+        chat.Tools.Count == 0 ? chat : GenericToolPrompt.Render(chat, chat.Tools, parallel: false, required: false);
 
     private static string Compile(Func<string> compile, string param)
     {
@@ -101,23 +102,8 @@ internal static class LocalConstraints
             }
         }
     }
-
-    /// <summary>Reads a grammar-forced call (<c>{"name": …, "arguments": {…}}</c>); null when the text is not one (the
-    /// generation stopped early).</summary>
-    public static ToolCall? ReadCall(string text, string id)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(text);
-            var root = doc.RootElement;
-            return root.ValueKind == JsonValueKind.Object && root.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String &&
-                   root.TryGetProperty("arguments", out var arguments)
-                ? new ToolCall(id, name.GetString()!, arguments.GetRawText())
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
 }
+
+/// <summary>What a local model is asked: the prompt to render (tools put into it when <see cref="Tools"/>), the grammar
+/// to sample with (or null), and whether the answer is in the generic tool-call format.</summary>
+internal sealed record LocalPlan(PromptInput Prompt, string? Grammar, bool Tools);

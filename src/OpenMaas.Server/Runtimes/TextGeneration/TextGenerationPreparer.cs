@@ -25,11 +25,11 @@ internal sealed class TextGenerationPreparer(IRuntimeSelector runtimes, EngineDe
                 : engines.Generation(call.Model.Id, request);
         }
 
-        var grammar = LocalConstraints.Apply(request, call.Model.Id);
+        var plan = LocalConstraints.Apply(request, call.Model.Id);
         var model = await runtimes.LoadAsync<ITextGenerationModel>(call.Model, ct);
-        var prompt = model.Prepare(request.Prompt);
-        var local = new PreparedGeneration.Local(model, prompt, Bound(request, model.ContextLength, prompt.TokenCount) with { Grammar = grammar });
-        return LocalConstraints.ForcesToolCall(request) ? new LocalToolCallGeneration(local) : local;
+        var prompt = model.Prepare(plan.Prompt);
+        var local = new PreparedGeneration.Local(model, prompt, Bound(request, model.ContextLength, prompt.TokenCount) with { Grammar = plan.Grammar });
+        return plan.Tools ? new LocalToolGeneration(local) : local;
     }
 
     /// <summary>The request's options with <c>MaxTokens</c> bounded by the room the prompt leaves; throws 400 when the

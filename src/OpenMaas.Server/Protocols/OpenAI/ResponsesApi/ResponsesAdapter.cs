@@ -56,7 +56,7 @@ internal sealed class ResponsesAdapter(GenerationResponder responder, IResponseS
             Stream = request.Stream,
             ToolChoice = request.Choice,
             ToolsParam = "tools",
-            ParallelToolCalls = request.ParallelToolCalls,
+            ParallelToolCalls = request.ParallelToolCallsAsSent,
             ResponseFormat = request.Format,
             ResponseFormatParam = "text.format",
             Thinking = request.Thinking,

@@ -35,6 +35,10 @@ public sealed record ValidatedResponses
 
     public bool ParallelToolCalls { get; init; } = true;
 
+    /// <summary><c>parallel_tool_calls</c> as sent (null when absent): a local model answers in parallel form only
+    /// when asked explicitly, as llama-server does.</summary>
+    public bool? ParallelToolCallsAsSent { get; init; }
+
     /// <summary>The <c>text</c> setting as sent (its <c>format</c> checked), or null for plain text.</summary>
     public JsonElement? Text { get; init; }
 
@@ -93,6 +97,7 @@ public static class ResponsesValidation
             Choice = CheckToolChoice(r.ToolChoice, definitions),
             ToolDefinitions = definitions,
             ParallelToolCalls = r.ParallelToolCalls ?? true,
+            ParallelToolCallsAsSent = r.ParallelToolCalls,
             Text = text,
             Format = ToFormat(text),
             ReasoningEffort = effort,

@@ -145,7 +145,9 @@ public sealed class UpstreamInvoker : IDisposable
     private async Task<UpstreamResponse> SendToAsync(UpstreamEndpoint endpoint, UpstreamRequest request, CancellationToken attemptToken, CancellationToken clientGone)
     {
         var target = endpoint.Target;
-        var message = new HttpRequestMessage(HttpMethod.Post, target.BaseUrl + "/" + request.Path) { Content = request.Body(target.UpstreamModel) };
+        var (path, content) = request.PerTarget is { } perTarget ? perTarget(target) : (request.Path, request.Body(target.UpstreamModel));
+        var url = path.StartsWith('/') ? new Uri(target.BaseUrl, path) : new Uri(target.BaseUrl + "/" + path);
+        var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
         message.Headers.Accept.Add(request.Streaming ? EventStream : Json);
         if (request.RequestId is { } id)
         {

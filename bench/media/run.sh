@@ -21,15 +21,17 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+# The bench's server creates the first-run admin and prints its password; keep the tables only.
+tables() { grep -E '^\|' || true; }
 echo "bench/media: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ), $(git -C "$root" rev-parse --short HEAD)"
 
 echo; echo "(a) rerank vs embeddings"
-dotnet "$dll" rerank "${ROUNDS:-100}"
+dotnet "$dll" rerank "${ROUNDS:-100}" | tables
 
 echo; echo "(b) task poll with 10,000 tasks stored"
 echo "| database | tasks | fill (8 parallel inserts) | poll p50 ms | poll p99 ms | max ms | polls |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
-dotnet "$dll" tasks "${POLLS:-2000}"
+dotnet "$dll" tasks "${POLLS:-2000}" | tables
 if [ -n "$pg_bin" ]; then
   port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
   mkdir -p "$work/pg"; if [ "$(id -u)" = 0 ]; then chown postgres "$work/pg"; chmod 755 "$work"; fi
@@ -37,9 +39,9 @@ if [ -n "$pg_bin" ]; then
   "${as[@]}" "$pg_bin/postgres" -D "$work/pg/data" -p "$port" -k "$work/pg" -c listen_addresses=127.0.0.1 -c synchronous_commit=off > "$work/pg.log" 2>&1 &
   pg_pid=$!
   for _ in $(seq 100); do "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$port" && break; sleep 0.2; done
-  dotnet "$dll" tasks "${POLLS:-2000}" --database "Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
+  dotnet "$dll" tasks "${POLLS:-2000}" --database "Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres" | tables
 fi
 
 echo; echo "(c) RSS while uploads stream through"
-dotnet "$dll" uploads "${CONCURRENT:-20}" "${SIZE_MB:-20}"
+dotnet "$dll" uploads "${CONCURRENT:-20}" "${SIZE_MB:-20}" | tables
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

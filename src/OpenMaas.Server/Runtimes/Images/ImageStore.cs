@@ -13,7 +13,9 @@ namespace OpenMaas.Server.Runtimes.Images;
 /// </summary>
 internal sealed class ImageStore(IOptions<ImageOptions> options, IOptions<DataOptions> data, IDataProtectionProvider protection, TimeProvider clock)
 {
-    private readonly ITimeLimitedDataProtector _links = protection.CreateProtector("OpenMaaS.ImageLinks").ToTimeLimitedDataProtector();
+    // The expiry rides inside the protected payload and is checked against the injected clock only: a time-limited
+    // protector would check it against the system clock, so a clock other than the system's could never open a link.
+    private readonly IDataProtector _links = protection.CreateProtector("OpenMaaS.ImageLinks.v2");
     private long _lastSweepTicks;
 
     public string Folder => options.Value.Directory is { Length: > 0 } folder ? Path.GetFullPath(folder) : Path.Combine(data.Value.FullPath, "images");
@@ -32,7 +34,8 @@ internal sealed class ImageStore(IOptions<ImageOptions> options, IOptions<DataOp
     }
 
     /// <summary>A signed query (<c>?sig=…</c>) that opens <paramref name="name"/> without a token until it expires.</summary>
-    public string Signature(string name) => _links.Protect(name, clock.GetUtcNow().AddMinutes(options.Value.LinkMinutes));
+    public string Signature(string name) =>
+        _links.Protect($"{clock.GetUtcNow().AddMinutes(options.Value.LinkMinutes).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)}|{name}");
 
     /// <summary>The absolute, signed link of an image, as <paramref name="request"/> reached this server.</summary>
     public string Link(HttpRequest request, string name) =>
@@ -63,8 +66,10 @@ internal sealed class ImageStore(IOptions<ImageOptions> options, IOptions<DataOp
     {
         try
         {
-            var name = _links.Unprotect(signature, out var expires);
-            return expires > clock.GetUtcNow() ? name : null;
+            var payload = _links.Unprotect(signature);
+            var bar = payload.IndexOf('|', StringComparison.Ordinal);
+            return bar > 0 && long.TryParse(payload.AsSpan(0, bar), NumberStyles.None, CultureInfo.InvariantCulture, out var expires)
+                && expires > clock.GetUtcNow().ToUnixTimeSeconds() ? payload[(bar + 1)..] : null;
         }
         catch (CryptographicException)
         {

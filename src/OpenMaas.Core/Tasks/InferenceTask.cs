@@ -35,6 +35,10 @@ public sealed class InferenceTask
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary><see cref="CreatedAt"/> in Unix milliseconds: what lists order by (SQLite cannot order by a
+    /// DateTimeOffset).</summary>
+    public long CreatedAtMs { get; set; }
+
     public DateTimeOffset? StartedAt { get; set; }
 
     /// <summary>Moved forward by the node that runs the task; a running task whose heartbeat is too old lost its node.</summary>
@@ -76,5 +80,6 @@ internal sealed class InferenceTaskConfiguration : IEntityTypeConfiguration<Infe
         builder.Property(t => t.Node).HasMaxLength(256);
         builder.Property(t => t.ErrorCode).HasMaxLength(64);
         builder.HasIndex(t => new { t.Status, t.CreatedAt });
+        builder.HasIndex(t => new { t.UserId, t.CreatedAtMs });
     }
 }

@@ -22,6 +22,14 @@ public sealed class InferenceTaskStore(IDbContextFactory<OpenMaasDbContext> fact
         return await db.Set<InferenceTask>().AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, ct);
     }
 
+    /// <summary>The newest <paramref name="count"/> tasks of <paramref name="userId"/>, newest first (its usage page).</summary>
+    public async Task<IReadOnlyList<InferenceTask>> RecentAsync(long userId, int count, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.Set<InferenceTask>().AsNoTracking().Where(t => t.UserId == userId)
+            .OrderByDescending(t => t.CreatedAtMs).Take(count).ToListAsync(ct);
+    }
+
     /// <summary>Oldest pending tasks first (candidates to claim).</summary>
     public async Task<IReadOnlyList<string>> PendingAsync(int count, CancellationToken ct = default)
     {

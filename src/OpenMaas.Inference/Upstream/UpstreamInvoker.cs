@@ -145,14 +145,16 @@ public sealed class UpstreamInvoker : IDisposable
     private async Task<UpstreamResponse> SendToAsync(UpstreamEndpoint endpoint, UpstreamRequest request, CancellationToken attemptToken, CancellationToken clientGone)
     {
         var target = endpoint.Target;
-        var message = new HttpRequestMessage(HttpMethod.Post, target.BaseUrl + "/" + request.Path) { Content = request.Body(target.UpstreamModel) };
+        var (path, content) = request.PerTarget is { } perTarget ? perTarget(target) : (request.Path, request.Body(target.UpstreamModel));
+        var url = path.StartsWith('/') ? new Uri(target.BaseUrl, path) : new Uri(target.BaseUrl + "/" + path);
+        var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
         message.Headers.Accept.Add(request.Streaming ? EventStream : Json);
         if (request.RequestId is { } id)
         {
             message.Headers.TryAddWithoutValidation("X-Request-Id", id);
         }
 
-        Authorize(message, endpoint);
+        Authorize(message, target);
         HttpResponseMessage? response = null;
         byte[]? buffer = null;
         try
@@ -184,6 +186,65 @@ public sealed class UpstreamInvoker : IDisposable
         }
     }
 
+    /// <summary>
+    /// Downloads a file an engine's answer links to (an image answered as a URL): only from the deployment's own origin
+    /// (scheme, host and port of its base URL; a relative link is resolved there), no redirects, at most
+    /// <paramref name="maxBytes"/>, within <paramref name="timeout"/>, with the deployment's key. Throws
+    /// <see cref="UpstreamException"/> (Timeout, Unavailable, or ServerError for a refused link or answer).
+    /// </summary>
+    public async Task<byte[]> FetchAsync(UpstreamTarget target, string link, int maxBytes, TimeSpan timeout, CancellationToken ct)
+    {
+        if (!Uri.TryCreate(target.BaseUrl, link, out var url) || !SameOrigin(url, target.BaseUrl))
+        {
+            throw new UpstreamException(UpstreamFailure.ServerError, "it linked to a file outside the engine's own origin, which OpenMaaS does not fetch") { Final = true };
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout);
+        using var message = new HttpRequestMessage(HttpMethod.Get, url);
+        Authorize(message, target);
+        try
+        {
+            using var response = await _http.SendAsync(message, deadline.Token);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new UpstreamException(UpstreamFailure.ServerError, $"the linked file answered HTTP {(int)response.StatusCode}", (int)response.StatusCode) { Final = true };
+            }
+
+            if (response.Content.Headers.ContentLength > maxBytes)
+            {
+                throw TooLarge(maxBytes);
+            }
+
+            await using var body = await response.Content.ReadAsStreamAsync(deadline.Token);
+            var file = new ArrayBufferWriter<byte>((int)Math.Min(response.Content.Headers.ContentLength ?? BufferSize, maxBytes) + 1);
+            int n;
+            while ((n = await body.ReadAsync(file.GetMemory(BufferSize), deadline.Token)) > 0)
+            {
+                file.Advance(n);
+                if (file.WrittenCount > maxBytes)
+                {
+                    throw TooLarge(maxBytes);
+                }
+            }
+
+            return file.WrittenSpan.ToArray();
+        }
+        catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
+        {
+            throw new UpstreamException(UpstreamFailure.Timeout, "The upstream engine did not deliver the linked file in time.", inner: e) { Final = true };
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            throw new UpstreamException(UpstreamFailure.Unavailable, "The linked file could not be fetched from the upstream engine.", inner: e) { Final = true };
+        }
+
+        static UpstreamException TooLarge(int max) => new(UpstreamFailure.ServerError, $"the linked file is larger than {max} bytes") { Final = true };
+    }
+
+    private static bool SameOrigin(Uri url, Uri origin) =>
+        url.Scheme == origin.Scheme && string.Equals(url.IdnHost, origin.IdnHost, StringComparison.OrdinalIgnoreCase) && url.Port == origin.Port;
+
     private UpstreamException Refusal(UpstreamEndpoint endpoint, int status, string? upstreamMessage)
     {
         if (status >= 500)
@@ -203,9 +264,9 @@ public sealed class UpstreamInvoker : IDisposable
         UpstreamLog.Ejected(_logger, endpoint.Target.ModelId, endpoint.Target.BaseUrl, failure, why, _options.EjectSeconds);
     }
 
-    private static void Authorize(HttpRequestMessage message, UpstreamEndpoint endpoint)
+    private static void Authorize(HttpRequestMessage message, UpstreamTarget target)
     {
-        if (endpoint.Target.ApiKey is { } key)
+        if (target.ApiKey is { } key)
         {
             message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key.Reveal());
         }

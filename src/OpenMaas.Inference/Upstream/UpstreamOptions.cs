@@ -66,6 +66,11 @@ public sealed class UpstreamOptions : IValidatableObject
                     yield return new ValidationResult($"Upstreams:Models:{id}:Deployments:{i}:Url: {error}");
                 }
 
+                if (!UpstreamApis.IsKnown(d.Api))
+                {
+                    yield return new ValidationResult($"Upstreams:Models:{id}:Deployments:{i}:Api: '{d.Api}' is not an engine API ({UpstreamApis.OpenAI}, {UpstreamApis.Tei}).");
+                }
+
                 if (d.Weight is < 1 or > 1000)
                 {
                     yield return new ValidationResult($"Upstreams:Models:{id}:Deployments:{i}:Weight must be 1..1000.");
@@ -100,4 +105,8 @@ public sealed class UpstreamDeploymentOptions
     public string? UpstreamModel { get; set; }
 
     public int Weight { get; set; } = 1;
+
+    /// <summary>The API the engine speaks: <c>openai</c> (default) or <c>tei</c> (Text Embeddings Inference's rerank and
+    /// health at its root), see <see cref="UpstreamApis"/>.</summary>
+    public string Api { get; set; } = UpstreamApis.OpenAI;
 }

@@ -54,12 +54,12 @@ public sealed class UpstreamRegistry(IUpstreamSource source, IOptions<UpstreamOp
     }
 
     private static bool Same(UpstreamTarget a, UpstreamTarget b) =>
-        a.Weight == b.Weight && string.Equals(a.ApiKey?.Reveal(), b.ApiKey?.Reveal(), StringComparison.Ordinal);
+        a.Weight == b.Weight && a.Api == b.Api && string.Equals(a.ApiKey?.Reveal(), b.ApiKey?.Reveal(), StringComparison.Ordinal);
 
     internal static IEnumerable<UpstreamTarget> Configured(UpstreamOptions settings) =>
         from model in settings.Models
         from d in model.Value.Deployments
         select new UpstreamTarget(
             model.Key, UpstreamUrl.Normalize(d.Url), d.UpstreamModel ?? model.Key, d.Weight,
-            string.IsNullOrEmpty(d.ApiKey) ? null : new UpstreamApiKey(d.ApiKey), "config");
+            string.IsNullOrEmpty(d.ApiKey) ? null : new UpstreamApiKey(d.ApiKey), "config") { Api = d.Api };
 }

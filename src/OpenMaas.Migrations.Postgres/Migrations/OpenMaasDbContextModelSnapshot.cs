@@ -272,6 +272,9 @@ namespace OpenMaas.Migrations.Postgres.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("ErrorCode")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
@@ -331,6 +334,8 @@ namespace OpenMaas.Migrations.Postgres.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("Status", "CreatedAt");
+
+                    b.HasIndex("UserId", "CreatedAtMs");
 
                     b.ToTable("inference_tasks", (string)null);
                 });

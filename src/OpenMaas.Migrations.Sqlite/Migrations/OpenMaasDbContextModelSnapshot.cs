@@ -262,6 +262,9 @@ namespace OpenMaas.Migrations.Sqlite.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ErrorCode")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -321,6 +324,8 @@ namespace OpenMaas.Migrations.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("Status", "CreatedAt");
+
+                    b.HasIndex("UserId", "CreatedAtMs");
 
                     b.ToTable("inference_tasks", (string)null);
                 });

@@ -4,6 +4,8 @@ using Microsoft.Extensions.WebEncoders;
 using OpenMaas.Core.Accounts;
 using OpenMaas.Server.Auth;
 using OpenMaas.Server.Pipeline;
+using OpenMaas.Server.Protocols.ModelScope;
+using OpenMaas.Server.Runtimes.Images;
 using OpenMaas.Server.Runtimes.TextGeneration;
 using OpenMaas.Server.WebConsole.Playground;
 using OpenMaas.Server.WebConsole.Services;
@@ -44,6 +46,7 @@ internal static class ConsoleServiceCollectionExtensions
         services.AddSingleton<RecentCalls>();
         services.AddSingleton<PopularityScores>();
         services.AddSingleton<PlaygroundAdapter>();
+        services.AddSingleton<ConsoleImagesAdapter>();
         return services;
     }
 
@@ -64,8 +67,11 @@ internal static class ConsoleServiceCollectionExtensions
         routes.MapRazorPages();
 
         // The playground is one more wire adapter of the call pipeline: the signed-in user's call, counted like any other.
-        routes.MapGroup(PlaygroundPath).RequireAuthorization(ConsolePolicies.SignedIn).WithErrorWriter(ConsoleErrorWriter.Instance)
-            .MapInference<PlaygroundAdapter, TextGenerationRequest, PreparedGeneration>("/playground");
+        var console = routes.MapGroup(PlaygroundPath).RequireAuthorization(ConsolePolicies.SignedIn).WithErrorWriter(ConsoleErrorWriter.Instance);
+        console.MapInference<PlaygroundAdapter, TextGenerationRequest, PreparedGeneration>("/playground");
+        // An image model's prompt box: submitted as an async task, polled like ModelScope's clients poll /v1/tasks.
+        console.MapInference<ConsoleImagesAdapter, ImageRequest, PreparedImages>("/images");
+        console.MapGet("/tasks/{taskId}", AsyncTaskEndpoints.GetAsync);
         return routes;
     }
 }

@@ -34,6 +34,19 @@ public sealed class AudioApiTests(MediaGatewayFixture media) : IClassFixture<Med
     }
 
     [Fact]
+    public async Task AnUploadOverTheServersJsonLimit_ButUnderTheAudioLimit_ReachesTheEngineWhole()
+    {
+        using var http = media.Gateway.CreateClient();
+        var audio = new byte[5 << 20];
+        new Random(3).NextBytes(audio);
+
+        using var response = await http.PostAsync("/v1/audio/transcriptions", Upload(audio));
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        Assert.Equal(audio, media.Engine.LastFiles["file"]);
+    }
+
+    [Fact]
     public async Task Subtitles_PassThroughAsText()
     {
         using var http = media.Gateway.CreateClient();
@@ -52,11 +65,15 @@ public sealed class AudioApiTests(MediaGatewayFixture media) : IClassFixture<Med
         using var http = media.Gateway.CreateClient(token);
         var calls = media.Engine.Calls;
 
-        using var response = await http.PostAsync("/v1/audio/transcriptions", Upload(new byte[MediaGatewayFixture.MaxUploadBytes + 1]));
+        // As curl does for a large body: Expect: 100-continue, so the 413 comes before the upload (without it the server
+        // cannot read a body past its limit, and closes the connection under a client still sending).
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/audio/transcriptions") { Content = Upload(new byte[MediaGatewayFixture.MaxUploadBytes + 1]) };
+        request.Headers.ExpectContinue = true;
+        using var response = await http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         var error = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error");
-        Assert.Contains($"({MediaGatewayFixture.MaxUploadBytes} bytes)", error.GetProperty("message").GetString());
+        Assert.Contains(MediaGatewayFixture.MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), error.GetProperty("message").GetString());
         Assert.Equal(calls, media.Engine.Calls);
         Assert.Equal(0, (await http.UsageAsync()).GetProperty("todayUsage").GetProperty("used").GetInt32());
     }
@@ -132,6 +149,57 @@ public sealed class AudioApiTests(MediaGatewayFixture media) : IClassFixture<Med
         Assert.Equal(ScriptedMediaEngine.Transcript, json.GetProperty("Data").GetProperty("text").GetString());
         Assert.Equal(ScriptedMediaEngine.Wav, media.Engine.LastFiles["file"]);
         Assert.Equal("whisper", media.Engine.LastFields["model"]);
+    }
+
+    [Fact]
+    public async Task TheTaskApi_SpeaksOnTheEngine_InModelScopesShape_TheWavAsOutputWav()
+    {
+        var (_, token) = await media.Gateway.CreateUserAsync("tts-" + Guid.NewGuid().ToString("N")[..8]);
+        using var http = media.Gateway.CreateClient(token);
+
+        using var response = await http.PostAsJsonAsync($"/api-inference/v1/models/{MediaGatewayFixture.Voice}",
+            new { input = new { text = "Ask not what your country can do for you." }, parameters = new { voice = "alloy", speed = 1.25 } });
+        var json = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, json.GetRawText());
+        Assert.Equal(200, json.GetProperty("Code").GetInt32());
+        Assert.Equal(ScriptedMediaEngine.Wav, Convert.FromBase64String(json.GetProperty("Data").GetProperty("output_wav").GetString()!));
+        Assert.Equal("/v1/audio/speech", media.Engine.LastPath);
+        var sent = media.Engine.LastJson;
+        Assert.Equal("voice", sent.GetProperty("model").GetString());
+        Assert.Equal("Ask not what your country can do for you.", sent.GetProperty("input").GetString());
+        Assert.Equal("alloy", sent.GetProperty("voice").GetString());
+        Assert.Equal("wav", sent.GetProperty("response_format").GetString());
+        Assert.Equal(1.25, sent.GetProperty("speed").GetDouble());
+        Assert.Equal(1, (await http.UsageAsync()).GetProperty("todayUsage").GetProperty("used").GetInt32());
+    }
+
+    public static TheoryData<string, string, string> BadTaskCalls() => new()
+    {
+        { MediaGatewayFixture.Voice, """{"input":{"text":"a"},"parameters":{"pitch":2}}""", "pitch" },
+        { MediaGatewayFixture.Voice, """{"input":{"text":"a"},"parameters":{"style":"calm"}}""", "style" },
+        { MediaGatewayFixture.Voice, """{"input":{"text":"a"},"parameters":{"speed":9}}""", "speed" },
+        { MediaGatewayFixture.Voice, """{"input":["a","b"]}""", "input" },
+        { MediaGatewayFixture.Voice, $$"""{"input":"{{new string('a', 4097)}}"}""", "input" },
+        { MediaGatewayFixture.Whisper, """{"input":"AAAA","parameters":{"voice":"alloy"}}""", "voice" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadTaskCalls))]
+    public async Task TheTaskApi_BadSpeechInput_Is400_AndCostsNothing(string model, string body, string param)
+    {
+        var (_, token) = await media.Gateway.CreateUserAsync("ttsbad-" + Guid.NewGuid().ToString("N")[..8]);
+        using var http = media.Gateway.CreateClient(token);
+        var calls = media.Engine.Calls;
+
+        using var response = await http.PostAsync($"/api-inference/v1/models/{model}", new StringContent(body, Encoding.UTF8, "application/json"));
+        var json = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(400, json.GetProperty("Code").GetInt32());
+        Assert.Contains(param, json.GetProperty("Message").GetString());
+        Assert.Equal(calls, media.Engine.Calls);
+        Assert.Equal(0, (await http.UsageAsync()).GetProperty("todayUsage").GetProperty("used").GetInt32());
     }
 
     private static MultipartFormDataContent Upload(byte[] audio, params (string Name, string Value)[] fields)

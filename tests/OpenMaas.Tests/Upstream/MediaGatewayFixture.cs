@@ -15,8 +15,12 @@ public sealed class MediaGatewayFixture : IAsyncLifetime
     public const string Whisper = "test/whisper";
     public const string Voice = "test/voice";
 
-    /// <summary>The audio upload limit the gateway is configured with.</summary>
-    public const int MaxUploadBytes = 1 << 20;
+    /// <summary>The audio upload limit the gateway is configured with: above the server's default limit for request
+    /// bodies (Server:MaxRequestBodyBytes, 4 MiB), which audio uploads do not follow.</summary>
+    public const int MaxUploadBytes = 6 << 20;
+
+    /// <summary>The most bytes of an image fetched from an engine that answers links.</summary>
+    public const int MaxImageBytes = 1 << 20;
 
     public ScriptedMediaEngine Engine { get; private set; } = null!;
 
@@ -56,6 +60,7 @@ public sealed class MediaGatewayFixture : IAsyncLifetime
             $"Upstreams:Models:{Voice}:Deployments:0:Url={engine.V1}",
             $"Upstreams:Models:{Voice}:Deployments:0:UpstreamModel=voice",
             $"Audio:MaxUploadBytes={MaxUploadBytes}",
+            $"Images:MaxImageBytes={MaxImageBytes}",
         ];
 
         /// <summary>The usage record of a call (written after the answer; waited for).</summary>

@@ -32,6 +32,24 @@ public sealed class ScriptedMediaEngine : IAsyncDisposable
     /// <summary>While set, image generations wait for it before answering (a long-running engine).</summary>
     public TaskCompletionSource? Hold { get; set; }
 
+    /// <summary>Answer images as links (<c>{"data":[{"url"}]}</c>) under <see cref="LinkOrigin"/> (this engine's own
+    /// origin when null), as engines that write their pictures to disk and serve them do.</summary>
+    public bool AnswerUrls { get; set; }
+
+    /// <summary>The origin the links point to (another host's, to test that OpenMaaS refuses them).</summary>
+    public string? LinkOrigin { get; set; }
+
+    /// <summary>The file the links name: <c>picture.png</c> (the PNG) or <c>huge.png</c> (<see cref="HugeBytes"/> bytes).</summary>
+    public string LinkedFile { get; set; } = "picture.png";
+
+    /// <summary>The size of <c>huge.png</c>.</summary>
+    public const int HugeBytes = 2 << 20;
+
+    private int _fetches;
+
+    /// <summary>GETs of linked images received.</summary>
+    public int Fetches => Volatile.Read(ref _fetches);
+
     /// <summary>POSTs received.</summary>
     public int Calls => Volatile.Read(ref _calls);
 
@@ -61,6 +79,7 @@ public sealed class ScriptedMediaEngine : IAsyncDisposable
             app.MapPost("/v1/audio/transcriptions", engine.TranscriptionsAsync);
             app.MapPost("/v1/audio/translations", engine.TranscriptionsAsync);
             app.MapPost("/v1/audio/speech", engine.SpeechAsync);
+            app.MapGet("/generated/{name}", engine.LinkedAsync);
         });
         engine.V1 = v1;
         return engine;
@@ -144,10 +163,18 @@ public sealed class ScriptedMediaEngine : IAsyncDisposable
             return;
         }
 
-        var b64 = Convert.ToBase64String(Png);
-        var data = string.Join(',', Enumerable.Repeat($$"""{"b64_json":"{{b64}}"}""", n));
+        var origin = LinkOrigin ?? $"{http.Request.Scheme}://{http.Request.Host}";
+        var item = AnswerUrls ? $$"""{"url":"{{origin}}/generated/{{LinkedFile}}"}""" : $$"""{"b64_json":"{{Convert.ToBase64String(Png)}}"}""";
+        var data = string.Join(',', Enumerable.Repeat(item, n));
         http.Response.ContentType = "application/json";
         await http.Response.WriteAsync($$"""{"created":1700000000,"data":[{{data}}]}""");
+    }
+
+    private async Task LinkedAsync(HttpContext http, string name)
+    {
+        Interlocked.Increment(ref _fetches);
+        http.Response.ContentType = "image/png";
+        await http.Response.Body.WriteAsync(name == "huge.png" ? new byte[HugeBytes] : Png);
     }
 
     public async ValueTask DisposeAsync()

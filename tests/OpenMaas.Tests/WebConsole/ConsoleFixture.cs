@@ -4,22 +4,40 @@ using Microsoft.Playwright;
 using OpenMaas.Core.Catalog;
 using OpenMaas.Server.Auth;
 using OpenMaas.Tests.Infrastructure;
+using OpenMaas.Tests.Upstream;
 
 namespace OpenMaas.Tests.WebConsole;
 
 /// <summary>
 /// One server and one real Chromium (Debian's /usr/bin/chromium driven by Playwright; never a downloaded browser) shared
 /// by every console test. Accounts: alice and bob (users), root (admin); models: stories260K served, a second copy served
-/// and a third pinned off.
+/// and a third pinned off, and an image model <see cref="Painter"/> served by a <see cref="ScriptedMediaEngine"/>.
 /// </summary>
 public sealed class ConsoleFixture : ServerFixture
 {
     public const string Unserved = "acme/stories-unserved";
     public const string Copy = "acme/stories-copy";
+    public const string Painter = "acme/painter";
 
     private IPlaywright? _playwright;
 
     public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>The scripted engine (real PNG answers) that serves <see cref="Painter"/>.</summary>
+    public ScriptedMediaEngine Engine { get; private set; } = null!;
+
+    protected override IEnumerable<string> Settings =>
+    [
+        $"Upstreams:Models:{Painter}:Task=text-to-image-synthesis",
+        $"Upstreams:Models:{Painter}:Deployments:0:Url={Engine.V1}",
+        $"Upstreams:Models:{Painter}:Deployments:0:UpstreamModel=painter",
+    ];
+
+    public override async Task InitializeAsync()
+    {
+        Engine = await ScriptedMediaEngine.StartAsync();
+        await base.InitializeAsync();
+    }
 
     /// <summary>Where screenshots go: <c>OPENMAAS_SCREENSHOTS</c> (e.g. docs/screenshots) or a temp folder, so a
     /// plain test run leaves the committed pictures alone.</summary>
@@ -98,6 +116,10 @@ public sealed class ConsoleFixture : ServerFixture
 
         _playwright?.Dispose();
         await base.DisposeAsync();
+        if (Engine is not null)
+        {
+            await Engine.DisposeAsync();
+        }
     }
 }
 

@@ -21,7 +21,8 @@ internal static class AsyncTaskEndpoints
         return v1;
     }
 
-    private static async Task<IResult> GetAsync(string taskId, HttpContext http, InferenceTaskStore tasks, ImageStore images, IOptions<AuthOptions> auth)
+    /// <summary>The poll; also mapped for the console (its session instead of a token).</summary>
+    internal static async Task<IResult> GetAsync(string taskId, HttpContext http, InferenceTaskStore tasks, ImageStore images, IOptions<AuthOptions> auth)
     {
         if (http.Request.Headers[TaskTypeHeader] is [{ } type] && type != ImageTasks.Kind)
         {

@@ -29,7 +29,8 @@ internal sealed class TaskApiAdapter(TimeProvider clock, ILogger<TaskApiAdapter>
             Model = $"{http.Request.RouteValues["owner"]}/{http.Request.RouteValues["name"]}",
             Endpoint = TaskApiEndpoints.Task,
             Input = input,
-            Parameters = parameters,
+            Parameters = parameters.Numbers,
+            TextParameters = parameters.Texts,
         };
     }
 

@@ -6,12 +6,12 @@ namespace OpenMaas.Server.Protocols.ModelScope;
 
 /// <summary>Reads a task API call: JSON <c>{"input": …, "parameters": {…}}</c> or a multipart upload (file field
 /// <c>input</c>, optional field <c>parameters</c> holding JSON). Checks every type; the model's task decides later what
-/// a string input is.</summary>
+/// a string input is and which parameters it takes (numbers, or strings such as text-to-speech's <c>voice</c>).</summary>
 internal static class TaskApiReader
 {
     private static readonly string[] InputKeys = ["text", "image", "audio", "source_sentence", "sentences_to_compare"];
 
-    public static async ValueTask<(TaskPayload Input, IReadOnlyDictionary<string, double> Parameters)> ReadAsync(HttpRequest request)
+    public static async ValueTask<(TaskPayload Input, TaskParameters Parameters)> ReadAsync(HttpRequest request)
     {
         try
         {
@@ -33,7 +33,7 @@ internal static class TaskApiReader
             }
 
             var input = root.TryGetProperty("input", out var i) ? Input(i) : throw CallException.BadRequest("'input' is required.", "input");
-            return (input, root.TryGetProperty("parameters", out var p) ? Parameters(p) : new Dictionary<string, double>());
+            return (input, root.TryGetProperty("parameters", out var p) ? Parameters(p) : TaskParameters.None);
         }
         catch (JsonException)
         {
@@ -53,7 +53,7 @@ internal static class TaskApiReader
         }
     }
 
-    private static async ValueTask<(TaskPayload, IReadOnlyDictionary<string, double>)> ReadFormAsync(HttpRequest request)
+    private static async ValueTask<(TaskPayload, TaskParameters)> ReadFormAsync(HttpRequest request)
     {
         var form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
         var file = form.Files.GetFile("input") ?? (form.Files.Count == 1 ? form.Files[0] : null);
@@ -75,7 +75,7 @@ internal static class TaskApiReader
 
         if (!form.TryGetValue("parameters", out var parameters) || parameters.Count == 0)
         {
-            return (input, new Dictionary<string, double>());
+            return (input, TaskParameters.None);
         }
 
         using var document = JsonDocument.Parse(parameters[0]!);
@@ -151,25 +151,32 @@ internal static class TaskApiReader
         return [.. array.EnumerateArray().Select(e => String(e, $"{param}[{i++}]"))];
     }
 
-    private static Dictionary<string, double> Parameters(JsonElement parameters)
+    private static TaskParameters Parameters(JsonElement parameters)
     {
         if (parameters.ValueKind == JsonValueKind.Null)
         {
-            return [];
+            return TaskParameters.None;
         }
 
         if (parameters.ValueKind != JsonValueKind.Object)
         {
-            throw CallException.BadRequest("'parameters' must be an object of numbers.", "parameters", "invalid_type");
+            throw CallException.BadRequest("'parameters' must be an object of numbers and strings.", "parameters", "invalid_type");
         }
 
-        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        var numbers = new Dictionary<string, double>(StringComparer.Ordinal);
+        var texts = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var p in parameters.EnumerateObject())
         {
-            values[p.Name] = p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetDouble(out var v) && double.IsFinite(v) ? v
-                : throw CallException.BadRequest($"'parameters.{p.Name}' must be a number.", "parameters." + p.Name, "invalid_type");
+            if (p.Value.ValueKind == JsonValueKind.String)
+            {
+                texts[p.Name] = p.Value.GetString()!;
+                continue;
+            }
+
+            numbers[p.Name] = p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetDouble(out var v) && double.IsFinite(v) ? v
+                : throw CallException.BadRequest($"'parameters.{p.Name}' must be a number or a string.", "parameters." + p.Name, "invalid_type");
         }
 
-        return values;
+        return new TaskParameters(numbers, texts);
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Options;
 using OpenMaas.Server.Pipeline;
 using OpenMaas.Server.Runtimes.Audio;
@@ -17,11 +18,20 @@ internal static class AudioEndpoints
 
     public static IEndpointRouteBuilder MapAudio(this IEndpointRouteBuilder inference)
     {
-        inference.MapInference<TranscriptionsAdapter, AudioRequest, PreparedAudio>("/audio/transcriptions").WithName("AudioTranscriptions").DisableAntiforgery();
-        inference.MapInference<TranslationsAdapter, AudioRequest, PreparedAudio>("/audio/translations").WithName("AudioTranslations").DisableAntiforgery();
+        // The upload limit is the endpoint's (routing applies it before any middleware looks at Content-Length), not
+        // the server's smaller default for JSON bodies.
+        var upload = new UploadLimit(inference.ServiceProvider.GetRequiredService<IOptions<AudioOptions>>().Value.MaxUploadBytes);
+        inference.MapInference<TranscriptionsAdapter, AudioRequest, PreparedAudio>("/audio/transcriptions").WithName("AudioTranscriptions").DisableAntiforgery().WithMetadata(upload);
+        inference.MapInference<TranslationsAdapter, AudioRequest, PreparedAudio>("/audio/translations").WithName("AudioTranslations").DisableAntiforgery().WithMetadata(upload);
         inference.MapInference<SpeechAdapter, AudioRequest, PreparedAudio>("/audio/speech").WithName("AudioSpeech");
         return inference;
     }
+}
+
+/// <summary>An endpoint's own request body limit (<see cref="IRequestSizeLimitMetadata"/>, applied by routing).</summary>
+internal sealed class UploadLimit(long maxBytes) : IRequestSizeLimitMetadata
+{
+    public long? MaxRequestBodySize => maxBytes;
 }
 
 /// <summary>Speech to text: a multipart upload (<c>file</c>, <c>model</c>, <c>language</c>, <c>prompt</c>,

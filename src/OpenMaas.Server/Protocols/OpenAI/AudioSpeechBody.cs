@@ -7,7 +7,7 @@ namespace OpenMaas.Server.Protocols.OpenAI;
 public sealed record AudioSpeechBody
 {
     /// <summary>OpenAI's limit of characters to speak.</summary>
-    public const int MaxInput = 4096;
+    public const int MaxInput = Runtimes.Engines.EngineSpeech.MaxInput;
 
     private static readonly string[] Formats = ["mp3", "opus", "aac", "flac", "wav", "pcm"];
 

@@ -85,18 +85,21 @@ internal sealed class ImagesResponder(EngineImages engines, ImageStore store, Im
 /// <summary>The wire adapter of <c>POST /v1/images/generations</c> (JSON).</summary>
 internal sealed class ImageGenerationsAdapter(ImagesResponder responder) : IWireAdapter<ImageRequest, PreparedImages>
 {
-    public async ValueTask<ImageRequest> ReadAsync(HttpContext http)
+    public ValueTask<ImageRequest> ReadAsync(HttpContext http) => ReadAsync(http, ImagesEndpoints.Generations, ImageTasks.AsyncRequested(http.Request));
+
+    /// <summary>Reads and checks a generations body (also the console's, which always runs as an async task).</summary>
+    public static async ValueTask<ImageRequest> ReadAsync(HttpContext http, CallEndpoint endpoint, bool async)
     {
         var (body, bytes) = await JsonBodyReader.ReadAsync(http, OpenAIJson.Default.ImagesBody, FieldPathStyle.Brackets);
         var prompt = body.Check();
         return new ImageRequest
         {
             Model = body.Model,
-            Endpoint = ImagesEndpoints.Generations,
+            Endpoint = endpoint,
             Prompt = prompt,
             Count = body.N ?? 1,
             Base64 = body.ResponseFormat == "b64_json",
-            Async = ImageTasks.AsyncRequested(http.Request),
+            Async = async,
             Json = bytes,
             EnginePath = "images/generations",
             EngineBody = EngineImages.Json(bytes),

@@ -34,6 +34,9 @@ internal sealed class EngineDeployments(UpstreamRegistry registry, UpstreamInvok
     public ValueTask RequireEnginesOnlyAsync(ModelRecord model, Func<string, bool> endpointServes, CancellationToken ct) =>
         Serves(model) ? RequireAsync(model, endpointServes, ct) : throw RuntimeFailures.NotSupported(model);
 
+    /// <summary>True when a deployment of <paramref name="modelId"/> speaks <paramref name="api"/> (<see cref="UpstreamApis"/>).</summary>
+    public bool AnySpeaks(string modelId, string api) => registry.Get(modelId).Any(e => e.Target.Api == api);
+
     /// <summary>The typed path of a text generation on the model's engines.</summary>
     public EngineGeneration Generation(string modelId, TextGenerationRequest request) => new(invoker, modelId, request);
 }

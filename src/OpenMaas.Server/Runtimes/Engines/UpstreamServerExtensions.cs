@@ -15,6 +15,7 @@ internal static class UpstreamServerExtensions
         services.TryAddSingleton<EngineDeployments>();
         services.TryAddSingleton<EngineRerank>();
         services.TryAddSingleton<EngineTranscription>();
+        services.TryAddSingleton<EngineSpeech>();
         services.AddHostedService<ConfiguredUpstreamModels>();
         services.TryAddSingleton<IPassThroughResponder, PassThroughResponder>();
         return services;

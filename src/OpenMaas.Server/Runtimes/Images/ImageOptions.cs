@@ -33,4 +33,12 @@ public sealed class ImageOptions
     /// <summary>Most bytes an engine's answer of images may have.</summary>
     [Range(1024, int.MaxValue)]
     public int MaxAnswerBytes { get; set; } = 128 << 20;
+
+    /// <summary>Most bytes of one image fetched from an engine that answers links instead of base64.</summary>
+    [Range(1024, int.MaxValue)]
+    public int MaxImageBytes { get; set; } = 32 << 20;
+
+    /// <summary>How long fetching one such image may take.</summary>
+    [Range(1, 3600)]
+    public int FetchTimeoutSeconds { get; set; } = 60;
 }

@@ -13,9 +13,8 @@ namespace OpenMaas.Server.Runtimes.Images;
 /// </summary>
 internal sealed class ImageStore(IOptions<ImageOptions> options, IOptions<DataOptions> data, IDataProtectionProvider protection, TimeProvider clock)
 {
-    // The expiry travels inside the protected payload and is checked against this server's TimeProvider: a time-limited
-    // protector would check it against the system clock instead (so a link's life would not follow the clock the rest
-    // of the server keeps).
+    // The expiry rides inside the protected payload and is checked against the injected clock only: a time-limited
+    // protector would check it against the system clock, so a clock other than the system's could never open a link.
     private readonly IDataProtector _links = protection.CreateProtector("OpenMaaS.ImageLinks.v2");
     private long _lastSweepTicks;
 
@@ -36,7 +35,7 @@ internal sealed class ImageStore(IOptions<ImageOptions> options, IOptions<DataOp
 
     /// <summary>A signed query (<c>?sig=…</c>) that opens <paramref name="name"/> without a token until it expires.</summary>
     public string Signature(string name) =>
-        _links.Protect(string.Create(CultureInfo.InvariantCulture, $"{clock.GetUtcNow().AddMinutes(options.Value.LinkMinutes).ToUnixTimeMilliseconds()}|{name}"));
+        _links.Protect($"{clock.GetUtcNow().AddMinutes(options.Value.LinkMinutes).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)}|{name}");
 
     /// <summary>The absolute, signed link of an image, as <paramref name="request"/> reached this server.</summary>
     public string Link(HttpRequest request, string name) =>
@@ -70,7 +69,7 @@ internal sealed class ImageStore(IOptions<ImageOptions> options, IOptions<DataOp
             var payload = _links.Unprotect(signature);
             var bar = payload.IndexOf('|', StringComparison.Ordinal);
             return bar > 0 && long.TryParse(payload.AsSpan(0, bar), NumberStyles.None, CultureInfo.InvariantCulture, out var expires)
-                && expires > clock.GetUtcNow().ToUnixTimeMilliseconds() ? payload[(bar + 1)..] : null;
+                && expires > clock.GetUtcNow().ToUnixTimeSeconds() ? payload[(bar + 1)..] : null;
         }
         catch (CryptographicException)
         {

@@ -45,6 +45,7 @@ internal sealed class ImageTasks(InferenceTaskStore store, IQuotaCounter counter
             RequestId = RequestId(http),
             Request = json.ToArray(),
             CreatedAt = now,
+            CreatedAtMs = now.ToUnixTimeMilliseconds(),
         };
         await store.AddAsync(task, CancellationToken.None);
         call.Call.MarkFirstOutput(now);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using OpenMaas.Core.Catalog;
 using OpenMaas.Inference.Abstractions;
 using OpenMaas.Inference.Onnx;
+using OpenMaas.Inference.Upstream;
 using OpenMaas.Server.Pipeline;
 using OpenMaas.Server.Runtimes.Engines;
 
@@ -21,6 +22,12 @@ internal sealed class RerankPreparer(IRuntimeSelector runtimes, EngineDeployment
         if (EngineDeployments.Serves(call.Model))
         {
             await engines.RequireAsync(call.Model, UpstreamModels.IsTextRanking, ct);
+            if (engines.AnySpeaks(call.Model.Id, UpstreamApis.Tei))
+            {
+                // Text Embeddings Inference ranks in its own shape: translated, its scores unchanged.
+                return new PreparedRerank.Engine(engineRerank, request.Query, request.Documents) { ModelId = call.Model.Id };
+            }
+
             return new PreparedRerank.PassThrough(request.PassThrough
                 ?? throw RuntimeFailures.NotSupported(call.Model)) { ModelId = call.Model.Id }; // only OpenAI's shape reaches an engine's rerank
         }

@@ -27,6 +27,9 @@ public abstract record PreparedTask
     /// <summary>Audio to transcribe on a model's engines (task <c>auto-speech-recognition</c>).</summary>
     internal sealed record Transcription(Engines.EngineTranscription Engines, ReadOnlyMemory<byte> Audio) : PreparedTask;
 
+    /// <summary>Text to speak on a model's engines (task <c>text-to-speech</c>).</summary>
+    internal sealed record Speech(Engines.EngineSpeech Engines, string Text, string? Voice, double? Speed) : PreparedTask;
+
     public sealed record Generation(PreparedGeneration Prepared) : PreparedTask;
 }
 

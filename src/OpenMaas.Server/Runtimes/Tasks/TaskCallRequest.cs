@@ -15,6 +15,15 @@ public sealed record TaskCallRequest : IInferenceRequest
     public required TaskPayload Input { get; init; }
 
     public IReadOnlyDictionary<string, double> Parameters { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>Parameters given as strings (text-to-speech's <c>voice</c>); other tasks refuse them.</summary>
+    public IReadOnlyDictionary<string, string> TextParameters { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>A task call's <c>parameters</c> as read: numbers and strings apart.</summary>
+public sealed record TaskParameters(IReadOnlyDictionary<string, double> Numbers, IReadOnlyDictionary<string, string> Texts)
+{
+    public static readonly TaskParameters None = new(new Dictionary<string, double>(), new Dictionary<string, string>());
 }
 
 /// <summary>The input of a task call, as parsed by the wire adapter.</summary>

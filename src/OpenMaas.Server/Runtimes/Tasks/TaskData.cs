@@ -43,6 +43,9 @@ internal static class TaskData
 
     public static JsonObject FromText(string text) => new() { ["text"] = text };
 
+    /// <summary>ModelScope's text-to-speech output: <c>output_wav</c>, the audio file as base64.</summary>
+    public static JsonObject FromAudio(byte[] audio) => new() { ["output_wav"] = Convert.ToBase64String(audio) };
+
     private static float Dot(float[] a, float[] b)
     {
         double dot = 0;

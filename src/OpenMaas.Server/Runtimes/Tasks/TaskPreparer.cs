@@ -14,7 +14,7 @@ namespace OpenMaas.Server.Runtimes.Tasks;
 /// </summary>
 internal sealed class TaskPreparer(
     IRuntimeSelector runtimes, ICallPreparer<TextGenerationRequest, PreparedGeneration> generation, Ranking.RerankPreparer ranking,
-    Engines.EngineDeployments engines, Engines.EngineTranscription transcription)
+    Engines.EngineDeployments engines, Engines.EngineTranscription transcription, Engines.EngineSpeech speech)
     : ICallPreparer<TaskCallRequest, PreparedTask>
 {
     private static readonly string[] GenerationParameters = ["max_tokens", "temperature", "top_p", "seed"];
@@ -25,6 +25,16 @@ internal sealed class TaskPreparer(
     /// <summary>Also used without the pipeline (<c>openmaas run</c>, where <paramref name="call"/> is null).</summary>
     public async ValueTask<PreparedTask> PrepareAsync(TaskCallRequest request, ModelRecord model, InferenceCall? call, CancellationToken ct)
     {
+        if (Engines.EngineDeployments.Serves(model) && Engines.UpstreamModels.IsSpeechSynthesis(model.Task))
+        {
+            return await PrepareSpeechAsync(request, model, ct);
+        }
+
+        if (request.TextParameters.Keys.FirstOrDefault() is { } named)
+        {
+            throw CallException.BadRequest($"'parameters.{named}' must be a number for task {model.Task}.", "parameters." + named, "invalid_type");
+        }
+
         if (Engines.EngineDeployments.Serves(model) && Engines.UpstreamModels.IsSpeechRecognition(model.Task))
         {
             RefuseParameters(request.Parameters, model.Task, []);
@@ -104,6 +114,26 @@ internal sealed class TaskPreparer(
         }
 
         throw NotSupported(model, "no runtime of this server serves its task.");
+    }
+
+    /// <summary>Text to speech on the model's engines: one text, parameters <c>voice</c> (string) and <c>speed</c>.</summary>
+    private async ValueTask<PreparedTask> PrepareSpeechAsync(TaskCallRequest request, ModelRecord model, CancellationToken ct)
+    {
+        RefuseParameters(request.Parameters, model.Task, ["speed"]);
+        if (request.TextParameters.Keys.FirstOrDefault(k => k != "voice") is { } unknown)
+        {
+            throw CallException.BadRequest($"Unknown parameter '{unknown}' for task {model.Task} (known: voice, speed).", "parameters." + unknown, "invalid_parameter");
+        }
+
+        await engines.RequireAsync(model, Engines.UpstreamModels.IsSpeechSynthesis, ct);
+        var text = request.Input is TaskPayload.Text t ? t.Value : throw NotSupported(model, "it takes one text to speak: a string or {\"text\": …}.");
+        if (text.Length > Engines.EngineSpeech.MaxInput)
+        {
+            throw CallException.BadRequest($"'input' has {text.Length} characters; at most {Engines.EngineSpeech.MaxInput} are allowed.", "input");
+        }
+
+        double? speed = request.Parameters.ContainsKey("speed") ? Parameter(request.Parameters, "speed", 1, 0.25, 4) : null;
+        return new PreparedTask.Speech(speech, text, request.TextParameters.GetValueOrDefault("voice"), speed) { ModelId = model.Id };
     }
 
     private static double Parameter(IReadOnlyDictionary<string, double> parameters, string name, double fallback, double min, double max) =>

@@ -21,6 +21,8 @@ public static class TaskRunner
                     return new TaskResult(TaskData.FromEmbeddings([.. vectors.Select(v => v.Vector)], e.Compared), vectors.Sum(v => v.Tokens), 0);
                 case PreparedTask.Transcription t:
                     return new TaskResult(TaskData.FromText(await t.Engines.TranscribeAsync(t.ModelId, t.Audio, ct)), 0, 0);
+                case PreparedTask.Speech s:
+                    return new TaskResult(TaskData.FromAudio(await s.Engines.SpeakAsync(s.ModelId, s.Text, s.Voice, s.Speed, ct)), 0, 0);
                 case PreparedTask.Ranking r:
                     var ranked = await Ranking.RerankScoring.ScoreAsync(r.Prepared, ct);
                     return new TaskResult(TaskData.FromScores(ranked.Scores), ranked.Tokens, 0);

@@ -15,20 +15,7 @@ internal sealed class PlaygroundAdapter(IAntiforgery antiforgery, GenerationResp
 {
     public async ValueTask<TextGenerationRequest> ReadAsync(HttpContext http)
     {
-        try
-        {
-            await antiforgery.ValidateRequestAsync(http);
-        }
-        catch (AntiforgeryValidationException)
-        {
-            throw CallException.BadRequest("The page expired: reload it and run again.", code: "antiforgery");
-        }
-
-        if (!http.Request.HasJsonContentType())
-        {
-            throw CallException.UnsupportedMediaType(http.Request.ContentType ?? "(none)", "application/json");
-        }
-
+        await ConsoleRequests.ValidateAsync(antiforgery, http);
         var (wire, _) = await JsonBodyReader.ReadAsync(http, PlaygroundJson.Default.PlaygroundRequest, FieldPathStyle.Brackets);
         return PlaygroundMapper.ToGenerationRequest(wire);
     }

@@ -5,10 +5,12 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
 using OpenMaas.Core.Accounts;
 using OpenMaas.Core.Quota;
+using OpenMaas.Core.Tasks;
 using OpenMaas.Core.Tokens;
 using OpenMaas.Core.Usage;
 using OpenMaas.Server.Auth;
 using OpenMaas.Server.Protocols.AccountApi;
+using OpenMaas.Server.Runtimes.Images;
 using OpenMaas.Server.WebConsole.Services;
 
 namespace OpenMaas.Server.WebConsole.Pages.Account;
@@ -17,8 +19,14 @@ namespace OpenMaas.Server.WebConsole.Pages.Account;
 /// <c>?user=NAME</c>.</summary>
 internal sealed class UsageModel(
     IStringLocalizer<ConsoleText> text, IAccountService accounts, UsageReporter reporter, ITokenService tokens, RecentCalls recent,
-    QuotaCalendar calendar) : ConsolePageModel(text)
+    QuotaCalendar calendar, InferenceTaskStore tasks, ImageStore images) : ConsolePageModel(text)
 {
+    /// <summary>How many of the user's async tasks the page lists.</summary>
+    public const int TaskRows = 20;
+
+    /// <summary>The user's newest async tasks (images generated in ModelScope's async mode, the console's prompt box).</summary>
+    public IReadOnlyList<InferenceTask> Tasks { get; private set; } = [];
+
     public UsageReport Report { get; private set; } = null!;
 
     public IHtmlContent Chart { get; private set; } = HtmlString.Empty;
@@ -58,6 +66,7 @@ internal sealed class UsageModel(
             L["{0}: {1} calls"]);
         Tokens = await tokens.ListAsync(target.User.Id, ct);
         Calls = await recent.ListAsync(new RecentCalls.Filter(target.User.Id, TokenFilter, ModelFilter), RecentCalls.PageRows, null, ct);
+        Tasks = await tasks.RecentAsync(target.User.Id, TaskRows, ct);
         ModelIds = [.. Report.Models.Select(m => m.Id).Union(Calls.Select(c => c.ModelId)).Append(ModelFilter).OfType<string>().Distinct().Order(StringComparer.Ordinal)];
         return Page();
     }
@@ -76,6 +85,10 @@ internal sealed class UsageModel(
         var csv = RecentCalls.ToCsv(rows, prefixes);
         return File(Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", $"openmaas-usage-{target.User.Name}-{calendar.Today().Date:yyyy-MM-dd}.csv");
     }
+
+    /// <summary>Signed links to a succeeded task's images (they open for whoever views the page, until they expire).</summary>
+    public IEnumerable<string> ImageLinks(InferenceTask task) =>
+        task.Status == TaskStatuses.Succeeded ? (task.Outputs ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(n => images.Link(Request, n)) : [];
 
     public string TokenLabel(long? tokenId) =>
         tokenId is null ? L["console"] : Tokens.FirstOrDefault(t => t.Id == tokenId)?.Prefix ?? "#" + tokenId.Value.ToString(CultureInfo.InvariantCulture);

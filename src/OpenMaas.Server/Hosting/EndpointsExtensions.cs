@@ -79,6 +79,7 @@ internal static class EndpointsExtensions
         app.MapLibrary();
         app.MapAuth();
         app.MapTokens();
+        app.MapOrganizations();
         app.MapUsage();
         app.MapOpenMaasConsole();
 

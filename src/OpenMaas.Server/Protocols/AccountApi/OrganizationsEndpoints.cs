@@ -168,6 +168,11 @@ internal static class OrganizationsEndpoints
             return scoped;
         }
 
+        if (!access.Manages)
+        {
+            return Problem(OrganizationActions.NotManager(access));
+        }
+
         if (TokensEndpoints.ToScope(request.Models, request.DailyCalls, out var scope) is { } badScope)
         {
             return Invalid(badScope);

@@ -1,0 +1,56 @@
+using OpenMaas.Tests.Infrastructure;
+
+namespace OpenMaas.Tests.WebConsole;
+
+/// <summary>Organisations in the console, in Chromium: an admin creates one with an owner, the owner adds a member,
+/// the member sees it listed (without the managing forms); a refused form says why on the page.</summary>
+[Collection(ConsoleCollection.Name)]
+[Trait("Category", "Slow")]
+public sealed class ConsoleOrganizationTests(ConsoleFixture server)
+{
+    [Fact]
+    public async Task AnAdminCreatesAnOrganisation_ItsOwnerAddsAMember_WhoSeesItListed()
+    {
+        await server.CreateUserAsync("gina");
+        await server.CreateUserAsync("gus");
+
+        var root = await server.OpenAsync("root");
+        await root.VisitAsync("/orgs");
+        await root.FillAsync("#name", "globex");
+        await root.FillAsync("#displayName", "Globex Corporation");
+        await root.FillAsync("#owner", "gina");
+        await root.ClickAsync("text=Create organisation");
+        await root.WaitForSelectorAsync("[data-member=gina]");
+        Assert.Equal("Owner", (await root.InnerTextAsync("[data-member=gina] [data-testid=member-role]")).Trim());
+
+        // The owner adds a member; a user that does not exist is refused on the page.
+        var gina = await server.OpenAsync("gina");
+        await gina.VisitAsync("/orgs/globex");
+        await gina.FillAsync("#new-member", "nobody-here");
+        await gina.ClickAsync("text=Add member");
+        await gina.WaitForSelectorAsync("[data-testid=org-error]");
+        Assert.Contains("nobody-here", await gina.InnerTextAsync("[data-testid=org-error]"), StringComparison.Ordinal);
+
+        await gina.FillAsync("#new-member", "gus");
+        await gina.SelectOptionAsync("#new-role", "member");
+        await gina.ClickAsync("text=Add member");
+        await gina.WaitForSelectorAsync("[data-member=gus]");
+        Assert.Equal("Member", (await gina.InnerTextAsync("[data-member=gus] [data-testid=member-role]")).Trim());
+
+        // The member sees the organisation in their list and its page, without the forms that manage it.
+        var gus = await server.OpenAsync("gus");
+        await gus.VisitAsync("/orgs");
+        await gus.WaitForSelectorAsync("[data-org=globex]");
+        Assert.Contains("Member", await gus.InnerTextAsync("[data-org=globex]"), StringComparison.Ordinal);
+        await gus.ClickAsync("[data-org=globex] a");
+        await gus.WaitForSelectorAsync("[data-member=gina]");
+        Assert.Equal(0, await gus.Locator("#new-member").CountAsync());
+        Assert.Equal(0, await gus.Locator("[data-testid=org-tokens]").CountAsync());
+
+        // In Chinese too.
+        var zh = await server.OpenAsync("gus", locale: "zh-CN");
+        await zh.VisitAsync("/orgs");
+        await zh.WaitForSelectorAsync("[data-org=globex]");
+        Assert.Contains("成员", await zh.InnerTextAsync("[data-org=globex]"), StringComparison.Ordinal);
+    }
+}

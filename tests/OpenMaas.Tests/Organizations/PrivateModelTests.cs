@@ -129,6 +129,35 @@ public sealed class PrivateModelTests(OrganizationFixture server) : IClassFixtur
     }
 
     [Fact]
+    public async Task AnAdmin_MakesAnOrganisationsModelPrivate_ThroughTheLibraryApi_ButNoOtherModel()
+    {
+        const string Model = "acme/patched-stories";
+        await server.RegisterModelAsync(TestAssets.StoriesGguf, Model, link: true);
+        using var root = await server.SessionAsync("root");
+        using var outsider = server.CreateClient(server.Tokens["oscar"]);
+
+        using (var refused = await root.PatchAsJsonAsync("/api/v1/models/" + TestAssets.StoriesId, new { @private = true }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("Only a model of an organisation can be private", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using (var patched = await root.PatchAsJsonAsync("/api/v1/models/" + Model, new { @private = true }))
+        {
+            Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+            Assert.Contains("\"Private\":true", await patched.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await outsider.GetAsync("/api/v1/models/" + Model)).StatusCode);
+        using (var unpatched = await root.PatchAsJsonAsync("/api/v1/models/" + Model, new { @private = false }))
+        {
+            Assert.Equal(HttpStatusCode.OK, unpatched.StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await outsider.GetAsync("/api/v1/models/" + Model)).StatusCode);
+    }
+
+    [Fact]
     public async Task AnOrganisationToken_CarriesTheOrganisationClaim_AndItsMembersIdentity()
     {
         using var olivia = await server.SessionAsync("olivia");

@@ -2,6 +2,7 @@ using OpenMaas.Server.Pipeline;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OpenMaas.Core.Catalog;
 using OpenMaas.Core.Library;
+using OpenMaas.Core.Organizations;
 using OpenMaas.Core.Quota;
 using OpenMaas.Server.Auth;
 using OpenMaas.Server.Library;
@@ -63,7 +64,7 @@ internal static class LibraryEndpoints
 
     internal static async Task<Results<JsonHttpResult<HubResponse<ModelView>>, ProblemHttpResult>> Patch(
         string owner, string name, ModelPatch patch, HttpContext http, IModelCatalog catalog, IQuotaLimits limits, ModelCardRenderer renderer,
-        CancellationToken ct)
+        IOrganizationService organizations, CancellationToken ct)
     {
         if (http.User.UserId() is null)
         {
@@ -82,6 +83,11 @@ internal static class LibraryEndpoints
         }
 
         var id = $"{owner}/{name}";
+        if (change.Private is true && OrganizationRules.CheckPrivate(id, await organizations.FindAsync(owner, ct) is not null) is { } notOrganization)
+        {
+            return HubEnvelope.Problem(http, StatusCodes.Status400BadRequest, notOrganization.Message);
+        }
+
         var model = change.IsEmpty ? await catalog.FindAsync(id, ct) : await catalog.UpdateAsync(id, change.Apply, ct);
         if (model is null)
         {

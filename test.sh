@@ -32,6 +32,7 @@ if [ "$rc" -eq 0 ] && [ -z "${OPENMAAS_SKIP_POSTGRES_PASS:-}" ]; then
   pg_tests+="|FullyQualifiedName~OpenMaas.Tests.Quota.QuotaStreamTests|FullyQualifiedName~OpenMaas.Tests.Quota.QuotaCliTests"
   pg_tests+="|FullyQualifiedName~OpenMaas.Tests.Tokens.TokenAuthTests|FullyQualifiedName~OpenMaas.Tests.Tokens.ConsoleApiTests"
   pg_tests+="|FullyQualifiedName~OpenMaas.Tests.Responses.ResponsesApiTests"
+  pg_tests+="|FullyQualifiedName~OpenMaas.Tests.Organizations"
   OPENMAAS_TEST_DATABASE=postgres dotnet test tests/OpenMaas.Tests -c Release --nologo --no-build --filter "$pg_tests" 2>&1 | tee -a "$log"
   rc=${PIPESTATUS[0]}
 fi

@@ -1,9 +1,12 @@
+using Microsoft.Extensions.DependencyInjection;
+using OpenMaas.Core.Catalog;
 using OpenMaas.Tests.Infrastructure;
 
 namespace OpenMaas.Tests.WebConsole;
 
 /// <summary>Organisations in the console, in Chromium: an admin creates one with an owner, the owner adds a member,
-/// the member sees it listed (without the managing forms); a refused form says why on the page.</summary>
+/// the member sees it listed (without the managing forms) and its private model, which another user never sees; a
+/// refused form says why on the page.</summary>
 [Collection(ConsoleCollection.Name)]
 [Trait("Category", "Slow")]
 public sealed class ConsoleOrganizationTests(ConsoleFixture server)
@@ -46,6 +49,20 @@ public sealed class ConsoleOrganizationTests(ConsoleFixture server)
         await gus.WaitForSelectorAsync("[data-member=gina]");
         Assert.Equal(0, await gus.Locator("#new-member").CountAsync());
         Assert.Equal(0, await gus.Locator("[data-testid=org-tokens]").CountAsync());
+
+        // An admin makes the organisation's model private on its card: the member sees it marked, another user not at all.
+        // (API-Inference off and removed at the end: the console tests share one library.)
+        await server.RegisterModelAsync(TestAssets.StoriesGguf, "globex/plans", link: true, card: new ModelCardChange { ApiInferenceMode = ApiInferenceMode.Off });
+        await root.VisitAsync("/admin/model?id=globex/plans");
+        await root.CheckAsync("#private");
+        await root.ClickAsync("main button[type=submit]");
+        await root.WaitForSelectorAsync("[data-testid=private]");
+        await gus.VisitAsync("/models/globex/plans");
+        Assert.Contains("globex", await gus.InnerTextAsync("[data-testid=private]"), StringComparison.Ordinal);
+        var bob = await server.OpenAsync("bob");
+        var hidden = await bob.GotoAsync("/models/globex/plans");
+        Assert.Equal(404, hidden!.Status);
+        await server.Services.GetRequiredService<ModelRegistrar>().RemoveAsync("globex/plans", CancellationToken.None);
 
         // In Chinese too.
         var zh = await server.OpenAsync("gus", locale: "zh-CN");

@@ -191,6 +191,18 @@ public sealed class PrivateModelTests(OrganizationFixture server) : IClassFixtur
         Assert.Contains("\"description\":\"ci\"", listed, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, listed, StringComparison.Ordinal);
 
+        // On the member's own tokens page it is marked as the organisation's, without the scope form (its admins set that).
+        using (var miaSession = await server.SessionAsync("mia"))
+        {
+            var page = await miaSession.GetStringAsync("/account/tokens");
+            var row = page[page.IndexOf($"data-token=\"{answer.GetProperty("info").GetProperty("prefix").GetString()}\"", StringComparison.Ordinal)..];
+            row = row[..row.IndexOf("</tr>", StringComparison.Ordinal)];
+            Assert.Contains("data-testid=\"org-token\"", row, StringComparison.Ordinal);
+            Assert.DoesNotContain("scope-edit", row, StringComparison.Ordinal);
+            using var widen = await miaSession.PutAsJsonAsync($"/api/v1/tokens/{id}/scope", new { models = Array.Empty<string>() });
+            Assert.Equal(HttpStatusCode.Forbidden, widen.StatusCode);
+        }
+
         // Revoked by an org admin: refused at once.
         using var adam = await server.SessionAsync("adam");
         Assert.Equal(HttpStatusCode.NoContent, (await adam.DeleteAsync($"/api/v1/orgs/acme/tokens/{id}")).StatusCode);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenMaas.Core.Catalog;
 using OpenMaas.Core.Hosting;
 using OpenMaas.Core.Library;
+using OpenMaas.Core.Organizations;
 using OpenMaas.Core.Quota;
 using OpenMaas.Core.Responses;
 using OpenMaas.Core.Settings;
@@ -25,6 +26,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<IModelPopularity, ModelPopularity>();
         services.TryAddSingleton<IModelCatalog, ModelCatalog>();
         services.AddOpenMaasAccounts();
+        services.TryAddSingleton<IOrganizationService, OrganizationService>();
         services.AddOpenMaasUpstreamStore();
         services.TryAddSingleton<ISiteSettings, SiteSettings>();
         services.AddOptions<ResponsesOptions>().BindConfiguration(ResponsesOptions.Section).ValidateDataAnnotations().ValidateOnStart();

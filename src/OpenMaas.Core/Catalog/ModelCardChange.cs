@@ -16,6 +16,10 @@ public sealed record ModelCardChange
 
     public ApiInferenceMode? ApiInferenceMode { get; init; }
 
+    /// <summary>Private to the members of the organisation that owns the model (check
+    /// <see cref="Organizations.OrganizationRules.CheckPrivate"/> first).</summary>
+    public bool? Private { get; init; }
+
     public bool IsEmpty => this == new ModelCardChange();
 
     /// <summary>Splits <c>a, b,c</c> into trimmed, distinct, non-empty tags.</summary>
@@ -36,6 +40,11 @@ public sealed record ModelCardChange
         if (ApiInferenceMode is { } mode)
         {
             model.ApiInferenceMode = mode;
+        }
+
+        if (Private is { } hidden)
+        {
+            model.Private = hidden;
         }
     }
 

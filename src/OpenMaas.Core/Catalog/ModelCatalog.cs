@@ -31,6 +31,17 @@ internal sealed class ModelCatalog(
     {
         await using var db = await OpenAsync(ct);
         var models = ModelFilters.Apply(db.Models.AsNoTracking(), query);
+        if (!query.Viewer.SeesAll)
+        {
+            // Private models are few: the ones this viewer may not see are left out by ID.
+            var hidden = (await db.Models.AsNoTracking().Where(m => m.Private).Select(m => m.Id).ToListAsync(ct))
+                .Where(id => !query.Viewer.SeesPrivateModel(id)).ToList();
+            if (hidden.Count > 0)
+            {
+                models = models.Where(m => !hidden.Contains(m.Id));
+            }
+        }
+
         var total = await models.CountAsync(ct);
         var page = Math.Max(1, query.Page);
         var size = Math.Clamp(query.PageSize, 1, ModelQuery.MaxPageSize);

@@ -18,6 +18,9 @@ public sealed record ModelQuery
 
     public ModelSort Sort { get; init; } = ModelSort.Downloads;
 
+    /// <summary>Who is looking: private models of organisations the viewer is not in are left out.</summary>
+    public Organizations.ModelViewer Viewer { get; init; } = Organizations.ModelViewer.Everyone;
+
     public int Page { get; init; } = 1;
 
     public int PageSize { get; init; } = 20;

@@ -71,6 +71,10 @@ public sealed class ModelRecord
     /// served under /v1.</summary>
     public bool ApiInference { get; set; }
 
+    /// <summary>Seen only by the members of the organisation named by <see cref="Owner"/> (and system admins): to anyone
+    /// else the model does not exist, on every surface (<see cref="Organizations.ModelViewer"/>).</summary>
+    public bool Private { get; set; }
+
     /// <summary>The owner part of the ID (ModelScope's <c>owned_by</c>).</summary>
     public string Owner => Id[..Id.IndexOf('/')];
 

@@ -9,8 +9,8 @@ using OpenMaas.Core.Tokens;
 namespace OpenMaas.Core.Storage;
 
 /// <summary>
-/// Bumps <see cref="AuthStamp"/> after a <c>SaveChanges</c> that added, changed or removed a user, a token, a limit or a
-/// model record has committed: at once when SaveChanges ran its own transaction, at the commit of an explicit one otherwise.
+/// Bumps <see cref="AuthStamp"/> after a <c>SaveChanges</c> that added, changed or removed a user, a token, a limit, a
+/// model record, an organisation or a membership has committed: at once when SaveChanges ran its own transaction, at the commit of an explicit one otherwise.
 /// (<c>ExecuteUpdate</c> bypasses SaveChanges; its callers bump themselves.)
 /// </summary>
 internal sealed class AuthStampInterceptor(IChangeNotice stamp) : SaveChangesInterceptor, IDbTransactionInterceptor
@@ -100,5 +100,5 @@ internal sealed class AuthStampInterceptor(IChangeNotice stamp) : SaveChangesInt
 
     private static bool Guarded(Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry entry) =>
         entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted
-        && entry.Entity is UserAccount or AccessToken or QuotaLimit or Catalog.ModelRecord;
+        && entry.Entity is UserAccount or AccessToken or QuotaLimit or Catalog.ModelRecord or Organizations.Organization or Organizations.OrganizationMember;
 }

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using OpenMaas.Core.Accounts;
 using OpenMaas.Core.Catalog;
 using OpenMaas.Core.Library;
+using OpenMaas.Core.Organizations;
 using OpenMaas.Core.Quota;
 using OpenMaas.Core.Responses;
 using OpenMaas.Core.Tokens;
@@ -28,6 +29,10 @@ public sealed class OpenMaasDbContext(DbContextOptions<OpenMaasDbContext> option
     public DbSet<UsageRecord> Usage => Set<UsageRecord>();
 
     public DbSet<StoredResponse> Responses => Set<StoredResponse>();
+
+    public DbSet<Organization> Organizations => Set<Organization>();
+
+    public DbSet<OrganizationMember> OrganizationMembers => Set<OrganizationMember>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -34,6 +34,10 @@ public sealed class AccessToken
 
     /// <summary>The token's own daily call cap; null: only the user's limits apply.</summary>
     public int? DailyCalls { get; set; }
+
+    /// <summary>The organisation that owns the token (made by its owners or admins for <see cref="UserId"/>, a member);
+    /// null for a personal token. Calls with it carry the organisation's claim.</summary>
+    public long? OrganizationId { get; set; }
 }
 
 internal sealed class AccessTokenConfiguration : IEntityTypeConfiguration<AccessToken>
@@ -46,5 +50,7 @@ internal sealed class AccessTokenConfiguration : IEntityTypeConfiguration<Access
         builder.HasIndex(t => t.Prefix);
         builder.HasIndex(t => t.UserId);
         builder.HasOne(t => t.User).WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(t => t.OrganizationId);
+        builder.HasOne<Organizations.Organization>().WithMany().HasForeignKey(t => t.OrganizationId).OnDelete(DeleteBehavior.Cascade);
     }
 }

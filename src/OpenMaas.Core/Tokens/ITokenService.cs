@@ -11,7 +11,15 @@ public interface ITokenService
 
     /// <summary>Creates a token limited to <paramref name="scope"/>; what <see cref="TokenRules"/> refuses throws
     /// <see cref="RuleViolationException"/> (front ends check the rules first).</summary>
-    Task<CreatedToken> CreateAsync(long userId, string? description, int? expiresDays, TokenScope scope, CancellationToken ct = default);
+    Task<CreatedToken> CreateAsync(long userId, string? description, int? expiresDays, TokenScope scope, CancellationToken ct = default) =>
+        CreateAsync(userId, description, expiresDays, scope, null, ct);
+
+    /// <summary>Creates a token; with <paramref name="organizationId"/>, one owned by that organisation for
+    /// <paramref name="userId"/> (the caller checks that the user is a member and that the maker may).</summary>
+    Task<CreatedToken> CreateAsync(long userId, string? description, int? expiresDays, TokenScope scope, long? organizationId, CancellationToken ct = default);
+
+    /// <summary>The tokens an organisation owns, newest first.</summary>
+    Task<IReadOnlyList<TokenInfo>> ListByOrganizationAsync(long organizationId, CancellationToken ct = default);
 
     /// <summary>Replaces the token's scope; it applies from the next call on. False when there is no such token.</summary>
     Task<bool> SetScopeAsync(long id, TokenScope scope, CancellationToken ct = default);
@@ -46,7 +54,11 @@ public sealed record TokenInfo(
     DateTimeOffset? ExpiresAt,
     DateTimeOffset? RevokedAt,
     TokenScope Scope,
-    int UsedToday);
+    int UsedToday)
+{
+    /// <summary>The organisation that owns the token; null for a personal one.</summary>
+    public long? OrganizationId { get; init; }
+}
 
 public enum TokenStatus
 {
@@ -62,6 +74,9 @@ public sealed record TokenCheck(TokenStatus Status, long TokenId = 0, long UserI
 {
     /// <summary>What a valid token may call and spend.</summary>
     public TokenScope Scope { get; init; } = TokenScope.Unrestricted;
+
+    /// <summary>The organisation that owns a valid token; null for a personal one.</summary>
+    public long? OrganizationId { get; init; }
 
     public bool IsValid => Status == TokenStatus.Valid;
 }

@@ -21,10 +21,11 @@ internal sealed class TokenService(
 
     // The hot path of every authenticated request: one lookup on the unique hash index, on a cache miss.
     private const string ByHash =
-        "SELECT t.\"Id\", t.\"UserId\", t.\"ExpiresAt\", t.\"RevokedAt\", u.\"Name\", u.\"Role\", u.\"Enabled\", t.\"Models\", t.\"DailyCalls\" " +
+        "SELECT t.\"Id\", t.\"UserId\", t.\"ExpiresAt\", t.\"RevokedAt\", u.\"Name\", u.\"Role\", u.\"Enabled\", t.\"Models\", t.\"DailyCalls\", t.\"OrganizationId\" " +
         "FROM access_tokens t JOIN users u ON u.\"Id\" = t.\"UserId\" WHERE t.\"Hash\" = @hash";
 
-    public async Task<CreatedToken> CreateAsync(long userId, string? description, int? expiresDays, TokenScope scope, CancellationToken ct = default)
+    public async Task<CreatedToken> CreateAsync(
+        long userId, string? description, int? expiresDays, TokenScope scope, long? organizationId, CancellationToken ct = default)
     {
         RuleViolationException.ThrowIf(TokenRules.CheckNew(description, expiresDays, scope));
         await using var db = await factory.CreateDbContextAsync(ct);
@@ -42,6 +43,7 @@ internal sealed class TokenService(
             ExpiresAt = expiresDays is { } days ? now.AddDays(days) : null,
             Models = TokenScope.Store(scope.Models),
             DailyCalls = scope.DailyCalls,
+            OrganizationId = organizationId,
         };
         db.Tokens.Add(token);
         await db.SaveChangesAsync(ct);
@@ -75,6 +77,15 @@ internal sealed class TokenService(
 
         var tokens = await query.OrderByDescending(t => t.Id).ToListAsync(ct);
         var used = await UsedTodayAsync(userId, ct);
+        return [.. tokens.Select(t => ToInfo(t, t.User!.Name, used.GetValueOrDefault(t.Id)))];
+    }
+
+    public async Task<IReadOnlyList<TokenInfo>> ListByOrganizationAsync(long organizationId, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var tokens = await db.Tokens.AsNoTracking().Include(t => t.User).Where(t => t.OrganizationId == organizationId)
+            .OrderByDescending(t => t.Id).ToListAsync(ct);
+        var used = tokens.Count == 0 ? [] : await UsedTodayAsync(null, ct);
         return [.. tokens.Select(t => ToInfo(t, t.User!.Name, used.GetValueOrDefault(t.Id)))];
     }
 
@@ -146,6 +157,7 @@ internal sealed class TokenService(
         var valid = new TokenCheck(TokenStatus.Valid, row.GetInt64(0), row.GetInt64(1), row.GetString(4), row.GetString(5))
         {
             Scope = TokenScope.From(row.IsDBNull(7) ? null : row.GetString(7), row.IsDBNull(8) ? null : row.GetInt32(8)),
+            OrganizationId = row.IsDBNull(9) ? null : row.GetInt64(9),
         };
         return (new TokenRow(valid, row.IsDBNull(2) ? null : row.GetFieldValue<DateTimeOffset>(2), !row.IsDBNull(3), row.GetBoolean(6)), true);
     }
@@ -155,7 +167,7 @@ internal sealed class TokenService(
 
     private static TokenInfo ToInfo(AccessToken t, string userName, int usedToday) =>
         new(t.Id, t.UserId, userName, t.Prefix, t.Description, t.CreatedAt, t.LastUsedAt, t.ExpiresAt, t.RevokedAt,
-            TokenScope.From(t.Models, t.DailyCalls), usedToday);
+            TokenScope.From(t.Models, t.DailyCalls), usedToday) { OrganizationId = t.OrganizationId };
 
     /// <summary>What the check needs of a token row; <see cref="Valid"/> is the answer when nothing refuses it.</summary>
     private sealed record TokenRow(TokenCheck Valid, DateTimeOffset? ExpiresAt, bool Revoked, bool UserEnabled);

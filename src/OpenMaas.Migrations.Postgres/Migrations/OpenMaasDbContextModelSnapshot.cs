@@ -115,6 +115,9 @@ namespace OpenMaas.Migrations.Postgres.Migrations
                     b.Property<long?>("ParameterCount")
                         .HasColumnType("bigint");
 
+                    b.Property<bool>("Private")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Readme")
                         .HasColumnType("text");
 
@@ -182,6 +185,55 @@ namespace OpenMaas.Migrations.Postgres.Migrations
                     b.HasKey("ModelId", "UserId");
 
                     b.ToTable("model_likes", (string)null);
+                });
+
+            modelBuilder.Entity("OpenMaas.Core.Organizations.Organization", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DisplayName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("organizations", (string)null);
+                });
+
+            modelBuilder.Entity("OpenMaas.Core.Organizations.OrganizationMember", b =>
+                {
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("UserId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("JoinedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("OrganizationId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("organization_members", (string)null);
                 });
 
             modelBuilder.Entity("OpenMaas.Core.Quota.QuotaLimit", b =>
@@ -371,6 +423,9 @@ namespace OpenMaas.Migrations.Postgres.Migrations
                     b.Property<string>("Models")
                         .HasColumnType("text");
 
+                    b.Property<long?>("OrganizationId")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Prefix")
                         .IsRequired()
                         .HasColumnType("text");
@@ -385,6 +440,8 @@ namespace OpenMaas.Migrations.Postgres.Migrations
 
                     b.HasIndex("Hash")
                         .IsUnique();
+
+                    b.HasIndex("OrganizationId");
 
                     b.HasIndex("Prefix");
 
@@ -528,8 +585,32 @@ namespace OpenMaas.Migrations.Postgres.Migrations
                     b.Navigation("Files");
                 });
 
+            modelBuilder.Entity("OpenMaas.Core.Organizations.OrganizationMember", b =>
+                {
+                    b.HasOne("OpenMaas.Core.Organizations.Organization", "Organization")
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("OpenMaas.Core.Accounts.UserAccount", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Organization");
+
+                    b.Navigation("User");
+                });
+
             modelBuilder.Entity("OpenMaas.Core.Tokens.AccessToken", b =>
                 {
+                    b.HasOne("OpenMaas.Core.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
                     b.HasOne("OpenMaas.Core.Accounts.UserAccount", "User")
                         .WithMany()
                         .HasForeignKey("UserId")

@@ -107,6 +107,9 @@ namespace OpenMaas.Migrations.Sqlite.Migrations
                     b.Property<long?>("ParameterCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("Private")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Readme")
                         .HasColumnType("TEXT");
 
@@ -174,6 +177,53 @@ namespace OpenMaas.Migrations.Sqlite.Migrations
                     b.HasKey("ModelId", "UserId");
 
                     b.ToTable("model_likes", (string)null);
+                });
+
+            modelBuilder.Entity("OpenMaas.Core.Organizations.Organization", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DisplayName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .UseCollation("BINARY");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("organizations", (string)null);
+                });
+
+            modelBuilder.Entity("OpenMaas.Core.Organizations.OrganizationMember", b =>
+                {
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset>("JoinedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("OrganizationId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("organization_members", (string)null);
                 });
 
             modelBuilder.Entity("OpenMaas.Core.Quota.QuotaLimit", b =>
@@ -359,6 +409,9 @@ namespace OpenMaas.Migrations.Sqlite.Migrations
                     b.Property<string>("Models")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Prefix")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -373,6 +426,8 @@ namespace OpenMaas.Migrations.Sqlite.Migrations
 
                     b.HasIndex("Hash")
                         .IsUnique();
+
+                    b.HasIndex("OrganizationId");
 
                     b.HasIndex("Prefix");
 
@@ -512,8 +567,32 @@ namespace OpenMaas.Migrations.Sqlite.Migrations
                     b.Navigation("Files");
                 });
 
+            modelBuilder.Entity("OpenMaas.Core.Organizations.OrganizationMember", b =>
+                {
+                    b.HasOne("OpenMaas.Core.Organizations.Organization", "Organization")
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("OpenMaas.Core.Accounts.UserAccount", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Organization");
+
+                    b.Navigation("User");
+                });
+
             modelBuilder.Entity("OpenMaas.Core.Tokens.AccessToken", b =>
                 {
+                    b.HasOne("OpenMaas.Core.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
                     b.HasOne("OpenMaas.Core.Accounts.UserAccount", "User")
                         .WithMany()
                         .HasForeignKey("UserId")

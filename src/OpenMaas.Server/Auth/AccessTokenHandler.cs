@@ -55,8 +55,8 @@ internal sealed class AccessTokenHandler(
             return AuthenticateResult.Fail(Reason(check.Status));
         }
 
-        // The token's scope travels with the caller: the scope step and the admission read it.
-        var principal = CallerExtensions.Principal(check.UserId, check.UserName!, check.Role!, Scheme.Name, check.TokenId, check.Scope);
+        // The token's scope (and its organisation, if one owns it) travels with the caller: the scope step and the admission read it.
+        var principal = CallerExtensions.Principal(check.UserId, check.UserName!, check.Role!, Scheme.Name, check.TokenId, check.Scope, check.OrganizationId);
         return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
     }
 

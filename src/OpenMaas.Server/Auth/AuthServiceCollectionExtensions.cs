@@ -55,6 +55,7 @@ internal static class AuthServiceCollectionExtensions
             .AddPolicy(AuthNames.InferencePolicy, p => p.AddAuthenticationSchemes(AuthNames.TokenScheme).RequireAuthenticatedUser())
             .AddPolicy(AuthNames.ConsolePolicy, p => p.AddAuthenticationSchemes(AuthNames.TokenOrSessionScheme).RequireAuthenticatedUser());
         services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<OrganizationActions>();
         services.AddHostedService<AdminBootstrapper>();
         return builder;
     }

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using OpenMaas.Core.Catalog;
+using OpenMaas.Core.Organizations;
 
 namespace OpenMaas.Server.Cli;
 
@@ -11,6 +13,10 @@ internal sealed class ModelCardOptions
     private readonly Option<string?> _tags = new("--tags") { Description = "Comma-separated tags (replaces the current ones; \"\" clears)" };
     private readonly Option<string?> _description = new("--description") { Description = "One-paragraph description" };
     private readonly Option<FileInfo?> _readme = new("--readme") { Description = "Model card: a Markdown file (README.md)" };
+    private readonly Option<bool> _private = new("--private")
+    {
+        Description = "Private to the members of the organisation that owns it (the ID's owner part): true or false; alone means true",
+    };
 
     public void AddTo(Command command)
     {
@@ -19,6 +25,7 @@ internal sealed class ModelCardOptions
         command.Options.Add(_tags);
         command.Options.Add(_description);
         command.Options.Add(_readme);
+        command.Options.Add(_private);
     }
 
     /// <summary>The card change; its Readme is the path of the Markdown file, not its text.</summary>
@@ -29,5 +36,25 @@ internal sealed class ModelCardOptions
         Tags = parse.GetValue(_tags) is { } tags ? ModelCardChange.ParseTags(tags) : null,
         Description = parse.GetValue(_description),
         Readme = parse.GetValue(_readme)?.FullName,
+        Private = parse.GetResult(_private) is null ? null : parse.GetValue(_private),
     };
+
+    /// <summary>Exit 2 with the rule's message when <paramref name="change"/> makes a model private whose owner part
+    /// names no organisation (the same rule as the API's); null when the change may go ahead.</summary>
+    public static async Task<int?> CheckPrivateAsync(IServiceProvider services, string modelId, ModelCardChange change, CancellationToken ct)
+    {
+        if (change.Private is not true || !ModelId.IsValid(modelId))
+        {
+            return null;
+        }
+
+        var organization = await services.GetRequiredService<IOrganizationService>().FindAsync(modelId[..modelId.IndexOf('/')], ct);
+        if (OrganizationRules.CheckPrivate(modelId, organization is not null) is not { } refused)
+        {
+            return null;
+        }
+
+        await Console.Error.WriteLineAsync(refused.Message);
+        return 2;
+    }
 }

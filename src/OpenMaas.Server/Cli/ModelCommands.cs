@@ -30,8 +30,14 @@ internal static class ModelCommands
         command.SetAction(async (parse, ct) =>
         {
             await using var services = await CliServices.CreateAsync(parse, ct);
+            var change = card.Read(parse);
+            if (await ModelCardOptions.CheckPrivateAsync(services, parse.GetValue(id)!, change, ct) is { } refused)
+            {
+                return refused;
+            }
+
             var registrar = services.GetRequiredService<ModelRegistrar>();
-            var request = new ModelRegistrar.Request(parse.GetValue(path)!, parse.GetValue(id)!, parse.GetValue(task)!, parse.GetValue(link), card.Read(parse));
+            var request = new ModelRegistrar.Request(parse.GetValue(path)!, parse.GetValue(id)!, parse.GetValue(task)!, parse.GetValue(link), change);
             return await registrar.AddAsync(request, Console.Out, Console.Error, ct);
         });
         return command;

@@ -23,7 +23,7 @@ internal static class ModelSetCommand
             var change = card.Read(parse) with { ApiInferenceMode = parse.GetValue(mode) };
             if (change.IsEmpty)
             {
-                await Console.Error.WriteLineAsync("Nothing to change: give --api-inference, --license, --tags, --description, --display-name or --readme.");
+                await Console.Error.WriteLineAsync("Nothing to change: give --api-inference, --license, --tags, --description, --display-name, --readme or --private.");
                 return 2;
             }
 
@@ -39,6 +39,11 @@ internal static class ModelSetCommand
             }
 
             await using var services = await CliServices.CreateAsync(parse, ct);
+            if (await ModelCardOptions.CheckPrivateAsync(services, parse.GetValue(id)!, change, ct) is { } refused)
+            {
+                return refused;
+            }
+
             var model = await services.GetRequiredService<IModelCatalog>().UpdateAsync(parse.GetValue(id)!, change.Apply, ct);
             if (model is null)
             {
@@ -47,7 +52,7 @@ internal static class ModelSetCommand
             }
 
             Console.WriteLine($"Updated {model.Id}: API-Inference {(model.ApiInference ? "on" : "off")} (mode {model.ApiInferenceMode.ToString().ToLowerInvariant()}), " +
-                $"license {model.License ?? "-"}, tags [{string.Join(", ", model.Tags)}]");
+                $"license {model.License ?? "-"}, tags [{string.Join(", ", model.Tags)}]" + (model.Private ? ", private to " + model.Owner : string.Empty));
             return 0;
         });
         return command;

@@ -20,6 +20,7 @@ internal static class OpenMaasCli
             RunCommand.Create(),
             UserCommands.Create(),
             TokenCommands.Create(),
+            OrgCommands.Create(),
             QuotaCommands.Create(),
             QuotaCommands.Usage(),
         };

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using OpenMaas.Core;
 using OpenMaas.Core.Accounts;
+using OpenMaas.Core.Organizations;
 using OpenMaas.Core.Tokens;
 
 namespace OpenMaas.Server.Cli;
@@ -24,7 +25,8 @@ internal static class TokenCommands
         var expires = new Option<int?>("--expires-days") { Description = $"Days until the token expires, 1 to {TokenRules.MaxExpiresDays} (default: never)" };
         var models = TokenSetCommand.ModelsOption();
         var daily = TokenSetCommand.DailyOption();
-        var command = new Command("create", "Create an access token and print it (only this once) on stdout") { user, description, expires, models, daily };
+        var org = new Option<string?>("--org") { Description = "Make the token the organisation's (name or ID), for --user, a member: its calls carry the organisation" };
+        var command = new Command("create", "Create an access token and print it (only this once) on stdout") { user, description, expires, models, daily, org };
         command.SetAction(async (parse, ct) =>
         {
             // The rules /api/v1 and the console apply, checked before anything is opened.
@@ -43,8 +45,28 @@ internal static class TokenCommands
                 return 1;
             }
 
-            var created = await services.GetRequiredService<ITokenService>().CreateAsync(account.Id, parse.GetValue(description), parse.GetValue(expires), scope, ct);
+            long? organizationId = null;
+            if (parse.GetValue(org) is { } orgName)
+            {
+                var organizations = services.GetRequiredService<IOrganizationService>();
+                if (await OrgCommands.FindOrganizationAsync(organizations, orgName, ct) is not { } organization)
+                {
+                    return 1;
+                }
+
+                if (await organizations.RoleOfAsync(organization.Id, account.Id, ct) is null)
+                {
+                    // The rule /api/v1/orgs/{org}/tokens applies: an organisation's token is for one of its members.
+                    await Console.Error.WriteLineAsync($"'{account.Name}' is not a member of {organization.Name}: add them first.");
+                    return 2;
+                }
+
+                organizationId = organization.Id;
+            }
+
+            var created = await services.GetRequiredService<ITokenService>().CreateAsync(account.Id, parse.GetValue(description), parse.GetValue(expires), scope, organizationId, ct);
             await Console.Error.WriteLineAsync($"Created token {created.Info.Id} ({created.Info.Prefix}…) for '{account.Name}'"
+                + (organizationId is null ? string.Empty : $" of organisation {parse.GetValue(org)}")
                 + (created.Info.ExpiresAt is { } e ? $", expires {e:yyyy-MM-dd HH:mm zzz}" : string.Empty)
                 + (scope.IsUnrestricted ? string.Empty : $", {TokenSetCommand.Describe(scope)}")
                 + ". It is shown only this once; anyone holding it can spend this account's quota.");

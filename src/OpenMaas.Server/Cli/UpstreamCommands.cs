@@ -37,8 +37,14 @@ internal static class UpstreamCommands
             }
 
             await using var services = await CliServices.CreateAsync(parse, ct);
+            var change = card.Read(parse);
+            if (await ModelCardOptions.CheckPrivateAsync(services, parse.GetValue(id)!, change, ct) is { } refused)
+            {
+                return refused;
+            }
+
             var request = new UpstreamRegistrar.Request(parse.GetValue(id)!, parse.GetValue(url)!, key, parse.GetValue(upstreamModel),
-                parse.GetValue(weight), parse.GetValue(task)!, card.Read(parse)) { Capabilities = parse.GetValue(capabilities) };
+                parse.GetValue(weight), parse.GetValue(task)!, change) { Capabilities = parse.GetValue(capabilities) };
             return await services.GetRequiredService<UpstreamRegistrar>().AddAsync(request, Console.Out, Console.Error, ct);
         });
         return command;

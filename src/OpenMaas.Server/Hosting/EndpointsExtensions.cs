@@ -23,6 +23,7 @@ internal static class EndpointsExtensions
     {
         // The call pipeline and its steps.
         services.AddSingleton<CallPipeline>();
+        services.AddSingleton<ModelAccess>();
         services.AddSingleton<ModelResolution>();
         services.AddSingleton<QuotaAdmission>();
         services.AddSingleton<ICallAuthorizer, ApiInferenceAuthorizer>();
@@ -97,6 +98,7 @@ internal static class EndpointsExtensions
         app.MapLibrary();
         app.MapAuth();
         app.MapTokens();
+        app.MapOrganizations();
         app.MapUsage();
         app.MapOpenMaasConsole();
 

@@ -42,7 +42,7 @@ internal sealed class CallPipeline(
     public async Task<InferenceCall> AuthorizeAsync(HttpContext http, IInferenceRequest request)
     {
         var ct = http.RequestAborted;
-        var model = await resolution.ResolveAsync(request.Model, ct);
+        var model = await resolution.ResolveAsync(request.Model, http.User, ct);
         var call = new InferenceCall { Caller = http.User, Model = model, Endpoint = request.Endpoint, StartedAt = clock.GetUtcNow() };
         foreach (var authorizer in _authorizers)
         {

@@ -11,11 +11,17 @@ internal static class CallerExtensions
     /// <summary>The claim naming the access token a call came with.</summary>
     public const string TokenIdClaim = "openmaas:token_id";
 
+    /// <summary>The claim naming the organisation (its numeric ID) that owns the access token a call came with.</summary>
+    public const string OrganizationClaim = "openmaas:org";
+
     public static long? UserId(this ClaimsPrincipal user) =>
         long.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
 
     public static long? TokenId(this ClaimsPrincipal user) =>
         long.TryParse(user.FindFirstValue(TokenIdClaim), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+
+    public static long? OrganizationId(this ClaimsPrincipal user) =>
+        long.TryParse(user.FindFirstValue(OrganizationClaim), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
 
     /// <summary>What the calling token may call and spend; unrestricted for a console session.</summary>
     public static TokenScope TokenScope(this ClaimsPrincipal user) =>
@@ -26,7 +32,8 @@ internal static class CallerExtensions
 
     public static bool IsAdmin(this ClaimsPrincipal user) => user.IsInRole(UserRoles.Admin);
 
-    public static ClaimsPrincipal Principal(long userId, string name, string role, string scheme, long? tokenId = null, TokenScope? scope = null)
+    public static ClaimsPrincipal Principal(
+        long userId, string name, string role, string scheme, long? tokenId = null, TokenScope? scope = null, long? organizationId = null)
     {
         var claims = new List<Claim>
         {
@@ -37,6 +44,11 @@ internal static class CallerExtensions
         if (tokenId is { } t)
         {
             claims.Add(new Claim(TokenIdClaim, t.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        if (organizationId is { } o)
+        {
+            claims.Add(new Claim(OrganizationClaim, o.ToString(CultureInfo.InvariantCulture)));
         }
 
         return new ClaimsPrincipal(new TokenIdentity(claims, scheme, scope ?? Core.Tokens.TokenScope.Unrestricted));

@@ -29,6 +29,7 @@ internal static class ConsoleServiceCollectionExtensions
         {
             o.RootDirectory = "/WebConsole/Pages";
             o.Conventions.AuthorizeFolder("/Account", ConsolePolicies.SignedIn);
+            o.Conventions.AuthorizeFolder("/Orgs", ConsolePolicies.SignedIn);
             o.Conventions.AuthorizeFolder("/Admin", ConsolePolicies.Admin);
         }).AddApplicationPart(typeof(ConsoleText).Assembly); // also when the host's entry assembly is another (tests)
         services.AddAntiforgery(o =>

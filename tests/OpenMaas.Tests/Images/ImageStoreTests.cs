@@ -12,7 +12,9 @@ namespace OpenMaas.Tests.Images;
 public sealed class ImageStoreTests : IDisposable
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "openmaas-tests", "images-" + Guid.NewGuid().ToString("N"));
-    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 2, 8, 0, 0, TimeSpan.Zero));
+    // Starts at the real time: the time-limited data protector also checks a link's expiry against the system clock, so
+    // a fixed start date made the signed-link test fail once the real clock passed it (2026-12-02 09:00 UTC).
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
     private readonly ImageStore _store;
 
     public ImageStoreTests() => _store = new ImageStore(

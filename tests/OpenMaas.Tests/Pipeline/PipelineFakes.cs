@@ -38,7 +38,8 @@ internal sealed class PipelineHarness
         NullLogger<QuotaAdmission>.Instance);
 
     public CallPipeline Pipeline(params ICallAuthorizer[] authorizers) =>
-        new(new ModelResolution(Catalog, new EveryReadChanged()), [new ApiInferenceAuthorizer(), .. authorizers], Clock, Admission(), new OpenMaas.Server.Operations.ReadinessState());
+        // The harness's models are public, so model access never asks for memberships (no organisation service).
+        new(new ModelResolution(Catalog, new EveryReadChanged(), new ModelAccess(null!, Options.Create(Auth))), [new ApiInferenceAuthorizer(), .. authorizers], Clock, Admission(), new OpenMaas.Server.Operations.ReadinessState());
 
     public static ModelRecord Model(string id = "a/b", bool apiInference = true) =>
         new() { Id = id, FilePath = "/nowhere", ApiInference = apiInference, Servable = true };

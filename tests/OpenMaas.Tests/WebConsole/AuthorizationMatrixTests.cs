@@ -43,6 +43,8 @@ public sealed class AuthorizationMatrixTests(ConsoleFixture server)
             new("GET", "/account/usage?user=alice", Login, 200, 403, 200),
             new("GET", "/account/usage?handler=csv&user=alice", Login, 200, 403, 200),
             new("GET", "/account/password", Login, 200, 200, 200),
+            new("GET", "/orgs", Login, 200, 200, 200),
+            new("GET", "/orgs/no-such-org", Login, 404, 404, 404),
             new("GET", "/admin/users", Login, 403, 403, 200),
             new("GET", "/admin/models", Login, 403, 403, 200),
             new("GET", "/admin/settings", Login, 403, 403, 200),

@@ -75,6 +75,13 @@ internal static class TokensEndpoints
             return TypedResults.Problem($"No token {id}.", statusCode: StatusCodes.Status404NotFound);
         }
 
+        // An organisation's token keeps the scope its admins gave it: the member it was made for cannot widen it.
+        if (token.OrganizationId is not null && !caller.IsAdmin())
+        {
+            return TypedResults.Problem("This token belongs to an organisation: its scope is set when an owner or admin creates it.",
+                statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
+        }
+
         if (ToScope(request.Models, request.DailyCalls, out var scope) is { } invalid)
         {
             return Invalid(invalid);
@@ -84,7 +91,7 @@ internal static class TokensEndpoints
         return TypedResults.Ok((await tokens.FindAsync(id, ct))!);
     }
 
-    private static RuleViolation? ToScope(IReadOnlyList<string?>? models, int? dailyCalls, out TokenScope scope)
+    internal static RuleViolation? ToScope(IReadOnlyList<string?>? models, int? dailyCalls, out TokenScope scope)
     {
         scope = TokenScope.Unrestricted;
         models ??= [];
@@ -98,12 +105,12 @@ internal static class TokensEndpoints
     }
 
     /// <summary>A refused field: 400 with the rule's message, the field named in the title and in <c>field</c>.</summary>
-    private static ProblemHttpResult Invalid(RuleViolation refused) => TypedResults.Problem(
+    internal static ProblemHttpResult Invalid(RuleViolation refused) => TypedResults.Problem(
         refused.Message, statusCode: StatusCodes.Status400BadRequest, title: $"Invalid {refused.Field}",
         extensions: new Dictionary<string, object?> { ["field"] = refused.Field });
 
     /// <summary>A token limited in scope cannot make or widen tokens: it would lift its own limits.</summary>
-    private static ProblemHttpResult? ScopedCaller(HttpContext http) => http.TokenScope().IsUnrestricted
+    internal static ProblemHttpResult? ScopedCaller(HttpContext http) => http.TokenScope().IsUnrestricted
         ? null
         : TypedResults.Problem("This access token is limited in scope, so it cannot create, change or revoke tokens. Sign in, or use an unrestricted token.",
             statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");

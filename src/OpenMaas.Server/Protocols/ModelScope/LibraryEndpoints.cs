@@ -2,6 +2,7 @@ using OpenMaas.Server.Pipeline;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OpenMaas.Core.Catalog;
 using OpenMaas.Core.Library;
+using OpenMaas.Core.Organizations;
 using OpenMaas.Core.Quota;
 using OpenMaas.Server.Auth;
 using OpenMaas.Server.Library;
@@ -25,7 +26,7 @@ internal static class LibraryEndpoints
     }
 
     internal static async Task<Results<JsonHttpResult<HubResponse<ModelListData>>, ProblemHttpResult>> ListModels(
-        HttpContext http, IModelCatalog catalog, CancellationToken ct)
+        HttpContext http, IModelCatalog catalog, ModelAccess access, CancellationToken ct)
     {
         var (query, error) = LibraryQuery.Parse(http.Request.Query);
         if (query is null)
@@ -33,7 +34,7 @@ internal static class LibraryEndpoints
             return HubEnvelope.Problem(http, StatusCodes.Status400BadRequest, error!);
         }
 
-        var page = await catalog.QueryAsync(query, ct);
+        var page = await catalog.QueryAsync(query with { Viewer = await access.ViewerAsync(http.User, ct) }, ct);
         var data = new ModelListData([.. page.Items.Select(ModelView.Summary)], page.Total, page.Page, page.PageSize);
         return HubEnvelope.Ok(http, data, LibraryJson.Default.HubResponseModelListData);
     }
@@ -54,16 +55,16 @@ internal static class LibraryEndpoints
     }
 
     internal static Task<Results<JsonHttpResult<HubResponse<LikeData>>, ProblemHttpResult>> Like(
-        string owner, string name, HttpContext http, IModelPopularity popularity, CancellationToken ct) =>
-        SetLikeAsync(owner, name, like: true, http, popularity, ct);
+        string owner, string name, HttpContext http, IModelCatalog catalog, IModelPopularity popularity, CancellationToken ct) =>
+        SetLikeAsync(owner, name, like: true, http, catalog, popularity, ct);
 
     internal static Task<Results<JsonHttpResult<HubResponse<LikeData>>, ProblemHttpResult>> Unlike(
-        string owner, string name, HttpContext http, IModelPopularity popularity, CancellationToken ct) =>
-        SetLikeAsync(owner, name, like: false, http, popularity, ct);
+        string owner, string name, HttpContext http, IModelCatalog catalog, IModelPopularity popularity, CancellationToken ct) =>
+        SetLikeAsync(owner, name, like: false, http, catalog, popularity, ct);
 
     internal static async Task<Results<JsonHttpResult<HubResponse<ModelView>>, ProblemHttpResult>> Patch(
         string owner, string name, ModelPatch patch, HttpContext http, IModelCatalog catalog, IQuotaLimits limits, ModelCardRenderer renderer,
-        CancellationToken ct)
+        IOrganizationService organizations, CancellationToken ct)
     {
         if (http.User.UserId() is null)
         {
@@ -82,6 +83,11 @@ internal static class LibraryEndpoints
         }
 
         var id = $"{owner}/{name}";
+        if (change.Private is true && OrganizationRules.CheckPrivate(id, await organizations.FindAsync(owner, ct) is not null) is { } notOrganization)
+        {
+            return HubEnvelope.Problem(http, StatusCodes.Status400BadRequest, notOrganization.Message);
+        }
+
         var model = change.IsEmpty ? await catalog.FindAsync(id, ct) : await catalog.UpdateAsync(id, change.Apply, ct);
         if (model is null)
         {
@@ -97,11 +103,16 @@ internal static class LibraryEndpoints
     }
 
     private static async Task<Results<JsonHttpResult<HubResponse<LikeData>>, ProblemHttpResult>> SetLikeAsync(
-        string owner, string name, bool like, HttpContext http, IModelPopularity popularity, CancellationToken ct)
+        string owner, string name, bool like, HttpContext http, IModelCatalog catalog, IModelPopularity popularity, CancellationToken ct)
     {
         if (http.User.UserId() is not { } user)
         {
             return HubEnvelope.Problem(http, StatusCodes.Status401Unauthorized, "Sign in or send an access token to like a model.");
+        }
+
+        if ((await HubModels.FindAsync(http, catalog, owner, name, null, ct)).Problem is { } hidden)
+        {
+            return hidden;
         }
 
         var id = $"{owner}/{name}";

@@ -22,6 +22,9 @@ internal sealed record ModelPatch
     /// <summary>Calls per user per day on this model, for everyone (the quota's per-model cap).</summary>
     public int? DailyCallCap { get; init; }
 
+    /// <summary>Private to the members of the organisation that owns the model (its ID's owner part must name one).</summary>
+    public bool? Private { get; init; }
+
     public (ModelCardChange? Change, string? Error) ToChange()
     {
         if (DailyCallCap < 0)
@@ -48,6 +51,7 @@ internal sealed record ModelPatch
             Description = Description,
             Readme = ReadMeContent,
             ApiInferenceMode = mode,
+            Private = Private,
         };
         return change.IsEmpty && DailyCallCap is null ? (null, "Nothing to change.") : (change, null);
     }

@@ -46,6 +46,9 @@ internal sealed record ModelView
 
     public required ApiInferenceView ApiInference { get; init; }
 
+    /// <summary>Private to the members of the organisation that owns it (only they and admins ever see it).</summary>
+    public bool Private { get; init; }
+
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? ReadMeContent { get; init; }
 
@@ -88,6 +91,7 @@ internal sealed record ModelView
         Runtime = m.Format,
         Servable = m.Servable,
         ApiInference = new ApiInferenceView(ModeName(m.ApiInferenceMode), m.ApiInference),
+        Private = m.Private,
     };
 
     public static ModelView Detail(ModelRecord m, ModelCardRenderer renderer, bool? liked) => Summary(m) with

@@ -19,11 +19,12 @@ internal static class ModelsEndpoints
         return v1;
     }
 
-    /// <summary>Only the models the calling token may call.</summary>
-    internal static async Task<IResult> ListModels(HttpContext http, IModelCatalog catalog, CancellationToken ct)
+    /// <summary>Only the models the calling token may call (and the caller may see: no other organisation's private ones).</summary>
+    internal static async Task<IResult> ListModels(HttpContext http, IModelCatalog catalog, ModelAccess access, CancellationToken ct)
     {
         var scope = http.TokenScope();
-        var models = await catalog.ListServedAsync(ct);
+        var viewer = await access.ViewerAsync(http.User, ct);
+        var models = (await catalog.ListServedAsync(ct)).Where(viewer.CanSee).ToList();
         if (AnthropicModels.IsAnthropic(http.Request))
         {
             return TypedResults.Json(AnthropicModels.Page([.. models.Where(m => scope.Allows(m.Id))], http.Request.Query), AnthropicJson.Default.AnthropicModelList);
@@ -35,7 +36,7 @@ internal static class ModelsEndpoints
     internal static async Task<IResult> GetModel(HttpContext http, string id, ModelResolution resolution, CancellationToken ct)
     {
         id = Uri.UnescapeDataString(id);
-        var model = ApiInferenceAuthorizer.EnsureApiInference(await resolution.ResolveAsync(id, ct));
+        var model = ApiInferenceAuthorizer.EnsureApiInference(await resolution.ResolveAsync(id, http.User, ct));
         TokenScopeAuthorizer.EnsureAllowed(http.TokenScope(), model.Id);
         return AnthropicModels.IsAnthropic(http.Request)
             ? TypedResults.Json(AnthropicModels.ToWire(model), AnthropicJson.Default.AnthropicModelInfo)

@@ -18,6 +18,14 @@ internal abstract class ConsolePageModel(IStringLocalizer<ConsoleText> text) : P
     /// <summary>Why a domain rule refused the input, in the page's language.</summary>
     protected string Say(RuleViolation violation) => L[violation.Template, violation.Args!];
 
+    /// <summary>An organisation role in the page's language.</summary>
+    public string RoleName(string role) => role switch
+    {
+        Core.Organizations.OrganizationRoles.Owner => L["Owner"],
+        Core.Organizations.OrganizationRoles.Admin => L["Admin"],
+        _ => L["Member"],
+    };
+
     /// <summary>Shows a message on the next page (after a redirect).</summary>
     protected void Notice(string message) => TempData["Notice"] = message;
 

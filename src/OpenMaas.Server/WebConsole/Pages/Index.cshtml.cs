@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Localization;
 using OpenMaas.Core.Catalog;
+using OpenMaas.Server.Pipeline;
 
 namespace OpenMaas.Server.WebConsole.Pages;
 
-internal sealed class IndexModel(IStringLocalizer<ConsoleText> text, IModelCatalog catalog) : ConsolePageModel(text)
+internal sealed class IndexModel(IStringLocalizer<ConsoleText> text, IModelCatalog catalog, ModelAccess access) : ConsolePageModel(text)
 {
     public IReadOnlyList<ModelRecord> Popular { get; private set; } = [];
 
@@ -11,7 +12,7 @@ internal sealed class IndexModel(IStringLocalizer<ConsoleText> text, IModelCatal
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        var page = await catalog.QueryAsync(new ModelQuery { ApiInference = true, Sort = ModelSort.Downloads, PageSize = 6 }, ct);
+        var page = await catalog.QueryAsync(new ModelQuery { ApiInference = true, Sort = ModelSort.Downloads, PageSize = 6, Viewer = await access.ViewerAsync(User, ct) }, ct);
         Popular = page.Items;
     }
 }

@@ -56,6 +56,11 @@ internal sealed class TokensModel(
             return NotFound();
         }
 
+        if (token.OrganizationId is not null && !CallerIsAdmin)
+        {
+            return Forbid(); // an organisation's token keeps the scope its admins gave it
+        }
+
         if (TokenRules.ParseScope(models, dailyCalls, out var scope) is { } refused)
         {
             ScopeFormFor = id;

@@ -1,13 +1,19 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
 using OpenMaas.Core.Catalog;
+using OpenMaas.Core.Organizations;
 
 namespace OpenMaas.Server.WebConsole.Pages.Admin;
 
-/// <summary>Edits a model's card (display name, description, licence, tags, README); empty clears a field.</summary>
-internal sealed class AdminModelCardModel(IStringLocalizer<ConsoleText> text, IModelCatalog catalog) : ConsolePageModel(text)
+/// <summary>Edits a model's card (display name, description, licence, tags, README, private to its organisation); empty
+/// clears a field.</summary>
+internal sealed class AdminModelCardModel(IStringLocalizer<ConsoleText> text, IModelCatalog catalog, IOrganizationService organizations)
+    : ConsolePageModel(text)
 {
     public ModelRecord Record { get; private set; } = null!;
+
+    /// <summary>Why the form was refused (shown on the page, with status 400).</summary>
+    public string? Error { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string? id, CancellationToken ct)
     {
@@ -20,8 +26,17 @@ internal sealed class AdminModelCardModel(IStringLocalizer<ConsoleText> text, IM
         return Page();
     }
 
-    public async Task<IActionResult> OnPostAsync(string id, string? displayName, string? description, string? license, string? tags, string? readme, CancellationToken ct)
+    public async Task<IActionResult> OnPostAsync(
+        string id, string? displayName, string? description, string? license, string? tags, string? readme, bool @private, CancellationToken ct)
     {
+        if (@private && ModelId.IsValid(id)
+            && OrganizationRules.CheckPrivate(id, await organizations.FindAsync(id[..id.IndexOf('/')], ct) is not null) is { } refused)
+        {
+            Error = Say(refused);
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return await OnGetAsync(id, ct);
+        }
+
         var change = new ModelCardChange
         {
             DisplayName = displayName?.Trim() ?? string.Empty,
@@ -29,6 +44,7 @@ internal sealed class AdminModelCardModel(IStringLocalizer<ConsoleText> text, IM
             License = license?.Trim() ?? string.Empty,
             Tags = ModelCardChange.ParseTags(tags ?? string.Empty),
             Readme = readme ?? string.Empty,
+            Private = @private,
         };
         if (await catalog.UpdateAsync(id, change.Apply, ct) is null)
         {

@@ -2,13 +2,14 @@ using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.Extensions.Localization;
 using OpenMaas.Core.Catalog;
 using OpenMaas.Server.Library;
+using OpenMaas.Server.Pipeline;
 using OpenMaas.Server.Protocols.ModelScope;
 
 namespace OpenMaas.Server.WebConsole.Pages.Models;
 
 /// <summary>The library: the same query string as <c>/api/v1/models</c> (search, task, domain, api_inference, sort,
 /// page), so links are shareable and Back works.</summary>
-internal sealed class ModelsIndexModel(IStringLocalizer<ConsoleText> text, IModelCatalog catalog) : ConsolePageModel(text)
+internal sealed class ModelsIndexModel(IStringLocalizer<ConsoleText> text, IModelCatalog catalog, ModelAccess access) : ConsolePageModel(text)
 {
     public const int PageSize = 24;
 
@@ -31,7 +32,7 @@ internal sealed class ModelsIndexModel(IStringLocalizer<ConsoleText> text, IMode
         }
 
         Query = query with { PageSize = PageSize };
-        Results = await catalog.QueryAsync(Query, ct);
+        Results = await catalog.QueryAsync(Query with { Viewer = await access.ViewerAsync(User, ct) }, ct);
         _ = error;
     }
 

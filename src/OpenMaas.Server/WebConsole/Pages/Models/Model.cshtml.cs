@@ -4,12 +4,14 @@ using Microsoft.Extensions.Localization;
 using OpenMaas.Core.Catalog;
 using OpenMaas.Core.Library;
 using OpenMaas.Server.Library;
+using OpenMaas.Server.Pipeline;
 using OpenMaas.Server.WebConsole.Services;
 
 namespace OpenMaas.Server.WebConsole.Pages.Models;
 
 /// <summary>A model: ID to copy, card, files, likes, "Use via API" snippets and the playground.</summary>
-internal sealed class ModelPageModel(IStringLocalizer<ConsoleText> text, IModelCatalog catalog, IModelPopularity popularity, ModelCardRenderer renderer)
+internal sealed class ModelPageModel(
+    IStringLocalizer<ConsoleText> text, IModelCatalog catalog, IModelPopularity popularity, ModelCardRenderer renderer, ModelAccess access)
     : ConsolePageModel(text)
 {
     public ModelRecord Record { get; private set; } = null!;
@@ -24,7 +26,7 @@ internal sealed class ModelPageModel(IStringLocalizer<ConsoleText> text, IModelC
 
     public async Task<IActionResult> OnGetAsync(string owner, string name, CancellationToken ct)
     {
-        if (await catalog.FindAsync($"{owner}/{name}", ct) is not { } record)
+        if (await access.VisibleAsync(await catalog.FindAsync($"{owner}/{name}", ct), User, ct) is not { } record)
         {
             return NotFound();
         }
@@ -44,7 +46,8 @@ internal sealed class ModelPageModel(IStringLocalizer<ConsoleText> text, IModelC
             return Redirect("/signin?returnUrl=" + Uri.EscapeDataString(back));
         }
 
-        return await popularity.SetLikeAsync($"{owner}/{name}", user, like, ct) is null ? NotFound() : Redirect(back);
+        return await access.VisibleAsync(await catalog.FindAsync($"{owner}/{name}", ct), User, ct) is null
+            || await popularity.SetLikeAsync($"{owner}/{name}", user, like, ct) is null ? NotFound() : Redirect(back);
     }
 
     public string DownloadUrl(string path) =>

@@ -18,6 +18,7 @@ public static class QuotaServiceCollectionExtensions
         services.TryAddSingleton<IAccountService, AccountService>();
         services.TryAddSingleton<ITokenService, TokenService>();
         services.TryAddSingleton<IQuotaLimits, QuotaLimits>();
+        services.TryAddSingleton<IOrganizationNames, NumericOrganizationNames>();
         services.TryAddSingleton<IUsageQueries, UsageQueries>();
         services.TryAddSingleton<QuotaCalendar>();
         return services;

@@ -131,6 +131,11 @@ namespace OpenMaas.Migrations.Sqlite.Migrations
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Weight")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(1);
+
                     b.HasKey("Id");
 
                     b.HasIndex("Downloads");
@@ -182,12 +187,24 @@ namespace OpenMaas.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("DailyCalls")
+                    b.Property<int?>("DailyCalls")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("ModelId")
                         .HasColumnType("TEXT")
                         .UseCollation("BINARY");
+
+                    b.Property<long?>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("RequestsPerMinute")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("TokenId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("TokensPerMinute")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("TEXT");
@@ -196,6 +213,10 @@ namespace OpenMaas.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.HasIndex("TokenId");
 
                     b.HasIndex("UserId", "ModelId");
 
@@ -442,6 +463,9 @@ namespace OpenMaas.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .UseCollation("BINARY");
 
+                    b.Property<long?>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("PromptTokens")
                         .HasColumnType("INTEGER");
 
@@ -461,6 +485,11 @@ namespace OpenMaas.Migrations.Sqlite.Migrations
 
                     b.Property<double?>("TtftMs")
                         .HasColumnType("REAL");
+
+                    b.Property<int>("Units")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(1);
 
                     b.Property<long>("UserId")
                         .HasColumnType("INTEGER");

@@ -42,6 +42,13 @@ internal sealed class InMemoryQuotaCounter : IQuotaCounter
     public ValueTask<Admission> TryAdmitAsync(QuotaKey key, EffectiveLimits limits, CallCost cost, CancellationToken ct = default) =>
         _ready.Task.IsCompleted ? ValueTask.FromResult(Admit(key, limits, cost)) : AdmitWhenReadyAsync(key, limits, cost, ct);
 
+    /// <summary>Admits a call of one unit with no per-minute cost.</summary>
+    public ValueTask<Admission> TryAdmitAsync(QuotaKey key, EffectiveLimits limits, CancellationToken ct = default) =>
+        TryAdmitAsync(key, limits, CallCost.One, ct);
+
+    /// <summary>Gives back one unit (no per-minute cost).</summary>
+    public ValueTask RefundAsync(QuotaKey key, CancellationToken ct = default) => RefundAsync(key, CallCost.One, default, ct);
+
     private async ValueTask<Admission> AdmitWhenReadyAsync(QuotaKey key, EffectiveLimits limits, CallCost cost, CancellationToken ct)
     {
         await _ready.Task.WaitAsync(ct);

@@ -27,7 +27,7 @@ internal struct QuotaSlot
             return QuotaVerdict.Admitted;
         }
 
-        if (limits.Rpm is { } rpm && RequestsIn(cost.Minute) + 1 > rpm)
+        if (limits.Rpm is { } rpm && (long)RequestsIn(cost.Minute) + 1 > rpm)
         {
             return QuotaVerdict.RequestRateReached;
         }

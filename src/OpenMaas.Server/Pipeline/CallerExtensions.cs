@@ -11,11 +11,17 @@ internal static class CallerExtensions
     /// <summary>The claim naming the access token a call came with.</summary>
     public const string TokenIdClaim = "openmaas:token_id";
 
+    /// <summary>The claim naming the organisation a call is made in (its numeric id); absent: no organisation pools.</summary>
+    public const string OrganizationClaim = "openmaas:org";
+
     public static long? UserId(this ClaimsPrincipal user) =>
         long.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
 
     public static long? TokenId(this ClaimsPrincipal user) =>
         long.TryParse(user.FindFirstValue(TokenIdClaim), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+
+    public static long? OrganizationId(this ClaimsPrincipal user) =>
+        long.TryParse(user.FindFirstValue(OrganizationClaim), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
 
     /// <summary>What the calling token may call and spend; unrestricted for a console session.</summary>
     public static TokenScope TokenScope(this ClaimsPrincipal user) =>

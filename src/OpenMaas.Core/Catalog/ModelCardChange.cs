@@ -16,6 +16,9 @@ public sealed record ModelCardChange
 
     public ApiInferenceMode? ApiInferenceMode { get; init; }
 
+    /// <summary>Units one call spends of the daily allowances (at least 1).</summary>
+    public int? Weight { get; init; }
+
     public bool IsEmpty => this == new ModelCardChange();
 
     /// <summary>Splits <c>a, b,c</c> into trimmed, distinct, non-empty tags.</summary>
@@ -36,6 +39,11 @@ public sealed record ModelCardChange
         if (ApiInferenceMode is { } mode)
         {
             model.ApiInferenceMode = mode;
+        }
+
+        if (Weight is { } weight)
+        {
+            model.Weight = Math.Max(1, weight);
         }
     }
 

@@ -19,6 +19,8 @@ public static class QuotaServiceCollectionExtensions
         services.TryAddSingleton<ITokenService, TokenService>();
         services.TryAddSingleton<IQuotaLimits, QuotaLimits>();
         services.TryAddSingleton<IOrganizationNames, NumericOrganizationNames>();
+        services.TryAddSingleton<LimitScopeResolver>();
+        services.TryAddSingleton<QuotaBalances>();
         services.TryAddSingleton<IUsageQueries, UsageQueries>();
         services.TryAddSingleton<QuotaCalendar>();
         return services;

@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using OpenMaas.Core.Accounts;
 using OpenMaas.Core.Catalog;
 using OpenMaas.Core.Quota;
-using OpenMaas.Core.Tokens;
 using OpenMaas.Core.Usage;
 
 namespace OpenMaas.Server.Cli;
@@ -78,11 +77,12 @@ internal static class QuotaCommands
             }
 
             await using var services = await CliServices.CreateAsync(parse, ct);
-            var (scope, error) = await ScopeAsync(services, parse.GetValue(user), parse.GetValue(model), parse.GetValue(token), parse.GetValue(org), ct);
+            var (scope, error, notFound) = await services.GetRequiredService<LimitScopeResolver>().ResolveAsync(
+                parse.GetValue(user), parse.GetValue(model), parse.GetValue(token), parse.GetValue(org), ct);
             if (error is not null)
             {
                 await Console.Error.WriteLineAsync(error);
-                return scope.Kind is null ? 2 : 1;
+                return notFound ? 1 : 2;
             }
 
             await services.GetRequiredService<IQuotaLimits>().SetAsync(scope, values, ct);
@@ -139,45 +139,6 @@ internal static class QuotaCommands
         var ok = int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n);
         value = n;
         return ok;
-    }
-
-    /// <summary>The scope named by the options (users, tokens and organisations looked up); an error when one is unknown
-    /// or the combination means nothing.</summary>
-    internal static async Task<(LimitScope Scope, string? Error)> ScopeAsync(
-        IServiceProvider services, string? user, string? model, string? token, string? org, CancellationToken ct)
-    {
-        long? userId = null, tokenId = null, orgId = null;
-        if (user is not null)
-        {
-            userId = (await services.GetRequiredService<IAccountService>().FindAsync(user, ct))?.Id;
-            if (userId is null)
-            {
-                return (default, $"No user '{user}'.");
-            }
-        }
-
-        if (token is not null)
-        {
-            var found = await services.GetRequiredService<ITokenService>().FindAsync(token, ct);
-            if (found.Count != 1)
-            {
-                return (default, found.Count == 0 ? $"No token '{token}'." : $"'{token}' names {found.Count} tokens: give the id.");
-            }
-
-            tokenId = found[0].Id;
-        }
-
-        if (org is not null)
-        {
-            orgId = await services.GetRequiredService<IOrganizationNames>().FindAsync(org, ct);
-            if (orgId is null)
-            {
-                return (default, $"No organisation '{org}'.");
-            }
-        }
-
-        var scope = new LimitScope(userId, model, tokenId, orgId);
-        return scope.Kind is null ? (scope, LimitScope.Combinations) : (scope, null);
     }
 
     private static string Describe(LimitValues v) => string.Join(", ", new[]

@@ -79,6 +79,9 @@ internal static class EndpointsExtensions
         app.MapAuth();
         app.MapTokens();
         app.MapUsage();
+        app.MapBalance();
+        app.MapCredits();
+        app.MapLimits();
         app.MapOpenMaasConsole();
 
         var v1 = app.MapGroup("/v1").RequireAccessToken(app.Services).WithErrorWriter(OpenAIErrorWriter.Instance);

@@ -22,11 +22,19 @@ internal sealed record ModelPatch
     /// <summary>Calls per user per day on this model, for everyone (the quota's per-model cap).</summary>
     public int? DailyCallCap { get; init; }
 
+    /// <summary>Units one call spends of the daily allowances (1 or more).</summary>
+    public int? Weight { get; init; }
+
     public (ModelCardChange? Change, string? Error) ToChange()
     {
         if (DailyCallCap < 0)
         {
             return (null, $"DailyCallCap must be 0 or more, not {DailyCallCap}.");
+        }
+
+        if (Weight < 1)
+        {
+            return (null, $"Weight must be 1 or more, not {Weight}.");
         }
 
         ApiInferenceMode? mode = null;
@@ -48,6 +56,7 @@ internal sealed record ModelPatch
             Description = Description,
             Readme = ReadMeContent,
             ApiInferenceMode = mode,
+            Weight = Weight,
         };
         return change.IsEmpty && DailyCallCap is null ? (null, "Nothing to change.") : (change, null);
     }

@@ -46,6 +46,9 @@ internal sealed record ModelView
 
     public required ApiInferenceView ApiInference { get; init; }
 
+    /// <summary>Units one call spends of the daily allowances (ModelScope's credits per call).</summary>
+    public int Weight { get; init; } = 1;
+
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? ReadMeContent { get; init; }
 
@@ -88,6 +91,7 @@ internal sealed record ModelView
         Runtime = m.Format,
         Servable = m.Servable,
         ApiInference = new ApiInferenceView(ModeName(m.ApiInferenceMode), m.ApiInference),
+        Weight = m.Weight,
     };
 
     public static ModelView Detail(ModelRecord m, ModelCardRenderer renderer, bool? liked) => Summary(m) with

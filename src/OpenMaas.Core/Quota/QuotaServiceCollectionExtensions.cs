@@ -20,7 +20,6 @@ public static class QuotaServiceCollectionExtensions
         services.TryAddSingleton<IQuotaLimits, QuotaLimits>();
         services.TryAddSingleton<IOrganizationNames, NumericOrganizationNames>();
         services.TryAddSingleton<LimitScopeResolver>();
-        services.TryAddSingleton<QuotaBalances>();
         services.TryAddSingleton<IUsageQueries, UsageQueries>();
         services.TryAddSingleton<QuotaCalendar>();
         return services;
@@ -32,6 +31,7 @@ public static class QuotaServiceCollectionExtensions
         services.AddSingleton<InMemoryQuotaCounter>();
         services.TryAddSingleton<IQuotaCounter>(sp => sp.GetRequiredService<InMemoryQuotaCounter>());
         services.AddHostedService<QuotaCounterRebuilder>();
+        services.TryAddSingleton<QuotaBalances>();
         services.AddSingleton<UsageLogWriter>();
         services.TryAddSingleton<IUsageLog>(sp => sp.GetRequiredService<UsageLogWriter>());
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<UsageLogWriter>());

@@ -159,6 +159,18 @@ public sealed class RateLimitTests(RateLimitTests.Fixture server) : IClassFixtur
         var heavyRow = usage.GetProperty("models").EnumerateArray().Single(m => m.GetProperty("id").GetString() == Heavy);
         Assert.Equal((6, 3, 2), (heavyRow.GetProperty("used").GetInt32(), heavyRow.GetProperty("calls").GetInt32(), heavyRow.GetProperty("weight").GetInt32()));
 
+        // The console's usage page, signed in as the user, shows the same units and calls.
+        using var console = new HttpClient(new HttpClientHandler { UseCookies = true, CookieContainer = new CookieContainer() }) { BaseAddress = server.BaseAddress };
+        using (var login = await console.PostAsJsonAsync("/api/v1/auth/login", new { name = "weighty", password = "weighty-password" }))
+        {
+            login.EnsureSuccessStatusCode();
+        }
+
+        var page = await console.GetStringAsync("/account/usage");
+        Assert.Matches("data-testid=\"used\">7<", page);
+        Assert.Matches("data-testid=\"calls\">4<", page);
+        Assert.Matches("data-testid=\"model-calls\">3</td><td class=\"num\">2</td><td class=\"num\" data-testid=\"model-used\">6<", page);
+
         var credits = await http.GetFromJsonAsync<JsonElement>("/api/v1/inference/credits");
         Assert.Equal((200, true), (credits.GetProperty("Code").GetInt32(), credits.GetProperty("Success").GetBoolean()));
         Assert.Equal((7, 7, 0), (credits.GetProperty("Data").GetProperty("TotalCredits").GetInt32(),

@@ -19,6 +19,12 @@ public sealed class LimitScopeResolver(IAccountService accounts, ITokenService t
             return new Result(default, $"'{model}' is not a model id (OWNER/NAME).");
         }
 
+        // The combination first (placeholder ids): a scope that means nothing is refused before any lookup.
+        if (new LimitScope(user is null ? null : 0, model, token is null ? null : 0, organization is null ? null : 0).Kind is null)
+        {
+            return new Result(default, LimitScope.Combinations);
+        }
+
         long? userId = null, tokenId = null, orgId = null;
         if (user is not null && (userId = (await accounts.FindAsync(user, ct))?.Id) is null)
         {
@@ -41,7 +47,6 @@ public sealed class LimitScopeResolver(IAccountService accounts, ITokenService t
             return new Result(default, $"No organisation '{organization}'.", NotFound: true);
         }
 
-        var scope = new LimitScope(userId, model, tokenId, orgId);
-        return new Result(scope, scope.Kind is null ? LimitScope.Combinations : null);
+        return new Result(new LimitScope(userId, model, tokenId, orgId), null);
     }
 }

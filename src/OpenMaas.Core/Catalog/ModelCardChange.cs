@@ -20,6 +20,9 @@ public sealed record ModelCardChange
     /// <see cref="Organizations.OrganizationRules.CheckPrivate"/> first).</summary>
     public bool? Private { get; init; }
 
+    /// <summary>Units one call spends of the daily allowances (at least 1).</summary>
+    public int? Weight { get; init; }
+
     public bool IsEmpty => this == new ModelCardChange();
 
     /// <summary>Splits <c>a, b,c</c> into trimmed, distinct, non-empty tags.</summary>
@@ -45,6 +48,11 @@ public sealed record ModelCardChange
         if (Private is { } hidden)
         {
             model.Private = hidden;
+        }
+
+        if (Weight is { } weight)
+        {
+            model.Weight = Math.Max(1, weight);
         }
     }
 

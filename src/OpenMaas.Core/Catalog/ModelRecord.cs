@@ -67,6 +67,10 @@ public sealed class ModelRecord
 
     public ApiInferenceMode ApiInferenceMode { get; set; } = ApiInferenceMode.Auto;
 
+    /// <summary>Units of the daily allowances one call of this model spends (ModelScope charges 1 or 2 credits per call
+    /// by model); at least 1.</summary>
+    public int Weight { get; set; } = 1;
+
     /// <summary>The effective API-Inference state, kept current by the API-Inference policy: only these models are
     /// served under /v1.</summary>
     public bool ApiInference { get; set; }

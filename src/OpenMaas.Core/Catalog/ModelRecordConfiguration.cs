@@ -17,6 +17,7 @@ internal sealed class ModelRecordConfiguration : IEntityTypeConfiguration<ModelR
         builder.Property(m => m.CreatedAt).HasConversion(v => v.ToUnixTimeMilliseconds(), v => DateTimeOffset.FromUnixTimeMilliseconds(v));
         builder.Property(m => m.UpdatedAt).HasConversion(v => v.ToUnixTimeMilliseconds(), v => DateTimeOffset.FromUnixTimeMilliseconds(v));
         builder.Property(m => m.ApiInferenceMode).HasConversion<string>();
+        builder.Property(m => m.Weight).HasDefaultValue(1).HasSentinel(1); // existing models weigh 1
         builder.OwnsMany(m => m.Files, f => f.ToJson());
         builder.HasIndex(m => m.Downloads);
         builder.HasIndex(m => m.Likes);

@@ -1,41 +1,56 @@
 namespace OpenMaas.Core.Cluster;
 
 /// <summary>
-/// The Lua scripts of the Redis quota counter. Counters of one user and local day are fields of one hash
-/// (<c>total</c>, <c>m:MODEL</c>, and any further per-call counter such as a token's): an admission checks every
-/// (field, limit) pair it is given and counts all of them or none, atomically. A generation key tells a Redis that
+/// The Lua scripts of the Redis quota counter. Daily counters of one user and local day are fields of one hash
+/// (<c>total</c>, <c>m:MODEL</c>, <c>t:TOKEN</c>, <c>o:ORG</c> for the member's pool), an organisation's day is another
+/// (<c>total</c>), and every per-minute counter of one UTC minute is a field of that minute's hash: an admission checks
+/// every (key, field, limit, increment) entry it is given and counts all of them or none, atomically, in one round trip. A generation key tells a Redis that
 /// lost its data (restart without persistence) from one that holds the counters: scripts refuse to count without it.
 /// </summary>
 internal static class QuotaScripts
 {
-    /// <summary>KEYS: generation, user-day hash. ARGV: known generation, expire-at (unix s), then field/limit pairs.
-    /// Returns {1, 0, counts…} admitted (counts after), {0, i, counts…} refused by pair i, {-2} no generation, {-3} another generation.</summary>
+    /// <summary>KEYS: generation, then the hashes the entries name (user-day, organisation-day, minute window; the minute
+    /// window last when <c>ARGV[3]</c> is not 0). ARGV: known generation, day expire-at (unix s), minute expire-at (0: no
+    /// minute hash), then entries of four: key index, field, limit, increment. Every entry is checked (count + increment
+    /// must stay within the limit) before any is counted; all are counted or none.
+    /// Returns {1, 0, counts…} admitted (counts after), {0, i, counts…} refused by entry i, {-2} no generation, {-3} another generation.</summary>
     public const string Admit = """
         local gen = redis.call('GET', KEYS[1])
         if not gen then return {-2} end
         if gen ~= ARGV[1] then return {-3} end
         local counts = {}
         local refused = 0
-        local n = (#ARGV - 2) / 2
+        local n = (#ARGV - 3) / 4
         for i = 1, n do
-          local c = tonumber(redis.call('HGET', KEYS[2], ARGV[1 + 2 * i]) or '0')
+          local b = 4 * i
+          local c = tonumber(redis.call('HGET', KEYS[tonumber(ARGV[b])], ARGV[b + 1]) or '0')
           counts[i] = c
-          if refused == 0 and c >= tonumber(ARGV[2 + 2 * i]) then refused = i end
+          if refused == 0 and c + tonumber(ARGV[b + 3]) > tonumber(ARGV[b + 2]) then refused = i end
         end
         if refused == 0 then
-          for i = 1, n do counts[i] = redis.call('HINCRBY', KEYS[2], ARGV[1 + 2 * i], 1) end
-          redis.call('EXPIREAT', KEYS[2], ARGV[2])
+          for i = 1, n do
+            local b = 4 * i
+            counts[i] = redis.call('HINCRBY', KEYS[tonumber(ARGV[b])], ARGV[b + 1], ARGV[b + 3])
+          end
+          for k = 2, #KEYS do
+            if k == #KEYS and ARGV[3] ~= '0' then redis.call('EXPIREAT', KEYS[k], ARGV[3]) else redis.call('EXPIREAT', KEYS[k], ARGV[2]) end
+          end
         end
         table.insert(counts, 1, refused)
         table.insert(counts, 1, refused == 0 and 1 or 0)
         return counts
         """;
 
-    /// <summary>KEYS: generation, user-day hash. ARGV: known generation, fields. Gives one call back, never below 0.</summary>
-    public const string Refund = """
+    /// <summary>KEYS: generation, then hashes. ARGV: known generation, then entries of three: key index, field, change.
+    /// Adds each change to its counter, never below 0 (a refund gives a call back; a settlement corrects an estimate).</summary>
+    public const string Adjust = """
         if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-        for i = 2, #ARGV do
-          if tonumber(redis.call('HGET', KEYS[2], ARGV[i]) or '0') > 0 then redis.call('HINCRBY', KEYS[2], ARGV[i], -1) end
+        for i = 2, #ARGV, 3 do
+          local key = KEYS[tonumber(ARGV[i])]
+          local cur = tonumber(redis.call('HGET', key, ARGV[i + 1]) or '0')
+          local change = tonumber(ARGV[i + 2])
+          if cur + change < 0 then change = -cur end
+          if change ~= 0 then redis.call('HINCRBY', key, ARGV[i + 1], change) end
         end
         return 1
         """;

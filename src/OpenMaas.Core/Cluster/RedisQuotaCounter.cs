@@ -40,35 +40,28 @@ internal sealed class RedisQuotaCounter(
             ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
             : DateTimeOffset.MinValue;
 
-    /// <summary>Every counter a call counts against, with its limit: add a pair here for a new kind of limit.</summary>
-    internal static List<(string Field, long Limit)> Counters(QuotaKey key, EffectiveLimits limits) =>
-    [
-        (Total, limits.Daily),
-        (ModelField(key.ModelId), limits.ModelDaily ?? long.MaxValue),
-        .. key.TokenId is { } token ? [(TokenField(token), limits.TokenDaily ?? long.MaxValue)] : Array.Empty<(string, long)>(),
-    ];
-
-    private static QuotaVerdict Refusal(int index) => index switch
-    {
-        1 => QuotaVerdict.DailyLimitReached,
-        2 => QuotaVerdict.ModelLimitReached,
-        _ => QuotaVerdict.TokenLimitReached,
-    };
-
     private static string TokenField(long tokenId) => "t:" + tokenId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    private static Admission Outcome(QuotaVerdict verdict, RedisResult[] r) =>
-        new(verdict, Count(r[2]), Count(r[3]), r.Length > 4 ? Count(r[4]) : 0);
-
-    private static int Count(RedisResult value) => (int)Math.Min(int.MaxValue, (long)value);
 
     private static string ModelField(string modelId) => "m:" + modelId;
 
     private RedisKey UserDay(long userId, DateOnly day) => redis.Key($"quota:{day:yyyyMMdd}:u:{userId}");
 
-    public async ValueTask<Admission> TryAdmitAsync(QuotaKey key, EffectiveLimits limits, CancellationToken ct = default)
+    private RedisKey OrganizationDay(long organizationId, DateOnly day) => redis.Key($"quota:{day:yyyyMMdd}:o:{organizationId}");
+
+    private RedisKey MinuteWindow(long minute) => redis.Key($"quota:rl:{minute.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+
+    /// <summary>The hashes a call's entries name, in the order of <see cref="RedisAdmissionPlan"/>'s key indexes.</summary>
+    private RedisKey[] Keys(QuotaKey key, CallCost cost, RedisAdmissionPlan plan) =>
+    [
+        GenerationKey, UserDay(key.UserId, key.Day),
+        .. key.OrganizationId is { } org ? [OrganizationDay(org, key.Day)] : Array.Empty<RedisKey>(),
+        .. plan.PerMinute ? [MinuteWindow(cost.Minute)] : Array.Empty<RedisKey>(),
+    ];
+
+    public async ValueTask<Admission> TryAdmitAsync(QuotaKey key, EffectiveLimits limits, CallCost cost, CancellationToken ct = default)
     {
-        var counters = Counters(key, limits);
+        var plan = RedisAdmissionPlan.For(key, limits, cost);
+        var keys = Keys(key, cost, plan);
         try
         {
             // While the counters are rebuilt (one node reads the usage log) calls wait, up to a bound.
@@ -76,31 +69,28 @@ internal sealed class RedisQuotaCounter(
             while (waiting.Elapsed < RebuildWait)
             {
                 var generation = _generation;
-                var args = new List<RedisValue>(2 + 2 * counters.Count) { generation, ExpireAt(key.Day) };
-                foreach (var (field, limit) in counters)
+                var minuteExpiry = plan.PerMinute ? CallCost.MinuteEnd(cost.Minute).AddSeconds(60).ToUnixTimeSeconds() : 0;
+                var args = new RedisValue[3 + 4 * plan.Entries.Count];
+                (args[0], args[1], args[2]) = (generation, ExpireAt(key.Day), minuteExpiry);
+                for (var i = 0; i < plan.Entries.Count; i++)
                 {
-                    args.Add(field);
-                    args.Add(limit);
+                    var e = plan.Entries[i];
+                    (args[3 + 4 * i], args[4 + 4 * i], args[5 + 4 * i], args[6 + 4 * i]) = (e.Key, e.Field, e.Limit, e.Increment);
                 }
 
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                var result = (RedisResult[])(await redis.Database.ScriptEvaluateAsync(QuotaScripts.Admit, [GenerationKey, UserDay(key.UserId, key.Day)], [.. args]))!;
+                var result = (RedisResult[])(await redis.Database.ScriptEvaluateAsync(QuotaScripts.Admit, keys, args))!;
                 OpenMaasMeter.RedisRoundTrip(started, "admit");
                 switch ((int)result[0])
                 {
                     case 1:
                         inFlight.Admitted(key);
                         OpenMaasMeter.Admission("admitted");
-                        return Outcome(QuotaVerdict.Admitted, result);
+                        return plan.Outcome(0, result);
                     case 0:
-                        var refusal = Refusal((int)result[1]);
-                        OpenMaasMeter.Admission(refusal switch
-                        {
-                            QuotaVerdict.DailyLimitReached => "daily_limit",
-                            QuotaVerdict.ModelLimitReached => "model_limit",
-                            _ => "token_limit",
-                        });
-                        return Outcome(refusal, result);
+                        var refused = plan.Outcome((int)result[1], result);
+                        OpenMaasMeter.Admission(QuotaVerdicts.MetricName(refused.Verdict));
+                        return refused;
                     default:
                         await SynchronizeAsync(key.Day, generation, ct);
                         break;
@@ -114,7 +104,7 @@ internal sealed class RedisQuotaCounter(
             if (redis.Options.WhenUnavailable == RedisUnavailableMode.CountLocally)
             {
                 ClusterLog.LogLocal(logger, e.GetType().Name);
-                return await local.TryAdmitAsync(key, limits, ct);
+                return await local.TryAdmitAsync(key, limits, cost, ct);
             }
 
             ClusterLog.LogUnavailable(logger, e.GetType().Name);
@@ -123,19 +113,58 @@ internal sealed class RedisQuotaCounter(
         }
     }
 
-    public async ValueTask RefundAsync(QuotaKey key, CancellationToken ct = default)
+    public async ValueTask RefundAsync(QuotaKey key, CallCost cost, EffectiveLimits limits, CancellationToken ct = default)
+    {
+        var plan = RedisAdmissionPlan.For(key, limits, cost);
+        await AdjustAsync(Keys(key, cost, plan), plan.Entries.Select(e => (e, -e.Increment)), "refund");
+    }
+
+    public async ValueTask SettleTokensAsync(QuotaKey key, CallCost cost, EffectiveLimits limits, int actualTokens, CancellationToken ct = default)
+    {
+        var plan = RedisAdmissionPlan.For(key, limits, cost);
+        if (plan.PerMinute)
+        {
+            var tokens = plan.Entries.Where(e => e.Kind == RedisAdmissionPlan.Counts.Tokens).Select(e => (e, (long)actualTokens - e.Increment));
+            await AdjustAsync(Keys(key, cost, plan), tokens, "settle");
+        }
+    }
+
+    private async Task AdjustAsync(RedisKey[] keys, IEnumerable<(RedisAdmissionPlan.Entry Entry, long Change)> changes, string what)
     {
         try
         {
-            RedisValue[] args = [_generation, Total, ModelField(key.ModelId), .. key.TokenId is { } t ? [TokenField(t)] : Array.Empty<RedisValue>()];
+            var args = new List<RedisValue> { _generation };
+            foreach (var (e, change) in changes)
+            {
+                args.Add(e.Key);
+                args.Add(e.Field);
+                args.Add(change);
+            }
+
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            await redis.Database.ScriptEvaluateAsync(QuotaScripts.Refund, [GenerationKey, UserDay(key.UserId, key.Day)], args);
-            OpenMaasMeter.RedisRoundTrip(started, "refund");
+            await redis.Database.ScriptEvaluateAsync(QuotaScripts.Adjust, keys, [.. args]);
+            OpenMaasMeter.RedisRoundTrip(started, what);
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
-            // Not given back: the quota errs on the strict side until the day ends.
+            // Not given back: the quota errs on the strict side until the day (or the minute) ends.
             ClusterLog.LogUnavailable(logger, e.GetType().Name);
+        }
+    }
+
+    public async ValueTask<(int Organization, int Member)> GetOrganizationUsedAsync(long organizationId, long userId, DateOnly day, CancellationToken ct = default)
+    {
+        try
+        {
+            var org = await redis.Database.HashGetAsync(OrganizationDay(organizationId, day), Total);
+            var member = await redis.Database.HashGetAsync(UserDay(userId, day), RedisAdmissionPlan.MemberField(organizationId));
+            return ((int)(org.HasValue ? (long)org : 0), (int)(member.HasValue ? (long)member : 0));
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            ClusterLog.LogUnavailable(logger, e.GetType().Name);
+            var logged = (await usage.PerOrganizationAsync(day, ct)).Where(o => o.OrganizationId == organizationId).ToList();
+            return (logged.Sum(o => o.Units), logged.Where(o => o.UserId == userId).Sum(o => o.Units));
         }
     }
 
@@ -215,17 +244,18 @@ internal sealed class RedisQuotaCounter(
             var calls = new Dictionary<QuotaKey, int>();
             foreach (var t in await usage.PerModelAsync(null, day, ct))
             {
-                calls[new QuotaKey(t.UserId, t.ModelId!, day)] = t.Calls;
+                calls[new QuotaKey(t.UserId, t.ModelId!, day)] = t.Units;
             }
 
             var tokens = await usage.PerTokenAsync(null, day, ct);
+            var organizations = await usage.PerOrganizationAsync(day, ct);
             foreach (var (key, n) in open)
             {
                 calls[key] = calls.GetValueOrDefault(key) + n;
             }
 
             var generation = Guid.NewGuid().ToString("N") + ":" + readAt.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
-            if (await RunAsync(QuotaScripts.Rebuild, generation, day, calls, tokens))
+            if (await RunAsync(QuotaScripts.Rebuild, generation, day, calls, tokens, organizations))
             {
                 _generation = generation;
                 ClusterLog.LogRebuilt(logger, calls.Values.Sum(), day);
@@ -237,11 +267,30 @@ internal sealed class RedisQuotaCounter(
         }
     }
 
-    private async Task<bool> RunAsync(string script, string generation, DateOnly day, Dictionary<QuotaKey, int> calls, IReadOnlyList<TokenUsage>? logged = null)
+    private async Task<bool> RunAsync(string script, string generation, DateOnly day, Dictionary<QuotaKey, int> calls,
+        IReadOnlyList<TokenUsage>? logged = null, IReadOnlyList<OrganizationUsage>? organizations = null)
     {
         var args = new List<RedisValue> { generation, ExpireAt(day) };
+        // Organisation and member counters: the usage log's (rebuild) plus the calls in flight in an organisation.
+        var members = (organizations ?? []).Select(o => (o.OrganizationId, o.UserId, o.Units))
+            .Concat(calls.Where(p => p.Key.OrganizationId is not null).Select(p => (OrganizationId: p.Key.OrganizationId!.Value, p.Key.UserId, Units: p.Value)))
+            .GroupBy(o => (o.OrganizationId, o.UserId)).ToList();
+        foreach (var m in members)
+        {
+            args.Add((string)UserDay(m.Key.UserId, day)!);
+            args.Add(RedisAdmissionPlan.MemberField(m.Key.OrganizationId));
+            args.Add(m.Sum(x => x.Units));
+        }
+
+        foreach (var o in members.GroupBy(m => m.Key.OrganizationId))
+        {
+            args.Add((string)OrganizationDay(o.Key, day)!);
+            args.Add(Total);
+            args.Add(o.Sum(m => m.Sum(x => x.Units)));
+        }
+
         // Token counters: the usage log's (rebuild) plus the calls in flight with a token.
-        var tokens = (logged ?? []).Select(t => (t.UserId, t.TokenId, t.Calls))
+        var tokens = (logged ?? []).Select(t => (t.UserId, t.TokenId, Calls: t.Units))
             .Concat(calls.Where(p => p.Key.TokenId is not null).Select(p => (p.Key.UserId, TokenId: p.Key.TokenId!.Value, Calls: p.Value)))
             .GroupBy(t => (t.UserId, t.TokenId));
         foreach (var t in tokens)

@@ -18,16 +18,21 @@ internal sealed class QuotaCounterRebuilder(
         var totals = await usage.PerModelAsync(null, today, cancellationToken);
         foreach (var t in totals)
         {
-            counter.Seed(new QuotaKey(t.UserId, t.ModelId!, today), t.Calls);
+            counter.Seed(new QuotaKey(t.UserId, t.ModelId!, today), t.Units);
         }
 
         foreach (var t in await usage.PerTokenAsync(null, today, cancellationToken))
         {
-            counter.SeedToken(t.UserId, t.TokenId, today, t.Calls);
+            counter.SeedToken(t.UserId, t.TokenId, today, t.Units);
+        }
+
+        foreach (var o in await usage.PerOrganizationAsync(today, cancellationToken))
+        {
+            counter.SeedOrganization(o.OrganizationId, o.UserId, today, o.Units);
         }
 
         counter.MarkReady();
-        QuotaLog.Rebuilt(logger, totals.Sum(t => t.Calls), totals.Select(t => t.UserId).Distinct().Count(), today);
+        QuotaLog.Rebuilt(logger, totals.Sum(t => t.Units), totals.Select(t => t.UserId).Distinct().Count(), today);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -18,6 +18,8 @@ public static class QuotaServiceCollectionExtensions
         services.TryAddSingleton<IAccountService, AccountService>();
         services.TryAddSingleton<ITokenService, TokenService>();
         services.TryAddSingleton<IQuotaLimits, QuotaLimits>();
+        services.TryAddSingleton<IOrganizationNames, OrganizationNames>();
+        services.TryAddSingleton<LimitScopeResolver>();
         services.TryAddSingleton<IUsageQueries, UsageQueries>();
         services.TryAddSingleton<QuotaCalendar>();
         return services;
@@ -29,6 +31,7 @@ public static class QuotaServiceCollectionExtensions
         services.AddSingleton<InMemoryQuotaCounter>();
         services.TryAddSingleton<IQuotaCounter>(sp => sp.GetRequiredService<InMemoryQuotaCounter>());
         services.AddHostedService<QuotaCounterRebuilder>();
+        services.TryAddSingleton<QuotaBalances>();
         services.AddSingleton<UsageLogWriter>();
         services.TryAddSingleton<IUsageLog>(sp => sp.GetRequiredService<UsageLogWriter>());
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<UsageLogWriter>());

@@ -1,10 +1,14 @@
 namespace OpenMaas.Core.Usage;
 
-/// <summary>Counted calls and tokens of one user (or everyone) on one day, optionally for one model.</summary>
-public sealed record UsageTotals(DateOnly Day, long UserId, string? ModelId, int Calls, long PromptTokens, long CompletionTokens);
+/// <summary>Counted calls, units (what they spent of the daily allowances) and tokens of one user (or everyone) on one
+/// day, optionally for one model.</summary>
+public sealed record UsageTotals(DateOnly Day, long UserId, string? ModelId, int Calls, long PromptTokens, long CompletionTokens, int Units = 0);
 
-/// <summary>Counted calls made with one token on one day.</summary>
-public sealed record TokenUsage(long UserId, long TokenId, int Calls);
+/// <summary>Counted calls and units made with one token on one day.</summary>
+public sealed record TokenUsage(long UserId, long TokenId, int Calls, int Units = 0);
+
+/// <summary>Units a member counted in an organisation's pools on one day.</summary>
+public sealed record OrganizationUsage(long OrganizationId, long UserId, int Units);
 
 /// <summary>Reads the usage log for the usage API, the CLI and the counter rebuild. Only counted calls count.</summary>
 public interface IUsageQueries
@@ -17,6 +21,9 @@ public interface IUsageQueries
 
     /// <summary>Per token on one day (calls made with a token only); one user when <paramref name="userId"/> is set.</summary>
     Task<IReadOnlyList<TokenUsage>> PerTokenAsync(long? userId, DateOnly day, CancellationToken ct = default);
+
+    /// <summary>Per organisation and member on one day (calls counted in an organisation only).</summary>
+    Task<IReadOnlyList<OrganizationUsage>> PerOrganizationAsync(DateOnly day, CancellationToken ct = default);
 
     /// <summary>Every record of the day for one user, oldest first (audits and tests).</summary>
     Task<IReadOnlyList<UsageRecord>> RecordsAsync(long userId, DateOnly day, CancellationToken ct = default);

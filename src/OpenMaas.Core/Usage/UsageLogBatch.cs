@@ -8,13 +8,13 @@ internal static class UsageLogBatch
 {
     private const string Insert =
         "INSERT INTO usage_log (\"At\", \"Day\", \"UserId\", \"TokenId\", \"ModelId\", \"Protocol\", \"Endpoint\", \"Status\", \"LatencyMs\", \"TtftMs\", " +
-        "\"PromptTokens\", \"CompletionTokens\", \"RequestId\", \"Counted\") " +
-        "VALUES (@at, @day, @user, @token, @model, @protocol, @endpoint, @status, @latency, @ttft, @prompt, @completion, @request, @counted)";
+        "\"PromptTokens\", \"CompletionTokens\", \"RequestId\", \"Counted\", \"OrganizationId\", \"Units\") " +
+        "VALUES (@at, @day, @user, @token, @model, @protocol, @endpoint, @status, @latency, @ttft, @prompt, @completion, @request, @counted, @org, @units)";
 
     private const string Touch = "UPDATE access_tokens SET \"LastUsedAt\" = @at WHERE \"Id\" = @id";
 
     private static readonly string[] Names =
-        ["@at", "@day", "@user", "@token", "@model", "@protocol", "@endpoint", "@status", "@latency", "@ttft", "@prompt", "@completion", "@request", "@counted"];
+        ["@at", "@day", "@user", "@token", "@model", "@protocol", "@endpoint", "@status", "@latency", "@ttft", "@prompt", "@completion", "@request", "@counted", "@org", "@units"];
 
     public static async Task CommitAsync(DbConnection connection, IEnumerable<UsageRecord> records, CancellationToken ct)
     {
@@ -40,6 +40,8 @@ internal static class UsageLogBatch
             p["@completion"].Value = r.CompletionTokens;
             p["@request"].Value = r.RequestId;
             p["@counted"].Value = r.Counted;
+            p["@org"].Value = (object?)r.OrganizationId ?? DBNull.Value;
+            p["@units"].Value = r.Units;
             await insert.ExecuteNonQueryAsync(ct);
             if (r.TokenId is { } tokenId)
             {

@@ -19,6 +19,13 @@ public sealed class UsageRecord
 
     public required string ModelId { get; set; }
 
+    /// <summary>The organisation the call was counted in (its pools); null: none.</summary>
+    public long? OrganizationId { get; set; }
+
+    /// <summary>Units of the daily allowances the call spent: its model's weight when admitted (1 for records from
+    /// before weights).</summary>
+    public int Units { get; set; } = 1;
+
     /// <summary>The surface the call came in on: <c>openai</c>, later <c>anthropic</c>, <c>modelscope</c>, <c>console</c>.</summary>
     public string Protocol { get; set; } = "openai";
 
@@ -50,5 +57,6 @@ internal sealed class UsageRecordConfiguration : IEntityTypeConfiguration<UsageR
         builder.HasKey(r => r.Id);
         builder.Property(r => r.ModelId).UseCollation("BINARY");
         builder.HasIndex(r => new { r.Day, r.UserId });
+        builder.Property(r => r.Units).HasDefaultValue(1).HasSentinel(1); // records from before weights spent 1
     }
 }

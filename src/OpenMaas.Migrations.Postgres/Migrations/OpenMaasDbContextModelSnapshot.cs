@@ -142,6 +142,11 @@ namespace OpenMaas.Migrations.Postgres.Migrations
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("bigint");
 
+                    b.Property<int>("Weight")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(1);
+
                     b.HasKey("Id");
 
                     b.HasIndex("Downloads");
@@ -244,12 +249,24 @@ namespace OpenMaas.Migrations.Postgres.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
-                    b.Property<int>("DailyCalls")
+                    b.Property<int?>("DailyCalls")
                         .HasColumnType("integer");
 
                     b.Property<string>("ModelId")
                         .HasColumnType("text")
                         .UseCollation("C");
+
+                    b.Property<long?>("OrganizationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int?>("RequestsPerMinute")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("TokenId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int?>("TokensPerMinute")
+                        .HasColumnType("integer");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -258,6 +275,10 @@ namespace OpenMaas.Migrations.Postgres.Migrations
                         .HasColumnType("bigint");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.HasIndex("TokenId");
 
                     b.HasIndex("UserId", "ModelId");
 
@@ -520,6 +541,9 @@ namespace OpenMaas.Migrations.Postgres.Migrations
                         .HasColumnType("text")
                         .UseCollation("C");
 
+                    b.Property<long?>("OrganizationId")
+                        .HasColumnType("bigint");
+
                     b.Property<int>("PromptTokens")
                         .HasColumnType("integer");
 
@@ -539,6 +563,11 @@ namespace OpenMaas.Migrations.Postgres.Migrations
 
                     b.Property<double?>("TtftMs")
                         .HasColumnType("double precision");
+
+                    b.Property<int>("Units")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(1);
 
                     b.Property<long>("UserId")
                         .HasColumnType("bigint");

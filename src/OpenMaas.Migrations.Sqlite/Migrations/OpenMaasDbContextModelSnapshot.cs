@@ -134,6 +134,11 @@ namespace OpenMaas.Migrations.Sqlite.Migrations
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Weight")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(1);
+
                     b.HasKey("Id");
 
                     b.HasIndex("Downloads");
@@ -232,12 +237,24 @@ namespace OpenMaas.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("DailyCalls")
+                    b.Property<int?>("DailyCalls")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("ModelId")
                         .HasColumnType("TEXT")
                         .UseCollation("BINARY");
+
+                    b.Property<long?>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("RequestsPerMinute")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("TokenId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("TokensPerMinute")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("TEXT");
@@ -246,6 +263,10 @@ namespace OpenMaas.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.HasIndex("TokenId");
 
                     b.HasIndex("UserId", "ModelId");
 
@@ -502,6 +523,9 @@ namespace OpenMaas.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .UseCollation("BINARY");
 
+                    b.Property<long?>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("PromptTokens")
                         .HasColumnType("INTEGER");
 
@@ -521,6 +545,11 @@ namespace OpenMaas.Migrations.Sqlite.Migrations
 
                     b.Property<double?>("TtftMs")
                         .HasColumnType("REAL");
+
+                    b.Property<int>("Units")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(1);
 
                     b.Property<long>("UserId")
                         .HasColumnType("INTEGER");

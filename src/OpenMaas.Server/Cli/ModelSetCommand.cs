@@ -4,7 +4,7 @@ using OpenMaas.Core.Catalog;
 
 namespace OpenMaas.Server.Cli;
 
-/// <summary><c>openmaas model set OWNER/NAME [--api-inference auto|on|off] [card options]</c>.</summary>
+/// <summary><c>openmaas model set OWNER/NAME [--api-inference auto|on|off] [--weight N] [card options]</c>.</summary>
 internal static class ModelSetCommand
 {
     public static Command Create()
@@ -15,15 +15,22 @@ internal static class ModelSetCommand
             Description = "auto: served while among the most popular; on/off: pinned",
             CustomParser = r => Enum.TryParse<ApiInferenceMode>(r.Tokens[0].Value, ignoreCase: true, out var m) ? m : Fail(r),
         };
+        var weight = new Option<int?>("--weight") { Description = "Units one call spends of the daily allowances (1 or more; ModelScope: 1, flagship models 2)" };
         var card = new ModelCardOptions();
-        var command = new Command("set", "Change a model's card or its API-Inference mode") { id, mode };
+        var command = new Command("set", "Change a model's card, its API-Inference mode or its call weight") { id, mode, weight };
         card.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
-            var change = card.Read(parse) with { ApiInferenceMode = parse.GetValue(mode) };
+            var change = card.Read(parse) with { ApiInferenceMode = parse.GetValue(mode), Weight = parse.GetValue(weight) };
             if (change.IsEmpty)
             {
-                await Console.Error.WriteLineAsync("Nothing to change: give --api-inference, --license, --tags, --description, --display-name, --readme or --private.");
+                await Console.Error.WriteLineAsync("Nothing to change: give --api-inference, --weight, --license, --tags, --description, --display-name, --readme or --private.");
+                return 2;
+            }
+
+            if (change.Weight is < 1)
+            {
+                await Console.Error.WriteLineAsync("--weight must be 1 or more.");
                 return 2;
             }
 
@@ -52,7 +59,7 @@ internal static class ModelSetCommand
             }
 
             Console.WriteLine($"Updated {model.Id}: API-Inference {(model.ApiInference ? "on" : "off")} (mode {model.ApiInferenceMode.ToString().ToLowerInvariant()}), " +
-                $"license {model.License ?? "-"}, tags [{string.Join(", ", model.Tags)}]" + (model.Private ? ", private to " + model.Owner : string.Empty));
+                $"weight {model.Weight}, license {model.License ?? "-"}, tags [{string.Join(", ", model.Tags)}]" + (model.Private ? ", private to " + model.Owner : string.Empty));
             return 0;
         });
         return command;

@@ -100,6 +100,9 @@ internal static class EndpointsExtensions
         app.MapTokens();
         app.MapOrganizations();
         app.MapUsage();
+        app.MapBalance();
+        app.MapCredits();
+        app.MapLimits();
         app.MapOpenMaasConsole();
 
         var v1 = app.MapGroup("/v1").RequireAccessToken(app.Services).WithErrorWriter(OpenAIErrorWriter.Instance);

@@ -4,12 +4,14 @@ using OpenMaas.Core.Cluster;
 using OpenMaas.Core.Quota;
 using OpenMaas.Core.Storage;
 using OpenMaas.Core.Usage;
+using OpenMaas.Server.Pipeline.Generation;
 
 namespace OpenMaas.Server.Pipeline;
 
 /// <summary>
-/// The pipeline's admission step: admits a prepared call against every daily limit that applies, in one atomic step,
-/// sets the ModelScope rate-limit headers, answers 429 over the limit, runs the call, then refunds it when it failed on
+/// The pipeline's admission step: admits a prepared call against every limit that applies (daily units, requests and
+/// tokens per minute, in every pool: user, model, token, organisation, member), in one atomic step, sets the ModelScope
+/// and OpenAI rate-limit headers, answers 429 over the limit, runs the call, then refunds it when it failed on
 /// the server before any output and writes the usage record, awaiting its group commit before the response can end.
 /// Fail closed: the only way to an <see cref="AdmittedCall{TPrepared}"/> is through here, and a metered setup whose
 /// call has no user is refused, never let through uncounted.
@@ -39,14 +41,16 @@ internal sealed class QuotaAdmission(
             "An inference call reached admission without a user while the quota is on: refusing it rather than letting it through uncounted.");
         var now = calendar.Clock.GetUtcNow();
         var day = calendar.DayOf(now);
-        var key = new QuotaKey(userId, call.Model.Id, day.Date, call.Caller.TokenId());
-        var effective = await limits.ResolveAsync(userId, call.Model.Id, http.RequestAborted) with { TokenDaily = call.Caller.TokenScope().DailyCalls };
-        var admission = await counter.TryAdmitAsync(key, effective, http.RequestAborted);
-        QuotaResponses.SetHeaders(http.Response, effective, admission);
+        var (tokenId, organizationId) = (call.Caller.TokenId(), call.Caller.OrganizationId());
+        var key = new QuotaKey(userId, call.Model.Id, day.Date, tokenId, organizationId);
+        var effective = WithTokenScope(await limits.ResolveAsync(userId, call.Model.Id, tokenId, organizationId, http.RequestAborted), call.Caller.TokenScope().DailyCalls);
+        var cost = new CallCost(Math.Max(1, call.Model.Weight), EstimateTokens(http, prepared), CallCost.MinuteOf(now));
+        var admission = await counter.TryAdmitAsync(key, effective, cost, http.RequestAborted);
+        QuotaResponses.SetHeaders(http.Response, effective, admission, now);
         if (!admission.Admitted)
         {
             PipelineLog.QuotaRejected(logger, userId, call.Model.Id, admission.Verdict);
-            throw QuotaResponses.Rejected(admission.Verdict, effective, call.Model.Id, day, now);
+            throw QuotaResponses.Rejected(admission, effective, call.Model.Id, day, now);
         }
 
         IResult? result = null;
@@ -63,12 +67,13 @@ internal sealed class QuotaAdmission(
         }
         finally
         {
-            await SettleAsync(http, call, key, now, result, error);
+            await SettleAsync(http, call, new Admitted(key, cost, effective), now, result, error);
         }
     }
 
-    private async Task SettleAsync(HttpContext http, InferenceCall call, QuotaKey key, DateTimeOffset admittedAt, IResult? result, Exception? error)
+    private async Task SettleAsync(HttpContext http, InferenceCall call, Admitted admitted, DateTimeOffset admittedAt, IResult? result, Exception? error)
     {
+        var key = admitted.Key;
         var aborted = http.RequestAborted.IsCancellationRequested;
         var status = error switch
         {
@@ -84,7 +89,12 @@ internal sealed class QuotaAdmission(
         var refund = !call.HasOutput && status >= 400 && status != ClientClosedRequest;
         if (refund)
         {
-            await counter.RefundAsync(key);
+            await counter.RefundAsync(key, admitted.Cost, admitted.Limits);
+        }
+        else if (admitted.Limits.PerMinute)
+        {
+            // Per-minute tokens were admitted on the input estimate: count what the call really used.
+            await counter.SettleTokensAsync(key, admitted.Cost, admitted.Limits, call.PromptTokens + call.CompletionTokens);
         }
 
         var end = calendar.Clock.GetUtcNow();
@@ -95,6 +105,8 @@ internal sealed class QuotaAdmission(
             UserId = key.UserId,
             TokenId = key.TokenId,
             ModelId = key.ModelId,
+            OrganizationId = key.OrganizationId,
+            Units = admitted.Cost.Units,
             Protocol = call.Endpoint.Protocol,
             Endpoint = call.Endpoint.Name,
             Status = status,
@@ -106,6 +118,19 @@ internal sealed class QuotaAdmission(
             Counted = !refund,
         }, CancellationToken.None);
     }
+
+    /// <summary>The token's own scope cap (set with the token) joins a token limit set by an admin: the smaller holds.</summary>
+    private static EffectiveLimits WithTokenScope(EffectiveLimits limits, int? scopeCap) => scopeCap is { } cap
+        ? limits with { Token = limits.Token with { Daily = limits.Token.Daily is { } set ? Math.Min(set, cap) : cap } }
+        : limits;
+
+    /// <summary>The input tokens a call is admitted on against per-minute token limits: the tokenized prompt of a local
+    /// model (exact), else the request body's bytes / 4. The call is settled with its real counts when it ends.</summary>
+    private static int EstimateTokens<TPrepared>(HttpContext http, TPrepared prepared) => prepared is PreparedGeneration.Local local
+        ? Math.Max(1, local.Prompt.TokenCount)
+        : CallCost.EstimateTokens(http.Request.ContentLength ?? 0);
+
+    private readonly record struct Admitted(QuotaKey Key, CallCost Cost, EffectiveLimits Limits);
 
     private static int StatusOf(IResult? result, HttpContext http)
     {

@@ -70,12 +70,13 @@ internal sealed class FakeLimits : IQuotaLimits
 {
     public EffectiveLimits Effective { get; set; } = new(2, null);
 
-    public Task<EffectiveLimits> ResolveAsync(long userId, string modelId, CancellationToken ct = default) => Task.FromResult(Effective);
+    public Task<EffectiveLimits> ResolveAsync(long userId, string modelId, long? tokenId, long? organizationId, CancellationToken ct = default) =>
+        Task.FromResult(Effective);
 
     public Task<(int Daily, IReadOnlyDictionary<string, int> ModelCaps)> ResolveAllAsync(long userId, CancellationToken ct = default) =>
         throw new NotSupportedException();
 
-    public Task SetAsync(long? userId, string? modelId, int dailyCalls, CancellationToken ct = default) => throw new NotSupportedException();
+    public Task SetAsync(LimitScope scope, LimitValues values, CancellationToken ct = default) => throw new NotSupportedException();
 
     public Task<IReadOnlyList<QuotaLimit>> ListAsync(CancellationToken ct = default) => throw new NotSupportedException();
 }
@@ -117,10 +118,16 @@ internal sealed class FakeCatalog : IModelCatalog
 /// <summary>A counter whose storage is down.</summary>
 internal sealed class FailingCounter : IQuotaCounter
 {
-    public ValueTask<Admission> TryAdmitAsync(QuotaKey key, EffectiveLimits limits, CancellationToken ct = default) =>
+    public ValueTask<Admission> TryAdmitAsync(QuotaKey key, EffectiveLimits limits, CallCost cost, CancellationToken ct = default) =>
         throw new InvalidOperationException("counter store unreachable");
 
-    public ValueTask RefundAsync(QuotaKey key, CancellationToken ct = default) => ValueTask.CompletedTask;
+    public ValueTask RefundAsync(QuotaKey key, CallCost cost, EffectiveLimits limits, CancellationToken ct = default) => ValueTask.CompletedTask;
+
+    public ValueTask SettleTokensAsync(QuotaKey key, CallCost cost, EffectiveLimits limits, int actualTokens, CancellationToken ct = default) =>
+        ValueTask.CompletedTask;
+
+    public ValueTask<(int Organization, int Member)> GetOrganizationUsedAsync(long organizationId, long userId, DateOnly day, CancellationToken ct = default) =>
+        throw new NotSupportedException();
 
     public ValueTask<(int Total, IReadOnlyDictionary<string, int> PerModel)> GetUsedAsync(long userId, DateOnly day, CancellationToken ct = default) =>
         throw new NotSupportedException();

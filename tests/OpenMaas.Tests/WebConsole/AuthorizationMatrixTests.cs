@@ -62,6 +62,10 @@ public sealed class AuthorizationMatrixTests(ConsoleFixture server)
             new("POST", "/api/v1/tokens", 401, 201, 201, 201, new { description = "matrix" }),
             new("GET", "/api/v1/usage", 401, 200, 200, 200),
             new("GET", "/api/v1/usage?user=alice", 401, 200, 403, 200),
+            new("GET", "/api/v1/balance", 401, 200, 200, 200),
+            new("GET", "/api/v1/inference/credits", 401, 200, 200, 200),
+            new("GET", "/api/v1/limits", 401, 403, 403, 200),
+            new("PUT", "/api/v1/limits", 401, 403, 403, 200, new { user = "alice", rpm = 1000 }),
             // Run as anonymous, other user, admin, user (in that order): bob cannot see it, root revokes it.
             new("DELETE", $"/api/v1/tokens/{aliceToken.Info.Id}", 401, 204, 404, 204),
         ];

@@ -24,12 +24,19 @@ internal sealed record ModelPatch
 
     /// <summary>Private to the members of the organisation that owns the model (its ID's owner part must name one).</summary>
     public bool? Private { get; init; }
+    /// <summary>Units one call spends of the daily allowances (1 or more).</summary>
+    public int? Weight { get; init; }
 
     public (ModelCardChange? Change, string? Error) ToChange()
     {
         if (DailyCallCap < 0)
         {
             return (null, $"DailyCallCap must be 0 or more, not {DailyCallCap}.");
+        }
+
+        if (Weight < 1)
+        {
+            return (null, $"Weight must be 1 or more, not {Weight}.");
         }
 
         ApiInferenceMode? mode = null;
@@ -52,6 +59,7 @@ internal sealed record ModelPatch
             Readme = ReadMeContent,
             ApiInferenceMode = mode,
             Private = Private,
+            Weight = Weight,
         };
         return change.IsEmpty && DailyCallCap is null ? (null, "Nothing to change.") : (change, null);
     }

@@ -48,6 +48,8 @@ internal sealed record ModelView
 
     /// <summary>Private to the members of the organisation that owns it (only they and admins ever see it).</summary>
     public bool Private { get; init; }
+    /// <summary>Units one call spends of the daily allowances (ModelScope's credits per call).</summary>
+    public int Weight { get; init; } = 1;
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? ReadMeContent { get; init; }
@@ -92,6 +94,7 @@ internal sealed record ModelView
         Servable = m.Servable,
         ApiInference = new ApiInferenceView(ModeName(m.ApiInferenceMode), m.ApiInference),
         Private = m.Private,
+        Weight = m.Weight,
     };
 
     public static ModelView Detail(ModelRecord m, ModelCardRenderer renderer, bool? liked) => Summary(m) with

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Threading.Channels;
+using OpenMaas.Core.Catalog;
 using OpenMaas.Core.Quota;
 using OpenMaas.Core.Tasks;
 using OpenMaas.Server.Pipeline;
@@ -11,7 +12,7 @@ namespace OpenMaas.Server.Runtimes.Images;
 /// runs it), counted as one call when submitted and refunded once if it fails — the counter and the submission's usage
 /// record both, so counters rebuilt from the log agree.
 /// </summary>
-internal sealed class ImageTasks(InferenceTaskStore store, IQuotaCounter counter, TimeProvider clock, ILogger<ImageTasks> logger)
+internal sealed class ImageTasks(InferenceTaskStore store, IQuotaCounter counter, IModelCatalog catalog, TimeProvider clock, ILogger<ImageTasks> logger)
 {
     /// <summary>The request header that asks for the async mode.</summary>
     public const string AsyncHeader = "X-ModelScope-Async-Mode";
@@ -68,7 +69,9 @@ internal sealed class ImageTasks(InferenceTaskStore store, IQuotaCounter counter
             return;
         }
 
-        await counter.RefundAsync(new QuotaKey(task.UserId, task.ModelId, day, task.TokenId), ct);
+        // The units its model weighs (the task keeps no organisation: an organisation's pools keep the units).
+        var units = Math.Max(1, (await catalog.FindAsync(task.ModelId, ct))?.Weight ?? 1);
+        await counter.RefundAsync(new QuotaKey(task.UserId, task.ModelId, day, task.TokenId), CallCost.One with { Units = units }, default, ct);
         // The submission's usage record is committed before its answer ended; a task that fails at once may come first.
         for (var i = 0; i < 100 && !await store.RefundUsageAsync(task, ct); i++)
         {

@@ -29,12 +29,15 @@ internal sealed class AdminModelsModel(
         PageNumber = Math.Max(1, page ?? 1);
         Results = await catalog.QueryAsync(new ModelQuery { Search = search, Sort = ModelSort.Name, Page = PageNumber, PageSize = PageSize }, ct);
         _scores = await scores.ForAsync([.. Results.Items.Select(m => (m.Id, m.Likes))], ct);
-        _caps = [.. (await limits.ListAsync(ct)).Where(l => l.UserId is null && l.ModelId is not null)];
+        _caps = [.. (await limits.ListAsync(ct)).Where(l => l.Scope.Kind == LimitScopeKind.Model)];
     }
 
     public long ScoreOf(string id) => _scores.GetValueOrDefault(id);
 
     public int? CapOf(string id) => _caps.FirstOrDefault(l => l.ModelId == id)?.DailyCalls;
+
+    /// <summary>The model's global requests and tokens per minute (every caller together).</summary>
+    public (int? Rpm, int? Tpm) PerMinuteOf(string id) => _caps.FirstOrDefault(l => l.ModelId == id) is { } row ? (row.RequestsPerMinute, row.TokensPerMinute) : (null, null);
 
     public async Task<IActionResult> OnPostModeAsync(string id, string? mode, string? search, CancellationToken ct)
     {
@@ -48,16 +51,18 @@ internal sealed class AdminModelsModel(
             : NotFound();
     }
 
-    public async Task<IActionResult> OnPostCapAsync(string id, int? cap, string? search, CancellationToken ct)
+    public async Task<IActionResult> OnPostCapAsync(string id, int? cap, int? weight, int? rpm, int? tpm, string? search, CancellationToken ct)
     {
-        if (cap is < 0 || await catalog.FindAsync(id, ct) is null)
+        if (cap is < 0 || weight is < 1 || rpm is < 0 || tpm is < 0 || await catalog.FindAsync(id, ct) is null)
         {
-            return cap is < 0 ? BadRequest() : NotFound();
+            return cap is < 0 || weight is < 1 || rpm is < 0 || tpm is < 0 ? BadRequest() : NotFound();
         }
 
-        if (cap is { } c)
+        // An empty cap leaves it; an empty RPM or TPM removes the model's per-minute limit.
+        await limits.SetAsync(new LimitScope(ModelId: id), new LimitValues(cap, rpm ?? LimitValues.Clear, tpm ?? LimitValues.Clear), ct);
+        if (weight is { } w)
         {
-            await limits.SetAsync(null, id, c, ct);
+            await catalog.UpdateAsync(id, m => m.Weight = w, ct);
         }
 
         return Done(L["Daily cap of {0} saved.", id], search);

@@ -19,7 +19,7 @@ internal sealed class AdminSettingsModel(IStringLocalizer<ConsoleText> text, IQu
     public async Task OnGetAsync(CancellationToken ct)
     {
         var all = await limits.ListAsync(ct);
-        DailyCalls = all.FirstOrDefault(l => l.UserId is null && l.ModelId is null)?.DailyCalls ?? quota.Value.DailyCalls;
+        DailyCalls = all.FirstOrDefault(l => l.Scope.Kind == LimitScopeKind.Default)?.DailyCalls ?? quota.Value.DailyCalls;
         SignUpOpen = await settings.IsSignUpOpenAsync(ct);
     }
 

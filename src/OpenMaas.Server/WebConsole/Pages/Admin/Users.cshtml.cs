@@ -21,7 +21,12 @@ internal sealed class AdminUsersModel(IStringLocalizer<ConsoleText> text, IAccou
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 
-    public int LimitOf(long userId) => _limits.FirstOrDefault(l => l.UserId == userId && l.ModelId is null)?.DailyCalls ?? DefaultLimit;
+    public int LimitOf(long userId) => RowOf(userId)?.DailyCalls ?? DefaultLimit;
+
+    /// <summary>The user's own requests and tokens per minute (null: the default's, or none).</summary>
+    public (int? Rpm, int? Tpm) PerMinuteOf(long userId) => (RowOf(userId)?.RequestsPerMinute, RowOf(userId)?.TokensPerMinute);
+
+    private QuotaLimit? RowOf(long userId) => _limits.FirstOrDefault(l => l.UserId == userId && l.Scope.Kind == LimitScopeKind.User);
 
     public async Task<IActionResult> OnPostCreateAsync(string? name, string? password, bool admin, CancellationToken ct)
     {
@@ -68,9 +73,9 @@ internal sealed class AdminUsersModel(IStringLocalizer<ConsoleText> text, IAccou
         return await accounts.SetPasswordAsync(name, password!, ct) ? Done(L["Password of {0} reset.", name]) : NotFound();
     }
 
-    public async Task<IActionResult> OnPostLimitAsync(string name, int? dailyCalls, CancellationToken ct)
+    public async Task<IActionResult> OnPostLimitAsync(string name, int? dailyCalls, int? rpm, int? tpm, CancellationToken ct)
     {
-        if (dailyCalls is not >= 0)
+        if (dailyCalls is not >= 0 || rpm < 0 || tpm < 0)
         {
             return await FailAsync(L["The daily limit must be a whole number, 0 or more."], ct);
         }
@@ -80,7 +85,8 @@ internal sealed class AdminUsersModel(IStringLocalizer<ConsoleText> text, IAccou
             return NotFound();
         }
 
-        await limits.SetAsync(user.Id, null, dailyCalls.Value, ct);
+        // An empty RPM or TPM field removes the user's own per-minute limit.
+        await limits.SetAsync(new LimitScope(user.Id), new LimitValues(dailyCalls.Value, rpm ?? LimitValues.Clear, tpm ?? LimitValues.Clear), ct);
         return Done(L["Daily limit of {0} set to {1}.", name, dailyCalls.Value]);
     }
 
@@ -102,6 +108,6 @@ internal sealed class AdminUsersModel(IStringLocalizer<ConsoleText> text, IAccou
     {
         Users = await accounts.ListAsync(ct);
         _limits = await limits.ListAsync(ct);
-        DefaultLimit = _limits.FirstOrDefault(l => l.UserId is null && l.ModelId is null)?.DailyCalls ?? quota.Value.DailyCalls;
+        DefaultLimit = _limits.FirstOrDefault(l => l.Scope.Kind == LimitScopeKind.Default)?.DailyCalls ?? quota.Value.DailyCalls;
     }
 }

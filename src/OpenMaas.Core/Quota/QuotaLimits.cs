@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using OpenMaas.Core.Audit;
 using OpenMaas.Core.Storage;
 
 namespace OpenMaas.Core.Quota;
@@ -9,6 +10,7 @@ internal sealed class QuotaLimits(
     DbConnections reads,
     IOptions<QuotaOptions> options,
     IChangeNotice stamp,
+    IAuditLog audit,
     TimeProvider clock) : IQuotaLimits
 {
     /// <summary>(user, model) pairs kept in memory between changes; past it the cache starts over.</summary>
@@ -73,9 +75,21 @@ internal sealed class QuotaLimits(
             db.QuotaLimits.Add(limit);
         }
 
+        int? before = db.Entry(limit).State == EntityState.Added ? null : limit.DailyCalls;
         limit.DailyCalls = dailyCalls;
         limit.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(ct);
+        if (before == dailyCalls)
+        {
+            return; // nothing changed (a settings form saved as it was)
+        }
+
+        var target = $"user={(userId is { } u ? u.ToString(System.Globalization.CultureInfo.InvariantCulture) : "*")} model={modelId ?? "*"}";
+        await audit.RecordAsync(new AuditEntry(AuditActions.QuotaSet, AuditActions.Targets.Quota, target)
+        {
+            Before = before is null ? null : AuditJson.Of(new { DailyCalls = before }),
+            After = AuditJson.Of(new { UserId = userId, ModelId = modelId, DailyCalls = dailyCalls }),
+        }, ct);
     }
 
     public async Task<IReadOnlyList<QuotaLimit>> ListAsync(CancellationToken ct = default)

@@ -20,6 +20,7 @@ internal static class OpenMaasCli
             TokenCommands.Create(),
             QuotaCommands.Create(),
             QuotaCommands.Usage(),
+            AuditCommands.Create(),
         };
         return root;
     }

@@ -74,6 +74,8 @@ internal static class EndpointsExtensions
         // After the error middleware, so 401s on /v1 carry its request id.
         app.UseAuthentication();
         app.UseAuthorization();
+        // The audit log's actor: the signed-in caller of console, /api/v1 and hub requests (inference records nothing).
+        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/v1") && !c.Request.Path.StartsWithSegments("/api-inference"), a => a.UseMiddleware<AuditRequestMiddleware>());
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
         app.MapLibrary();
         app.MapAuth();

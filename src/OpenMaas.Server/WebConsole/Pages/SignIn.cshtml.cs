@@ -29,6 +29,15 @@ internal sealed class SignInModel(
 
     public bool SignUpOpen { get; private set; }
 
+    public override void OnPageHandlerExecuting(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context)
+    {
+        if (Providers.Count > 0)
+        {
+            Response.Headers.ContentSecurityPolicy = SecurityHeaders.AllowingFormsTo(oidc.Value.Providers.Values
+                .Select(p => Uri.TryCreate(p.Authority, UriKind.Absolute, out var a) ? a.GetLeftPart(UriPartial.Authority) : null).OfType<string>().Distinct(StringComparer.Ordinal));
+        }
+    }
+
     public async Task OnGetAsync(string? returnUrl, string? error, CancellationToken ct)
     {
         ReturnUrl = SafeReturn(returnUrl);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenMaas.Core.Audit;
 using OpenMaas.Core.Catalog;
 using OpenMaas.Core.Hosting;
 using OpenMaas.Core.Library;
@@ -25,6 +26,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<IApiInferencePolicy, ApiInferencePolicy>();
         services.TryAddSingleton<IModelPopularity, ModelPopularity>();
         services.TryAddSingleton<IModelCatalog, ModelCatalog>();
+        services.AddOpenMaasAudit();
         services.AddOpenMaasAccounts();
         services.TryAddSingleton<IOrganizationService, OrganizationService>();
         services.AddOpenMaasUpstreamStore();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using OpenMaas.Core.Audit;
 using OpenMaas.Core.Storage;
 
 namespace OpenMaas.Core.Accounts;
@@ -8,6 +9,7 @@ internal sealed class AccountService(
     IDbContextFactory<OpenMaasDbContext> factory,
     IPasswordHasher<UserAccount> hasher,
     IChangeNotice stamp,
+    IAuditLog audit,
     TimeProvider clock) : IAccountService
 {
     public Task<UserAccount?> FindAsync(string name, CancellationToken ct = default) =>
@@ -51,14 +53,28 @@ internal sealed class AccountService(
             throw;
         }
 
+        await audit.RecordAsync(new AuditEntry(AuditActions.UserCreate, AuditActions.Targets.User, user.Name)
+        {
+            After = AuditJson.Of(new { user.Id, user.Name, user.Role, Password = password is not null }),
+        }, ct);
         return user;
     }
 
     public async Task<bool> SetEnabledAsync(string name, bool enabled, CancellationToken ct = default)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
+        var before = await db.Users.AsNoTracking().Where(u => u.Name == name).Select(u => (bool?)u.Enabled).FirstOrDefaultAsync(ct);
         var found = await db.Users.Where(u => u.Name == name).ExecuteUpdateAsync(s => s.SetProperty(u => u.Enabled, enabled), ct) > 0;
         stamp.Bump(); // after the update committed: a running server drops its cached tokens on its next call
+        if (found)
+        {
+            await audit.RecordAsync(new AuditEntry(enabled ? AuditActions.UserEnable : AuditActions.UserDisable, AuditActions.Targets.User, name)
+            {
+                Before = AuditJson.Of(new { Enabled = before }),
+                After = AuditJson.Of(new { Enabled = enabled }),
+            }, ct);
+        }
+
         return found;
     }
 
@@ -74,6 +90,7 @@ internal sealed class AccountService(
 
         user.PasswordHash = hasher.HashPassword(user, password);
         await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditEntry(AuditActions.UserPassword, AuditActions.Targets.User, name), ct); // never the password
         return true;
     }
 
@@ -81,8 +98,18 @@ internal sealed class AccountService(
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         var role = admin ? UserRoles.Admin : UserRoles.User;
+        var before = await db.Users.AsNoTracking().Where(u => u.Name == name).Select(u => u.Role).FirstOrDefaultAsync(ct);
         var found = await db.Users.Where(u => u.Name == name).ExecuteUpdateAsync(s => s.SetProperty(u => u.Role, role), ct) > 0;
         stamp.Bump();
+        if (found)
+        {
+            await audit.RecordAsync(new AuditEntry(AuditActions.UserRole, AuditActions.Targets.User, name)
+            {
+                Before = AuditJson.Of(new { Role = before }),
+                After = AuditJson.Of(new { Role = role }),
+            }, ct);
+        }
+
         return found;
     }
 
@@ -95,6 +122,15 @@ internal sealed class AccountService(
         }
 
         return hasher.VerifyHashedPassword(user, hash, password) == PasswordVerificationResult.Failed ? null : user;
+    }
+
+    public async Task<UserAccount?> SignInWithPasswordAsync(string name, string password, CancellationToken ct = default)
+    {
+        var user = await VerifyPasswordAsync(name, password, ct);
+        await audit.RecordAsync(user is null
+            ? new AuditEntry(AuditActions.SignInFailed, AuditActions.Targets.User, name) { ActorName = name, After = AuditJson.Of(new { Method = "password" }) }
+            : new AuditEntry(AuditActions.SignIn, AuditActions.Targets.User, name) { ActorId = user.Id, ActorName = user.Name, After = AuditJson.Of(new { Method = "password" }) }, ct);
+        return user;
     }
 
     private async Task<bool> NameTakenAsync(string name, CancellationToken ct)

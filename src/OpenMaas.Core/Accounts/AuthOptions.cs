@@ -11,4 +11,8 @@ public sealed class AuthOptions
     /// <summary>How long a console session lasts without activity.</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 24 * 30)]
     public int SessionHours { get; set; } = 12;
+
+    /// <summary>Whether accounts may sign in to the console (and <c>/api/v1/auth/login</c>) with a password; off when
+    /// everyone signs in through single sign-on (<c>Auth:Oidc</c>).</summary>
+    public bool LocalPasswords { get; set; } = true;
 }

@@ -27,4 +27,8 @@ public interface IAccountService
 
     /// <summary>The enabled account when the password matches; null otherwise (unknown, disabled or wrong).</summary>
     Task<UserAccount?> VerifyPasswordAsync(string name, string password, CancellationToken ct = default);
+
+    /// <summary>A sign-in with a password: <see cref="VerifyPasswordAsync"/>, recorded in the audit log as a success or
+    /// a failure (never the password).</summary>
+    Task<UserAccount?> SignInWithPasswordAsync(string name, string password, CancellationToken ct = default);
 }

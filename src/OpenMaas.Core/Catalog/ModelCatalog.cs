@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using OpenMaas.Core.Audit;
 using OpenMaas.Core.Library;
 using OpenMaas.Core.Storage;
 
@@ -7,7 +8,7 @@ namespace OpenMaas.Core.Catalog;
 /// <summary>The catalog over EF Core. Every change that can move a model into or out of the served set
 /// (add, remove, a new mode) re-runs the API-Inference policy before it returns.</summary>
 internal sealed class ModelCatalog(
-    IDbContextFactory<OpenMaasDbContext> factory, IApiInferencePolicy policy, TimeProvider clock) : IModelCatalog
+    IDbContextFactory<OpenMaasDbContext> factory, IApiInferencePolicy policy, IAuditLog audit, TimeProvider clock) : IModelCatalog
 {
     public async Task<ModelRecord?> FindAsync(string id, CancellationToken ct = default)
     {
@@ -76,6 +77,7 @@ internal sealed class ModelCatalog(
         }
 
         await policy.EvaluateAsync(ct);
+        await audit.RecordAsync(new AuditEntry(AuditActions.ModelAdd, AuditActions.Targets.Model, model.Id) { After = Snapshot(model) }, ct);
         return true;
     }
 
@@ -87,6 +89,7 @@ internal sealed class ModelCatalog(
 
     public async Task<ModelRecord?> UpdateAsync(string id, Action<ModelRecord> change, CancellationToken ct = default)
     {
+        string before;
         await using (var db = await OpenAsync(ct))
         {
             var model = await db.Models.FirstOrDefaultAsync(m => m.Id == id, ct);
@@ -95,13 +98,20 @@ internal sealed class ModelCatalog(
                 return null;
             }
 
+            before = Snapshot(model);
             change(model);
             model.UpdatedAt = clock.GetUtcNow();
             await db.SaveChangesAsync(ct);
         }
 
         await policy.EvaluateAsync(ct);
-        return await FindAsync(id, ct);
+        var updated = await FindAsync(id, ct);
+        if (updated is not null && Snapshot(updated) is var after && after != before)
+        {
+            await audit.RecordAsync(new AuditEntry(AuditActions.ModelChange, AuditActions.Targets.Model, id) { Before = before, After = after }, ct);
+        }
+
+        return updated;
     }
 
     public async Task<ModelRecord?> RemoveAsync(string id, CancellationToken ct = default)
@@ -124,8 +134,16 @@ internal sealed class ModelCatalog(
         }
 
         await policy.EvaluateAsync(ct);
+        await audit.RecordAsync(new AuditEntry(AuditActions.ModelRemove, AuditActions.Targets.Model, id) { Before = Snapshot(model) }, ct);
         return model;
     }
+
+    /// <summary>What the audit log keeps of a model: its card and mode, not its files or its README's text.</summary>
+    private static string Snapshot(ModelRecord m) => AuditJson.Of(new
+    {
+        m.Id, m.Task, m.Format, Mode = m.ApiInferenceMode.ToString(), m.ApiInference, m.DisplayName, m.License, m.Tags, m.Capabilities, m.Description,
+        Readme = m.Readme is null ? null : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(m.Readme)))[..12],
+    });
 
     private Task<OpenMaasDbContext> OpenAsync(CancellationToken ct) => factory.CreateDbContextAsync(ct);
 }

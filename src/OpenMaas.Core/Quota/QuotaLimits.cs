@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using OpenMaas.Core.Audit;
 using OpenMaas.Core.Storage;
 
 namespace OpenMaas.Core.Quota;
@@ -9,6 +10,7 @@ internal sealed class QuotaLimits(
     DbConnections reads,
     IOptions<QuotaOptions> options,
     IChangeNotice stamp,
+    IAuditLog audit,
     TimeProvider clock) : IQuotaLimits
 {
     /// <summary>(user, model, token, organisation) keys kept in memory between changes; past it the cache starts over.</summary>
@@ -115,9 +117,12 @@ internal sealed class QuotaLimits(
             db.QuotaLimits.Add(limit);
         }
 
+        var added = db.Entry(limit).State == EntityState.Added;
+        var before = added ? null : new { limit.DailyCalls, limit.RequestsPerMinute, limit.TokensPerMinute };
         limit.DailyCalls = Apply(limit.DailyCalls, values.Daily);
         limit.RequestsPerMinute = Apply(limit.RequestsPerMinute, values.Rpm);
         limit.TokensPerMinute = Apply(limit.TokensPerMinute, values.Tpm);
+        var after = new { limit.DailyCalls, limit.RequestsPerMinute, limit.TokensPerMinute };
         limit.UpdatedAt = clock.GetUtcNow();
         if (limit.DailyCalls is null && limit.RequestsPerMinute is null && limit.TokensPerMinute is null)
         {
@@ -125,6 +130,18 @@ internal sealed class QuotaLimits(
         }
 
         await db.SaveChangesAsync(ct);
+        if (Equals(before, after) || (added && after.DailyCalls is null && after.RequestsPerMinute is null && after.TokensPerMinute is null))
+        {
+            return; // nothing changed (a settings form saved as it was)
+        }
+
+        static string Of(long? id) => id is { } v ? v.ToString(System.Globalization.CultureInfo.InvariantCulture) : "*";
+        var target = $"user={Of(scope.UserId)} model={scope.ModelId ?? "*"} token={Of(scope.TokenId)} org={Of(scope.OrganizationId)}";
+        await audit.RecordAsync(new AuditEntry(AuditActions.QuotaSet, AuditActions.Targets.Quota, target)
+        {
+            Before = before is null ? null : AuditJson.Of(before),
+            After = AuditJson.Of(new { scope.UserId, scope.ModelId, scope.TokenId, scope.OrganizationId, after.DailyCalls, after.RequestsPerMinute, after.TokensPerMinute }),
+        }, ct);
     }
 
     private static int? Apply(int? current, int? value) => value switch

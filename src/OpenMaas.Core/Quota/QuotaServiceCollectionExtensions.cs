@@ -16,6 +16,8 @@ public static class QuotaServiceCollectionExtensions
         services.AddOptions<QuotaOptions>().BindConfiguration(QuotaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
         services.TryAddSingleton<IAccountService, AccountService>();
+        services.TryAddSingleton<IExternalAccounts, ExternalAccounts>();
+        services.TryAddSingleton<IExternalMembership, NoExternalMembership>();
         services.TryAddSingleton<ITokenService, TokenService>();
         services.TryAddSingleton<IQuotaLimits, QuotaLimits>();
         services.TryAddSingleton<IOrganizationNames, OrganizationNames>();

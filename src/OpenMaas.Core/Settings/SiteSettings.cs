@@ -1,9 +1,10 @@
 using Microsoft.EntityFrameworkCore;
+using OpenMaas.Core.Audit;
 using OpenMaas.Core.Storage;
 
 namespace OpenMaas.Core.Settings;
 
-internal sealed class SiteSettings(IDbContextFactory<OpenMaasDbContext> factory, TimeProvider clock) : ISiteSettings
+internal sealed class SiteSettings(IDbContextFactory<OpenMaasDbContext> factory, IAuditLog audit, TimeProvider clock) : ISiteSettings
 {
     internal const string SignUpOpenKey = "signup.open";
 
@@ -21,6 +22,7 @@ internal sealed class SiteSettings(IDbContextFactory<OpenMaasDbContext> factory,
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         var setting = await db.Set<SiteSetting>().FirstOrDefaultAsync(s => s.Key == key, ct);
+        var before = setting?.Value;
         if (setting is null)
         {
             db.Add(new SiteSetting { Key = key, Value = value, UpdatedAt = clock.GetUtcNow() });
@@ -32,5 +34,13 @@ internal sealed class SiteSettings(IDbContextFactory<OpenMaasDbContext> factory,
         }
 
         await db.SaveChangesAsync(ct);
+        if (before != value)
+        {
+            await audit.RecordAsync(new AuditEntry(AuditActions.SettingsChange, AuditActions.Targets.Setting, key)
+            {
+                Before = before is null ? null : AuditJson.Of(new { Value = before }),
+                After = AuditJson.Of(new { Value = value }),
+            }, ct);
+        }
     }
 }

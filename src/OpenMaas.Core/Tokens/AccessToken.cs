@@ -38,6 +38,16 @@ public sealed class AccessToken
     /// <summary>The organisation that owns the token (made by its owners or admins for <see cref="UserId"/>, a member);
     /// null for a personal token. Calls with it carry the organisation's claim.</summary>
     public long? OrganizationId { get; set; }
+
+    /// <summary>SHA-256 of the text the token had before its last rotation, while that text is still accepted; null
+    /// when there is none.</summary>
+    public byte[]? PreviousHash { get; set; }
+
+    /// <summary>Until when the previous text is accepted (<see cref="PreviousHash"/>).</summary>
+    public DateTimeOffset? PreviousValidUntil { get; set; }
+
+    /// <summary>When the token last got a new text.</summary>
+    public DateTimeOffset? RotatedAt { get; set; }
 }
 
 internal sealed class AccessTokenConfiguration : IEntityTypeConfiguration<AccessToken>
@@ -47,6 +57,7 @@ internal sealed class AccessTokenConfiguration : IEntityTypeConfiguration<Access
         builder.ToTable("access_tokens");
         builder.HasKey(t => t.Id);
         builder.HasIndex(t => t.Hash).IsUnique();
+        builder.HasIndex(t => t.PreviousHash).IsUnique();
         builder.HasIndex(t => t.Prefix);
         builder.HasIndex(t => t.UserId);
         builder.HasOne(t => t.User).WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);

@@ -32,6 +32,11 @@ public interface ITokenService
     /// <summary>Finds tokens by numeric ID or display prefix (<c>ms-xxxxxxxx</c>).</summary>
     Task<IReadOnlyList<TokenInfo>> FindAsync(string idOrPrefix, CancellationToken ct = default);
 
+    /// <summary>Gives the token a new text (same id, scope, caps and history); the old text keeps working for
+    /// <paramref name="grace"/> (zero: refused at once), then is refused. Null when there is no such token; a revoked
+    /// or expired token, or a grace <see cref="TokenRules"/> refuses, throws <see cref="RuleViolationException"/>.</summary>
+    Task<CreatedToken?> RotateAsync(long id, TimeSpan grace, CancellationToken ct = default);
+
     /// <summary>Revokes the token; false when unknown or already revoked.</summary>
     Task<bool> RevokeAsync(long id, CancellationToken ct = default);
 
@@ -58,6 +63,12 @@ public sealed record TokenInfo(
 {
     /// <summary>The organisation that owns the token; null for a personal one.</summary>
     public long? OrganizationId { get; init; }
+
+    /// <summary>When the token last got a new text (<see cref="ITokenService.RotateAsync"/>).</summary>
+    public DateTimeOffset? RotatedAt { get; init; }
+
+    /// <summary>Until when the text before the last rotation is still accepted.</summary>
+    public DateTimeOffset? PreviousValidUntil { get; init; }
 }
 
 public enum TokenStatus
@@ -68,6 +79,9 @@ public enum TokenStatus
     Expired,
     Revoked,
     UserDisabled,
+
+    /// <summary>The token's previous text, after a rotation's grace period.</summary>
+    Rotated,
 }
 
 public sealed record TokenCheck(TokenStatus Status, long TokenId = 0, long UserId = 0, string? UserName = null, string? Role = null)

@@ -10,6 +10,9 @@ public static class TokenRules
 
     public const int MaxDescriptionLength = 200;
 
+    /// <summary>The longest a rotated token's old text may keep working: 30 days.</summary>
+    public const int MaxGraceMinutes = 30 * 24 * 60;
+
     private static readonly char[] Separators = [',', ' ', '\n', '\r', '\t'];
 
     /// <summary>A new token: description, expiry (null: never) and scope.</summary>
@@ -22,6 +25,11 @@ public static class TokenRules
 
     public static RuleViolation? CheckExpiry(int? days) => days is <= 0 or > MaxExpiresDays
         ? new("expiresDays", "A token expires after 1 to {0} days (got {1}).", MaxExpiresDays, days)
+        : null;
+
+    /// <summary>How long a rotated token's old text keeps working, in minutes: 0 (not at all) to <see cref="MaxGraceMinutes"/>.</summary>
+    public static RuleViolation? CheckGraceMinutes(int? minutes) => minutes is < 0 or > MaxGraceMinutes
+        ? new("graceMinutes", "The grace period is 0 to {0} minutes (got {1}).", MaxGraceMinutes, minutes)
         : null;
 
     public static RuleViolation? CheckScope(TokenScope scope) => CheckModels([.. scope.Models]) ?? CheckDailyCalls(scope.DailyCalls);

@@ -106,6 +106,7 @@ internal sealed class AccessTokenHandler(
         TokenStatus.Expired => "This access token has expired. Create a new one.",
         TokenStatus.Revoked => "This access token has been revoked.",
         TokenStatus.UserDisabled => "The account of this access token is disabled.",
+        TokenStatus.Rotated => "This access token was rotated and its grace period is over: use its new text.",
         _ => "Invalid access token.",
     };
 }

@@ -47,7 +47,8 @@ internal static class AuthServiceCollectionExtensions
             .AddPolicyScheme(AuthNames.TokenOrSessionScheme, "Access token or session", o =>
                 o.ForwardDefaultSelector = ctx => ctx.Request.Headers.Authorization.Count > 0 || AccessTokenHandler.HubSessionToken(ctx.Request) is not null
                     ? AuthNames.TokenScheme
-                    : AuthNames.SessionScheme);
+                    : AuthNames.SessionScheme)
+            .AddOpenMaasOidc(builder.Configuration);
         services.AddOptions<CookieAuthenticationOptions>(AuthNames.SessionScheme)
             .Configure<IOptions<AuthOptions>>((cookie, auth) => cookie.ExpireTimeSpan = TimeSpan.FromHours(auth.Value.SessionHours));
 
@@ -57,6 +58,8 @@ internal static class AuthServiceCollectionExtensions
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<OrganizationActions>();
         services.AddHostedService<AdminBootstrapper>();
+        services.AddSingleton<AuditRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditRetention>());
         return builder;
     }
 

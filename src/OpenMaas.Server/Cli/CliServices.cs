@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenMaas.Core;
+using OpenMaas.Core.Audit;
 using OpenMaas.Server.Hosting;
 
 namespace OpenMaas.Server.Cli;
@@ -43,6 +44,7 @@ internal static class CliServices
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(b => b.AddConfiguration(configuration.GetSection("Logging")).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
+        services.AddAuditActor(AuditActor.Cli); // every change a verb makes is the command line's in the audit log
         services.AddOpenMaasDomain(configuration);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }

@@ -23,6 +23,7 @@ internal static class OpenMaasCli
             OrgCommands.Create(),
             QuotaCommands.Create(),
             QuotaCommands.Usage(),
+            AuditCommands.Create(),
         };
         return root;
     }

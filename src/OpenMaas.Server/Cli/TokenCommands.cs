@@ -7,7 +7,7 @@ using OpenMaas.Core.Tokens;
 
 namespace OpenMaas.Server.Cli;
 
-/// <summary><c>openmaas token create|list|set|revoke</c>. <c>create</c> prints the token alone on stdout.</summary>
+/// <summary><c>openmaas token create|list|set|rotate|revoke</c>. <c>create</c> prints the token alone on stdout.</summary>
 internal static class TokenCommands
 {
     public static Command Create() => new("token", "Manage access tokens")
@@ -15,6 +15,7 @@ internal static class TokenCommands
         CreateToken(),
         List(),
         TokenSetCommand.Create(),
+        TokenRotateCommand.Create(),
         Revoke(),
     };
 

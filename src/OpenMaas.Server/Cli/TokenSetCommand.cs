@@ -86,6 +86,7 @@ internal static class TokenSetCommand
     {
         "expiresDays" => "--expires-days: ",
         "dailyCalls" => "--daily: ",
+        "graceMinutes" => "--grace-minutes: ",
         _ => $"--{refused.Field}: ",
     } + refused.Message;
 

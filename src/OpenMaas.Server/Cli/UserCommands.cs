@@ -13,6 +13,7 @@ internal static class UserCommands
         Add(),
         List(),
         Disable(),
+        UserLinkCommand.Create(),
     };
 
     private static Command Add()

@@ -91,6 +91,9 @@ internal static class EndpointsExtensions
         app.UseWhen(c => (c.Request.Path.StartsWithSegments("/v1") && !c.Request.Path.StartsWithSegments("/v1/messages")) || c.Request.Path.StartsWithSegments("/rerank"), v1 => v1.UseMiddleware<CallErrorMiddleware>(OpenAIErrorWriter.Instance));
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api-inference"), t => t.UseMiddleware<CallErrorMiddleware>(TaskApiEnvelope.Instance));
         app.UseOpenMaasConsole();
+        // The audit log's actor: the caller of console, /api/v1 and hub requests, read when an event is recorded (so
+        // also during the single sign-on callback, which the authentication middleware handles); inference records nothing.
+        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/v1") && !c.Request.Path.StartsWithSegments("/api-inference"), a => a.UseMiddleware<AuditRequestMiddleware>());
         // After the error middleware, so 401s on /v1 carry its request id.
         app.UseAuthentication();
         app.UseAuthorization();
@@ -103,6 +106,7 @@ internal static class EndpointsExtensions
         app.MapBalance();
         app.MapCredits();
         app.MapLimits();
+        app.MapAudit();
         app.MapOpenMaasConsole();
 
         var v1 = app.MapGroup("/v1").RequireAccessToken(app.Services).WithErrorWriter(OpenAIErrorWriter.Instance);

@@ -51,6 +51,8 @@ public static class ServerApp
         // First: no hosted service (the domain's own, e.g. the engines' health rounds, included) starts before the
         // database is ready.
         builder.Services.AddHostedService<DatabaseStartup>();
+        // Who the audit log names: the request's user (registered before the domain's default, the system).
+        builder.Services.AddSingleton<OpenMaas.Core.Audit.IAuditActor, HttpAuditActor>();
         // The domain, composed as for every CLI verb; what follows is what only a running server needs.
         builder.Services.AddOpenMaasDomain(builder.Configuration);
         builder.AddOpenMaasAuth();

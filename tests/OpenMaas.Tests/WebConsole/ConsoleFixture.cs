@@ -61,13 +61,20 @@ public sealed class ConsoleFixture : ServerFixture
         await RegisterModelAsync(TestAssets.StoriesGguf, Unserved, link: true);
         await Services.GetRequiredService<IModelCatalog>().UpdateAsync(Unserved, m => m.ApiInferenceMode = ApiInferenceMode.Off);
 
-        _playwright = await Microsoft.Playwright.Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        (_playwright, Browser) = await LaunchChromiumAsync();
+    }
+
+    /// <summary>Playwright and the machine's Chromium (headless, no sandbox), as every browser test starts them.</summary>
+    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchChromiumAsync()
+    {
+        var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ChromiumPath,
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
         });
+        return (playwright, browser);
     }
 
     /// <summary>A fresh browser context (own cookies), signed in as <paramref name="user"/> through the sign-in form

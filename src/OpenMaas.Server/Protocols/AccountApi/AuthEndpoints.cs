@@ -1,6 +1,7 @@
 using OpenMaas.Server.Pipeline;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using OpenMaas.Core.Accounts;
 using OpenMaas.Server.Auth;
 
@@ -22,8 +23,14 @@ internal static class AuthEndpoints
     }
 
     private static async Task<Results<Ok<SessionResponse>, ProblemHttpResult>> LoginAsync(
-        LoginRequest request, HttpContext http, IAccountService accounts, LoginThrottle throttle)
+        LoginRequest request, HttpContext http, IAccountService accounts, LoginThrottle throttle, IOptions<AuthOptions> auth)
     {
+        if (!auth.Value.LocalPasswords)
+        {
+            return TypedResults.Problem("Sign-in with a password is switched off here (Auth:LocalPasswords=false): sign in to the console through single sign-on, or use an access token.",
+                statusCode: StatusCodes.Status403Forbidden, title: "Password sign-in is off");
+        }
+
         if (request.Name is not { Length: > 0 } name || request.Password is not { Length: > 0 } password)
         {
             return TypedResults.Problem("Send a name and a password.", statusCode: StatusCodes.Status400BadRequest);
@@ -36,7 +43,7 @@ internal static class AuthEndpoints
             return TypedResults.Problem("Too many failed sign-ins: wait before trying again.", statusCode: StatusCodes.Status429TooManyRequests);
         }
 
-        var user = await accounts.VerifyPasswordAsync(name, password, http.RequestAborted);
+        var user = await accounts.SignInWithPasswordAsync(name, password, http.RequestAborted);
         if (user is null)
         {
             throttle.Failed(name, address);

@@ -19,6 +19,9 @@ internal static class TokensEndpoints
     /// <summary>The whole scope of a token, replacing the one it had.</summary>
     public sealed record TokenScopeRequest(IReadOnlyList<string?>? Models, int? DailyCalls);
 
+    /// <summary>How long the old text keeps working after a rotation (0 or absent: not at all).</summary>
+    public sealed record RotateTokenRequest(int? GraceMinutes);
+
     /// <summary>The only response that ever carries a token's text.</summary>
     public sealed record CreatedTokenResponse(string Token, TokenInfo Info);
 
@@ -28,6 +31,7 @@ internal static class TokensEndpoints
         group.MapGet("/", ListAsync);
         group.MapPost("/", CreateAsync);
         group.MapPut("/{id:long}/scope", SetScopeAsync);
+        group.MapPost("/{id:long}/rotate", RotateAsync);
         group.MapDelete("/{id:long}", RevokeAsync);
         return routes;
     }
@@ -89,6 +93,38 @@ internal static class TokensEndpoints
 
         await tokens.SetScopeAsync(id, scope, ct);
         return TypedResults.Ok((await tokens.FindAsync(id, ct))!);
+    }
+
+    private static async Task<Results<Ok<CreatedTokenResponse>, ProblemHttpResult>> RotateAsync(
+        long id, RotateTokenRequest? request, HttpContext http, ClaimsPrincipal caller, ITokenService tokens, CancellationToken ct)
+    {
+        if (ScopedCaller(http) is { } refused)
+        {
+            return refused;
+        }
+
+        var token = await tokens.FindAsync(id, ct);
+        if (token is null || (token.UserId != caller.UserId() && !caller.IsAdmin()))
+        {
+            return TypedResults.Problem($"No token {id}.", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        if (TokenRules.CheckGraceMinutes(request?.GraceMinutes) is { } invalid)
+        {
+            return Invalid(invalid);
+        }
+
+        try
+        {
+            var rotated = await tokens.RotateAsync(id, TimeSpan.FromMinutes(request?.GraceMinutes ?? 0), ct);
+            return rotated is null
+                ? TypedResults.Problem($"No token {id}.", statusCode: StatusCodes.Status404NotFound)
+                : TypedResults.Ok(new CreatedTokenResponse(rotated.Text, rotated.Info));
+        }
+        catch (RuleViolationException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status409Conflict, title: "Cannot rotate");
+        }
     }
 
     internal static RuleViolation? ToScope(IReadOnlyList<string?>? models, int? dailyCalls, out TokenScope scope)

@@ -73,6 +73,31 @@ internal sealed class TokensModel(
         return Redirect(Back(user));
     }
 
+    /// <summary>A new text for the token (shown once on the next page); the old one works for the grace period.</summary>
+    public async Task<IActionResult> OnPostRotateAsync(long id, int? graceMinutes, string? user, CancellationToken ct)
+    {
+        var token = await tokens.FindAsync(id, ct);
+        if (token is null || (token.UserId != CallerId && !CallerIsAdmin))
+        {
+            return NotFound();
+        }
+
+        if (TokenRules.CheckGraceMinutes(graceMinutes) is { } refused)
+        {
+            return await FailAsync(Say(refused), user, ct);
+        }
+
+        try
+        {
+            var rotated = await tokens.RotateAsync(id, TimeSpan.FromMinutes(graceMinutes ?? 0), ct);
+            return rotated is null ? NotFound() : Redirect($"/account/tokens/new/{reveal.Put(CallerId!.Value, id, rotated.Text)}");
+        }
+        catch (OpenMaas.Core.RuleViolationException e)
+        {
+            return await FailAsync(Say(e.Violation), user, ct);
+        }
+    }
+
     public async Task<IActionResult> OnPostRevokeAsync(long id, string? user, CancellationToken ct)
     {
         var token = await tokens.FindAsync(id, ct);

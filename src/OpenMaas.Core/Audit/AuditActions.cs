@@ -21,6 +21,10 @@ public static class AuditActions
     public const string ModelRemove = "model.remove";
     public const string SettingsChange = "settings.change";
     public const string QuotaSet = "quota.set";
+    public const string OrgCreate = "org.create";
+    public const string OrgMemberAdd = "org.member.add";
+    public const string OrgMemberRole = "org.member.role";
+    public const string OrgMemberRemove = "org.member.remove";
 
     public static class Targets
     {
@@ -29,5 +33,6 @@ public static class AuditActions
         public const string Model = "model";
         public const string Setting = "setting";
         public const string Quota = "quota";
+        public const string Organization = "organization";
     }
 }

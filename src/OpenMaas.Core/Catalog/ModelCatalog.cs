@@ -141,7 +141,7 @@ internal sealed class ModelCatalog(
     /// <summary>What the audit log keeps of a model: its card and mode, not its files or its README's text.</summary>
     private static string Snapshot(ModelRecord m) => AuditJson.Of(new
     {
-        m.Id, m.Task, m.Format, Mode = m.ApiInferenceMode.ToString(), m.ApiInference, m.DisplayName, m.License, m.Tags, m.Capabilities, m.Description,
+        m.Id, m.Task, m.Format, Mode = m.ApiInferenceMode.ToString(), m.ApiInference, m.DisplayName, m.License, m.Tags, m.Capabilities, m.Description, m.Private, m.Weight,
         Readme = m.Readme is null ? null : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(m.Readme)))[..12],
     });
 

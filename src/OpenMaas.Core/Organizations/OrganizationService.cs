@@ -1,3 +1,4 @@
+using OpenMaas.Core.Audit;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -7,7 +8,7 @@ using OpenMaas.Core.Storage;
 namespace OpenMaas.Core.Organizations;
 
 internal sealed class OrganizationService(
-    IDbContextFactory<OpenMaasDbContext> factory, IChangeNotice stamp, TimeProvider clock, ILogger<OrganizationService> logger) : IOrganizationService
+    IDbContextFactory<OpenMaasDbContext> factory, IChangeNotice stamp, TimeProvider clock, IAuditLog audit, ILogger<OrganizationService> logger) : IOrganizationService
 {
     /// <summary>Users whose memberships are kept in memory between changes; past it the cache starts over.</summary>
     internal const int CacheCapacity = 10_000;
@@ -42,6 +43,10 @@ internal sealed class OrganizationService(
         }
 
         OrganizationLog.Created(logger, name, organization.Id);
+        await audit.RecordAsync(new AuditEntry(AuditActions.OrgCreate, AuditActions.Targets.Organization, Id(organization.Id))
+        {
+            After = AuditJson.Of(new { organization.Name, organization.DisplayName, OwnerId = ownerId }),
+        }, ct);
         if (ownerId is { } owner)
         {
             await AddMemberAsync(organization.Id, owner, OrganizationRoles.Owner, ct);
@@ -119,6 +124,10 @@ internal sealed class OrganizationService(
         }
 
         OrganizationLog.MemberAdded(logger, organizationId, userId, role);
+        await audit.RecordAsync(new AuditEntry(AuditActions.OrgMemberAdd, AuditActions.Targets.Organization, Id(organizationId))
+        {
+            After = AuditJson.Of(new { UserId = userId, Role = role }),
+        }, ct);
         return true;
     }
 
@@ -137,9 +146,15 @@ internal sealed class OrganizationService(
             RuleViolationException.ThrowIf(OrganizationRules.CheckKeepsOwner(await OwnersAsync(db, organizationId, ct) - 1));
         }
 
+        var before = member.Role;
         member.Role = role;
         await db.SaveChangesAsync(ct);
         OrganizationLog.RoleChanged(logger, organizationId, userId, role);
+        await audit.RecordAsync(new AuditEntry(AuditActions.OrgMemberRole, AuditActions.Targets.Organization, Id(organizationId))
+        {
+            Before = AuditJson.Of(new { UserId = userId, Role = before }),
+            After = AuditJson.Of(new { UserId = userId, Role = role }),
+        }, ct);
         return true;
     }
 
@@ -167,6 +182,11 @@ internal sealed class OrganizationService(
         await transaction.CommitAsync(ct);
         stamp.Bump();
         OrganizationLog.MemberRemoved(logger, organizationId, userId, revoked);
+        await audit.RecordAsync(new AuditEntry(AuditActions.OrgMemberRemove, AuditActions.Targets.Organization, Id(organizationId))
+        {
+            Before = AuditJson.Of(new { UserId = userId, member.Role }),
+            After = AuditJson.Of(new { TokensRevoked = revoked }),
+        }, ct);
         return true;
     }
 
@@ -202,4 +222,6 @@ internal sealed class OrganizationService(
         OrganizationRoles.Admin => 1,
         _ => 2,
     };
+
+    private static string Id(long id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -17,7 +17,7 @@ public static class QuotaServiceCollectionExtensions
         services.TryAddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
         services.TryAddSingleton<IAccountService, AccountService>();
         services.TryAddSingleton<IExternalAccounts, ExternalAccounts>();
-        services.TryAddSingleton<IExternalMembership, NoExternalMembership>();
+        services.TryAddSingleton<IExternalMembership, Organizations.OrganizationMembershipSync>();
         services.TryAddSingleton<ITokenService, TokenService>();
         services.TryAddSingleton<IQuotaLimits, QuotaLimits>();
         services.TryAddSingleton<IOrganizationNames, OrganizationNames>();

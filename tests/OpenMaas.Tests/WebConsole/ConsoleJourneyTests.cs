@@ -241,7 +241,7 @@ public sealed class ConsoleJourneyTests(ConsoleFixture server)
     {
         "OpenMaaS", "API", "Inference", "OpenAI", "CSV", "README", "Markdown", "SHA", "ID", "Cherry", "Studio", "Bearer",
         "Authorization", "ms", "English", "openmaas", "model", "add", "auto", "on", "off", "curl", "Python", "openai", "NET",
-        "JavaScript", "MiB", "KiB", "GiB", "UTC", "Asia", "Shanghai", "v1", "M", "ml",
+        "JavaScript", "MiB", "KiB", "GiB", "UTC", "Asia", "Shanghai", "v1", "M", "ml", "RPM", "TPM", "token",
     };
 
     private static List<string> EnglishWords(string text) =>

@@ -51,7 +51,7 @@ public sealed class ConsoleTokenScopeTests(ConsoleFixture server)
         Assert.Equal("—", (await row.Locator("[data-testid=scope-cap]").InnerTextAsync()).Trim());
 
         // A negative cap is refused on the page (the browser's own min check taken off, as a hand-made post would).
-        await row.Locator("summary").ClickAsync();
+        await row.Locator("details.scope-edit:not(.rotate-edit) summary").ClickAsync();
         await row.Locator("input[name=models]").FillAsync(ConsoleFixture.Copy);
         await row.Locator("input[name=dailyCalls]").EvaluateAsync("e => e.removeAttribute('min')");
         await row.Locator("input[name=dailyCalls]").FillAsync("-1");

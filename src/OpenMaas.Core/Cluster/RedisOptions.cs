@@ -34,5 +34,11 @@ public sealed class RedisOptions
     [Range(50, 60_000)]
     public int TimeoutMs { get; set; } = 2000;
 
+    /// <summary>How far two nodes' clocks may differ, in milliseconds. After Redis lost its counters, a node adopting
+    /// the rebuilt ones also adds the calls it settled this long before the rebuild read the usage log: a larger margin
+    /// counts some calls twice (stricter, never looser), a smaller one than the real skew could miss calls.</summary>
+    [Range(0, 60_000)]
+    public int ClockSkewMs { get; set; } = 1000;
+
     public bool Enabled => !string.IsNullOrWhiteSpace(Configuration);
 }

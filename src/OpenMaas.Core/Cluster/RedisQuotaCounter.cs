@@ -19,6 +19,7 @@ internal sealed class RedisQuotaCounter(
     IUsageQueries usage,
     QuotaCalendar calendar,
     InFlightCalls inFlight,
+    Microsoft.Extensions.Options.IOptions<RedisOptions> options,
     ILogger<RedisQuotaCounter> logger) : IQuotaCounter
 {
     private const string Total = "total";
@@ -29,7 +30,7 @@ internal sealed class RedisQuotaCounter(
 
     /// <summary>How far two nodes' clocks may differ: an adopting node also adds calls it settled this long before the
     /// rebuild's read.</summary>
-    private static readonly TimeSpan ClockMargin = TimeSpan.FromSeconds(1);
+    private TimeSpan ClockMargin => TimeSpan.FromMilliseconds(options.Value.ClockSkewMs);
 
     private RedisKey GenerationKey => redis.Key("quota:generation");
 

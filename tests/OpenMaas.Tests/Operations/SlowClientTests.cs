@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -139,6 +140,38 @@ public sealed class SlowClientTests(SlowClientTests.Fixture server) : IClassFixt
                 Assert.Equal(400, root.GetProperty("status").GetInt32());
                 break;
         }
+    }
+
+    /// <summary>A rejection after many answers on one kept-alive connection lands wherever the output buffer happens to
+    /// end; Kestrel then wrote its header block in pieces and it went out bare (found in CI as an unshaped 431 in the
+    /// hostile corpus; this reproduced it every run).</summary>
+    [Fact]
+    public async Task ARejectionAfterManyAnswersOnOneConnection_IsStillShaped()
+    {
+        var unshaped = new List<string>();
+        for (var before = 0; before < 48; before++)
+        {
+            // A small receive window keeps the answers queued in the server's output buffer while later requests are read.
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 2048 };
+            await socket.ConnectAsync(server.BaseAddress.Host, server.BaseAddress.Port);
+            var requests = new StringBuilder();
+            for (var i = 0; i < 40 + before; i++)
+            {
+                requests.Append(CultureInfo.InvariantCulture, $"GET /v1/models HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {server.ApiKey}\r\n\r\n");
+            }
+
+            requests.Append("GET /v1/models HTTP/1.1\r\nHost: localhost\r\nBad Header\r\n\r\n");
+            await socket.SendAsync(Encoding.ASCII.GetBytes(requests.ToString()));
+            var answer = await ReadUntilClosedAsync(socket, TimeSpan.FromSeconds(60));
+            var last = answer.Text.LastIndexOf("HTTP/1.1 400 ", StringComparison.Ordinal);
+            var body = last < 0 ? "" : answer.Text[(answer.Text.IndexOf("\r\n\r\n", last, StringComparison.Ordinal) + 4)..];
+            if (!body.StartsWith("{\"error\":", StringComparison.Ordinal))
+            {
+                unshaped.Add($"after {before} answers: {answer.Text[Math.Max(0, last)..]}");
+            }
+        }
+
+        Assert.Empty(unshaped);
     }
 
     /// <summary>A request with both Transfer-Encoding and Content-Length (the classic smuggling pair) followed by a

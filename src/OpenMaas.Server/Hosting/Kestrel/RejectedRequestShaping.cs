@@ -99,7 +99,12 @@ internal static class RejectedRequestShaping
 
         private Memory<byte> _last;
 
-        public override Memory<byte> GetMemory(int sizeHint = 0) => _last = inner.GetMemory(sizeHint);
+        /// <summary>Kestrel writes a header block into one span and commits it at once unless the span runs out; a span of
+        /// at least this much keeps a rejection's header block in one <see cref="Advance"/> wherever the output buffer
+        /// happens to end (a kept-alive connection whose earlier answers are still queued).</summary>
+        private const int HeaderBlockRoom = 1024;
+
+        public override Memory<byte> GetMemory(int sizeHint = 0) => _last = inner.GetMemory(Math.Max(sizeHint, HeaderBlockRoom));
 
         public override Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
 

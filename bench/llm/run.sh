@@ -4,6 +4,8 @@
 #
 #   bench/llm/run.sh        # prints a JSON summary and a markdown table; ROUNDS=5 rounds of REPS=3 runs of each part
 #   ROUNDS=1 REPS=1 WARMUP=short bench/llm/run.sh    # a smoke run of every part (minutes; numbers not meaningful)
+#   PARTS=grammar bench/llm/run.sh   # structured output instead: /v1/chat/completions free vs under a json_schema, 1
+#                                    # stream, OpenMaaS and llama-server in the same rounds (summarize-grammar.mjs)
 #
 # llama.cpp's own llama-server (the strongest CPU peer, ../shared/peers/PEERS.md section 5) takes part when its binary
 # is found: LLAMA_SERVER=/path/to/llama-server, else /tmp/llama-server/src/build/bin/llama-server. Same settings as
@@ -23,7 +25,10 @@ shared="$(cd "${OPENMAAS_SHARED:-../shared}" && pwd)"
 model_file="$shared/models/stories260K.gguf"
 peer_src="$shared/peers/llamacpp-bench.mjs"
 rounds="${ROUNDS:-5}" reps="${REPS:-3}" quiet_wait_s="${QUIET_WAIT_S:-120}" tokens=200 threads=1 parallel=8 ctx=256 model_id=karpathy/stories260K
-warmup="${WARMUP:-full}"
+warmup="${WARMUP:-full}" parts="${PARTS:-serving}"
+# The schema of the grammar part: stories260K keeps filling strings under it, so free and constrained runs are the
+# same length (checked: the summary prints each side's completion_tokens).
+schema='{"type":"array","items":{"type":"string"}}'
 llama_bin="${LLAMA_SERVER:-/tmp/llama-server/src/build/bin/llama-server}"
 [ "$llama_bin" = none ] || [ -x "$llama_bin" ] || { echo "run.sh: no llama-server at $llama_bin (set LLAMA_SERVER); that peer is skipped" >&2; llama_bin=none; }
 prompt='Once upon a time'
@@ -113,7 +118,12 @@ client() { timeout 300 node "$here/sse-client.mjs" --url "$url" --token "$token"
 # .NET's tiered JIT (tier 0, then instrumented, then tier 1) keeps recompiling the request path for the first few
 # thousand requests; until it settles, a request costs about 3 ms of server CPU instead of about 1 ms. So the warm-up
 # sends ~3,000 short streams (8 tokens, 4 at a time) and then full-length ones, before anything is measured.
-if [ "$warmup" = short ]; then
+if [ "$parts" = grammar ]; then
+  step "warm-up (grammar part): the chat path, free and under the schema"
+  client --endpoint chat --clients 4 --reps "$([ "$warmup" = short ] && echo 5 || echo 500)" --tokens 8 >/dev/null
+  client --endpoint chat --schema "$schema" --clients 4 --reps "$([ "$warmup" = short ] && echo 5 || echo 500)" --tokens 8 >/dev/null
+  client --endpoint chat --schema "$schema" --clients 1 --reps 5 >/dev/null
+elif [ "$warmup" = short ]; then
   step "warm-up (short: the JIT has not settled, numbers are a smoke check only)"
   client --clients 4 --reps 5 --tokens 8 >/dev/null
 else
@@ -144,11 +154,22 @@ if [ "$llama_bin" != none ]; then
   done
   llama_client() { timeout 300 node "$here/sse-client.mjs" --url "$llama_url" --model "$model_id" --prompt "$prompt" --tokens "$tokens" --keep-alive false "$@"; }
   llama_client --clients "$parallel" --reps 2 >/dev/null
+  [ "$parts" = grammar ] && llama_client --endpoint chat --schema "$schema" --clients 1 --reps 3 >/dev/null
 fi
 
 # --- measured rounds: the parts take turns, so that drift in this shared VM's speed hits them all alike --------------
+grammar_round() {
+  step "round $1/$rounds: grammar part, free then under the schema, OpenMaaS then llama-server, 1 stream ($reps reps each)"
+  client --endpoint chat --clients 1 --reps "$reps" | tee -a "$tmp/gfree.jsonl" >&2
+  client --endpoint chat --schema "$schema" --clients 1 --reps "$reps" | tee -a "$tmp/gschema.jsonl" >&2
+  if [ -n "$llama_url" ]; then
+    llama_client --endpoint chat --clients 1 --reps "$reps" | tee -a "$tmp/lgfree.jsonl" >&2
+    llama_client --endpoint chat --schema "$schema" --clients 1 --reps "$reps" | tee -a "$tmp/lgschema.jsonl" >&2
+  fi
+}
 for round in $(seq "$rounds"); do
   wait_quiet
+  if [ "$parts" = grammar ]; then grammar_round "$round"; continue; fi
   step "round $round/$rounds: node-llama-cpp ($reps runs)"
   timeout 120 node "$tmp/peer/llamacpp-bench.mjs" "$model_file" "$reps" "$tokens" "$threads" "$ctx" | tee -a "$tmp/peer.txt" >&2
   if [ -n "$raw_dll" ]; then
@@ -171,5 +192,9 @@ for round in $(seq "$rounds"); do
 done
 rss_after="$(rss_kib VmRSS)" rss_peak="$(rss_kib VmHWM)"
 
+if [ "$parts" = grammar ]; then
+  node "$here/summarize-grammar.mjs" --dir "$tmp" --rounds "$rounds" --reps "$reps" --tokens "$tokens" --schema "$schema"
+  exit 0
+fi
 node "$here/summarize.mjs" --dir "$tmp" --rss "$rss_idle,$rss_loaded,$rss_after,$rss_peak" \
   --rounds "$rounds" --reps "$reps" --tokens "$tokens" --threads "$threads" --clients "$parallel"

@@ -3,7 +3,7 @@
 //
 // usage: node sse-client.mjs --url http://127.0.0.1:PORT --model ID [--clients 1] [--reps 5] [--tokens 200]
 //                            [--prompt "Once upon a time"] [--endpoint completions|chat|responses] [--timeout-s 60] [--keep-alive false]
-//                            [--deltas text|all] [--tools]
+//                            [--deltas text|all] [--tools] [--schema JSON]
 //
 // Each repetition starts `clients` streams at once and waits for all of them. Per stream:
 //   ttft        = first content chunk - request start (ms)
@@ -16,6 +16,8 @@
 // --deltas all (chat): `reasoning_content` and `tool_calls` deltas count as chunks too (an engine that thinks, then calls
 // a tool, sends no content); --tools sends a function tool with `tool_choice: auto`. `textSha256` digests every delta in
 // order (kind-tagged), so two paths can be checked to deliver the same stream.
+// --schema JSON (chat): structured output, `response_format: {type: "json_schema", json_schema: {name, schema}}` — the
+// server decodes under the schema's grammar (llama-server converts it the same way).
 // Prints one JSON object on stdout: medians over repetitions (and p50 of TTFT over every stream), plus the client's
 // own CPU time, so its share of the 2 shared cores is visible.
 import http from 'node:http';
@@ -28,7 +30,7 @@ const { values: a } = parseArgs({
     token: { type: 'string', default: '' }, reps: { type: 'string', default: '5' }, tokens: { type: 'string', default: '200' },
     prompt: { type: 'string', default: 'Once upon a time' }, endpoint: { type: 'string', default: 'completions' },
     'timeout-s': { type: 'string', default: '60' }, 'keep-alive': { type: 'string', default: 'true' },
-    deltas: { type: 'string', default: 'text' }, tools: { type: 'boolean', default: false },
+    deltas: { type: 'string', default: 'text' }, tools: { type: 'boolean', default: false }, schema: { type: 'string' },
   },
 });
 if (!a.url || !a.model) { console.error('usage: node sse-client.mjs --url URL --model ID [--clients N] [--reps R] [--tokens T]'); process.exit(2); }
@@ -40,6 +42,7 @@ const body = JSON.stringify(responses
   : {
     model: a.model, stream: true, stream_options: { include_usage: true }, temperature: 0, max_tokens: TOKENS, ignore_eos: true,
     ...(chat ? { messages: [{ role: 'user', content: a.prompt }] } : { prompt: a.prompt }),
+    ...(a.schema ? { response_format: { type: 'json_schema', json_schema: { name: 'out', schema: JSON.parse(a.schema) } } } : {}),
     ...(a.tools ? { tool_choice: 'auto', tools: [{ type: 'function', function: { name: 'get_weather', description: 'Weather for a city',
       parameters: { type: 'object', properties: { city: { type: 'string' }, days: { type: 'integer' } }, required: ['city'] } } }] } : {}),
   });

@@ -7,12 +7,15 @@
 # With PostgreSQL and redis-server installed (CLUSTER=1, the default when they are), also the same quota path on
 # PostgreSQL + Redis: one node (pg-redis) and two nodes sharing them (pg-redis-2n: two wrk, half the connections each,
 # at least 1, req/s summed, the worse p50/p99 of the two).
+# LIMITS=1 (the default) adds quota-limits (and pg-redis-limits with CLUSTER=1): the same call with every pool and window
+# on at once — the token is an organisation's, and the user, the token, the organisation, the member and the model each
+# have a daily allowance, an RPM and a TPM (all far above what the run reaches), and the model costs 2 units a call.
 # Needs wrk (apt-get install -y wrk) and ../shared/models/stories260K.gguf (or OPENMAAS_SHARED).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 shared="${OPENMAAS_SHARED:-$root/../shared}"
-rounds="${ROUNDS:-3}" duration="${DURATION:-10s}" connections="${CONNECTIONS:-32 1}"
+rounds="${ROUNDS:-3}" duration="${DURATION:-10s}" connections="${CONNECTIONS:-32 1}" limits="${LIMITS:-1}"
 command -v wrk >/dev/null || { echo "needs wrk: apt-get install -y wrk" >&2; exit 1; }
 
 dotnet build "$root/src/OpenMaas.Server/OpenMaas.Server.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
@@ -49,7 +52,23 @@ start() { # name, extra env... (a name starting with pg- runs on the shared Post
   dotnet "$dll" model add "$shared/models/stories260K.gguf" --id karpathy/stories260K --link --data "$data" "${db[@]}" >/dev/null 2>&1 || true
   dotnet "$dll" user add bench --data "$data" "${db[@]}" >/dev/null 2>&1 || true
   dotnet "$dll" quota set --daily 2000000000 --user bench --data "$data" "${db[@]}" 2>/dev/null
-  echo "Bearer $(dotnet "$dll" token create --user bench --data "$data" "${db[@]}" 2>/dev/null)" > "$work/$name.auth"
+  if [[ "$name" == *-limits ]]; then
+    # Every pool and window at once (issue 21): limits far above what the run reaches, so every call is admitted
+    # after every counter was checked and counted.
+    local big=2000000000 cli=(--data "$data" "${db[@]}")
+    dotnet "$dll" org add benchorg "${cli[@]}" >/dev/null 2>&1 || true
+    dotnet "$dll" org member add benchorg bench --role member "${cli[@]}" >/dev/null 2>&1 || true
+    local text; text="$(dotnet "$dll" token create --user bench --org benchorg "${cli[@]}" 2>/dev/null)"
+    echo "Bearer $text" > "$work/$name.auth"
+    dotnet "$dll" quota set --token "${text:0:11}" --daily "$big" --rpm "$big" --tpm "$big" "${cli[@]}" >/dev/null
+    dotnet "$dll" quota set --org benchorg --daily "$big" --rpm "$big" --tpm "$big" "${cli[@]}" >/dev/null
+    dotnet "$dll" quota set --org benchorg --user bench --daily "$big" --rpm "$big" --tpm "$big" "${cli[@]}" >/dev/null
+    dotnet "$dll" quota set --user bench --daily "$big" --rpm "$big" --tpm "$big" "${cli[@]}" >/dev/null
+    dotnet "$dll" quota set --model karpathy/stories260K --rpm "$big" --tpm "$big" "${cli[@]}" >/dev/null
+    dotnet "$dll" model set karpathy/stories260K --weight 2 "${cli[@]}" >/dev/null
+  else
+    echo "Bearer $(dotnet "$dll" token create --user bench --data "$data" "${db[@]}" 2>/dev/null)" > "$work/$name.auth"
+  fi
   env OPENMAAS_Inference__QueueLimit=4096 OPENMAAS_Logging__LogLevel__Default=Warning "$@" \
     dotnet "$dll" serve --urls "http://127.0.0.1:$port" --data "$data" "${db[@]}" > "$work/$name.log" 2>&1 &
   pids+=($!)
@@ -80,11 +99,21 @@ start quota
 start quota-nofsync OPENMAAS_Quota__UsageLogFsync=false
 start off OPENMAAS_Auth__Enabled=false OPENMAAS_Quota__Enabled=false
 variants=(quota quota-nofsync off)
+if [ "$limits" = 1 ]; then start quota-limits; variants+=(quota-limits); fi
 if [ "$cluster" = 1 ]; then
   start pg-redis
   start pg-redis-2n
   start pg-redis-2n-b
   variants+=(pg-redis pg-redis-2n)
+  # Its own database: the weight and the model's limits of pg-redis-limits must not reach pg-redis.
+  if [ "$limits" = 1 ]; then
+    shared_db_plain=("${shared_db[@]}")
+    "${as[@]}" "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres limits
+    shared_db=(--database "Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=limits;Maximum Pool Size=50" --redis "127.0.0.1:$redis_port")
+    start pg-redis-limits OPENMAAS_Redis__KeyPrefix=openmaas-limits:
+    shared_db=("${shared_db_plain[@]}")
+    variants+=(pg-redis-limits)
+  fi
 fi
 for v in "${variants[@]}"; do load "$v" 15s 32 >/dev/null; done # warm-up: model load, tiered JIT
 

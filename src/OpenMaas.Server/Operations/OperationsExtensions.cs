@@ -16,7 +16,7 @@ internal static class OperationsExtensions
         builder.Services.AddSingleton<ReadinessState>();
         builder.Services.AddHostedService<DrainService>();
         builder.Services.AddOpenTelemetry().WithMetrics(m => m
-            .AddMeter(OpenMaasMeter.Name, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+            .AddMeter(OpenMaasMeter.Name, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime")
             .AddPrometheusExporter());
         return builder;
     }

@@ -49,6 +49,8 @@ public sealed partial class OperationsTests(OperationsTests.Fixture node) : ICla
         Assert.True(Value(after, "openmaas_redis_duration_milliseconds_count", "operation=\"admit\"") >= 3);
         Assert.True(Value(after, "openmaas_db_duration_milliseconds_count", "operation=\"usage_commit\"") >= 1);
         Assert.True(Value(after, "openmaas_models_loaded", string.Empty) >= 1);
+        // The runtime's own meter (docs/operations.md's memory alert reads it): this process's working set, in bytes.
+        Assert.True(Value(after, "dotnet_process_memory_working_set_bytes", string.Empty) > 20 << 20, "no dotnet_process_memory_working_set_bytes on /metrics");
     }
 
     [Fact]

@@ -26,9 +26,12 @@ model_file="$shared/models/stories260K.gguf"
 peer_src="$shared/peers/llamacpp-bench.mjs"
 rounds="${ROUNDS:-5}" reps="${REPS:-3}" quiet_wait_s="${QUIET_WAIT_S:-120}" tokens=200 threads=1 parallel=8 ctx=256 model_id=karpathy/stories260K
 warmup="${WARMUP:-full}" parts="${PARTS:-serving}"
-# The schema of the grammar part: stories260K keeps filling strings under it, so free and constrained runs are the
-# same length (checked: the summary prints each side's completion_tokens).
-schema='{"type":"array","items":{"type":"string"}}'
+# The schema of the grammar part: one string of at least 800 characters — longer than 200 tokens of this model can
+# write, so both servers decode exactly 200 tokens under it without ignore_eos (which llama-server cannot combine with
+# a grammar), the same length as the free runs (the summary prints each side's completion_tokens). Both get the same
+# raw prompt: OpenMaaS's chat has no template for stories260K (5 prompt tokens), llama-server takes it on /v1/completions
+# with its own json_schema field (5 prompt tokens; its chat endpoint would wrap it in a default template).
+schema='{"type":"string","minLength":800}'
 llama_bin="${LLAMA_SERVER:-/tmp/llama-server/src/build/bin/llama-server}"
 [ "$llama_bin" = none ] || [ -x "$llama_bin" ] || { echo "run.sh: no llama-server at $llama_bin (set LLAMA_SERVER); that peer is skipped" >&2; llama_bin=none; }
 prompt='Once upon a time'
@@ -121,8 +124,8 @@ client() { timeout 300 node "$here/sse-client.mjs" --url "$url" --token "$token"
 if [ "$parts" = grammar ]; then
   step "warm-up (grammar part): the chat path, free and under the schema"
   client --endpoint chat --clients 4 --reps "$([ "$warmup" = short ] && echo 5 || echo 500)" --tokens 8 >/dev/null
-  client --endpoint chat --schema "$schema" --clients 4 --reps "$([ "$warmup" = short ] && echo 5 || echo 500)" --tokens 8 >/dev/null
-  client --endpoint chat --schema "$schema" --clients 1 --reps 5 >/dev/null
+  client --endpoint chat --schema "$schema" --ignore-eos false --clients 4 --reps "$([ "$warmup" = short ] && echo 5 || echo 500)" --tokens 8 >/dev/null
+  client --endpoint chat --schema "$schema" --ignore-eos false --clients 1 --reps 5 >/dev/null
 elif [ "$warmup" = short ]; then
   step "warm-up (short: the JIT has not settled, numbers are a smoke check only)"
   client --clients 4 --reps 5 --tokens 8 >/dev/null
@@ -154,17 +157,17 @@ if [ "$llama_bin" != none ]; then
   done
   llama_client() { timeout 300 node "$here/sse-client.mjs" --url "$llama_url" --model "$model_id" --prompt "$prompt" --tokens "$tokens" --keep-alive false "$@"; }
   llama_client --clients "$parallel" --reps 2 >/dev/null
-  [ "$parts" = grammar ] && llama_client --endpoint chat --schema "$schema" --clients 1 --reps 3 >/dev/null
+  [ "$parts" = grammar ] && llama_client --schema "$schema" --ignore-eos false --clients 1 --reps 3 >/dev/null
 fi
 
 # --- measured rounds: the parts take turns, so that drift in this shared VM's speed hits them all alike --------------
 grammar_round() {
   step "round $1/$rounds: grammar part, free then under the schema, OpenMaaS then llama-server, 1 stream ($reps reps each)"
   client --endpoint chat --clients 1 --reps "$reps" | tee -a "$tmp/gfree.jsonl" >&2
-  client --endpoint chat --schema "$schema" --clients 1 --reps "$reps" | tee -a "$tmp/gschema.jsonl" >&2
+  client --endpoint chat --schema "$schema" --ignore-eos false --clients 1 --reps "$reps" | tee -a "$tmp/gschema.jsonl" >&2
   if [ -n "$llama_url" ]; then
-    llama_client --endpoint chat --clients 1 --reps "$reps" | tee -a "$tmp/lgfree.jsonl" >&2
-    llama_client --endpoint chat --schema "$schema" --clients 1 --reps "$reps" | tee -a "$tmp/lgschema.jsonl" >&2
+    llama_client --clients 1 --reps "$reps" | tee -a "$tmp/lgfree.jsonl" >&2
+    llama_client --schema "$schema" --ignore-eos false --clients 1 --reps "$reps" | tee -a "$tmp/lgschema.jsonl" >&2
   fi
 }
 for round in $(seq "$rounds"); do

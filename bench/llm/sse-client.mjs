@@ -16,8 +16,9 @@
 // --deltas all (chat): `reasoning_content` and `tool_calls` deltas count as chunks too (an engine that thinks, then calls
 // a tool, sends no content); --tools sends a function tool with `tool_choice: auto`. `textSha256` digests every delta in
 // order (kind-tagged), so two paths can be checked to deliver the same stream.
-// --schema JSON (chat): structured output, `response_format: {type: "json_schema", json_schema: {name, schema}}` — the
-// server decodes under the schema's grammar (llama-server converts it the same way).
+// --schema JSON: structured output — on chat `response_format: {type: "json_schema", json_schema: {name, schema}}`, on
+// completions llama-server's own `json_schema` field; the server decodes under the schema's grammar. --ignore-eos false
+// leaves EOS to the grammar (llama-server fails a stream whose grammar is complete while EOS is banned).
 // Prints one JSON object on stdout: medians over repetitions (and p50 of TTFT over every stream), plus the client's
 // own CPU time, so its share of the 2 shared cores is visible.
 import http from 'node:http';
@@ -31,6 +32,7 @@ const { values: a } = parseArgs({
     prompt: { type: 'string', default: 'Once upon a time' }, endpoint: { type: 'string', default: 'completions' },
     'timeout-s': { type: 'string', default: '60' }, 'keep-alive': { type: 'string', default: 'true' },
     deltas: { type: 'string', default: 'text' }, tools: { type: 'boolean', default: false }, schema: { type: 'string' },
+    'ignore-eos': { type: 'string', default: 'true' },
   },
 });
 if (!a.url || !a.model) { console.error('usage: node sse-client.mjs --url URL --model ID [--clients N] [--reps R] [--tokens T]'); process.exit(2); }
@@ -40,9 +42,10 @@ const target = new URL(chat ? 'v1/chat/completions' : responses ? 'v1/responses'
 const body = JSON.stringify(responses
   ? { model: a.model, stream: true, store: false, temperature: 0, max_output_tokens: TOKENS, input: a.prompt }
   : {
-    model: a.model, stream: true, stream_options: { include_usage: true }, temperature: 0, max_tokens: TOKENS, ignore_eos: true,
+    model: a.model, stream: true, stream_options: { include_usage: true }, temperature: 0, max_tokens: TOKENS, ignore_eos: a['ignore-eos'] !== 'false',
     ...(chat ? { messages: [{ role: 'user', content: a.prompt }] } : { prompt: a.prompt }),
-    ...(a.schema ? { response_format: { type: 'json_schema', json_schema: { name: 'out', schema: JSON.parse(a.schema) } } } : {}),
+    ...(a.schema && chat ? { response_format: { type: 'json_schema', json_schema: { name: 'out', schema: JSON.parse(a.schema) } } } : {}),
+    ...(a.schema && !chat ? { json_schema: JSON.parse(a.schema) } : {}),
     ...(a.tools ? { tool_choice: 'auto', tools: [{ type: 'function', function: { name: 'get_weather', description: 'Weather for a city',
       parameters: { type: 'object', properties: { city: { type: 'string' }, days: { type: 'integer' } }, required: ['city'] } } }] } : {}),
   });

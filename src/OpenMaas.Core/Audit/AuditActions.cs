@@ -25,6 +25,7 @@ public static class AuditActions
     public const string OrgMemberAdd = "org.member.add";
     public const string OrgMemberRole = "org.member.role";
     public const string OrgMemberRemove = "org.member.remove";
+    public const string OrgDelete = "org.delete";
 
     public static class Targets
     {

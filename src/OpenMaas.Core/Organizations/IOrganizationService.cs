@@ -32,6 +32,11 @@ public interface IOrganizationService
     /// refuses (<see cref="RuleViolationException"/>) to remove the last owner.</summary>
     Task<bool> RemoveMemberAsync(long organizationId, long userId, CancellationToken ct = default);
 
+    /// <summary>Deletes the organisation with its memberships, its tokens (refused from the next call) and its limits;
+    /// its usage history stays. Refuses (<see cref="RuleViolationException"/>) while it owns models. Null when there is
+    /// no such organisation.</summary>
+    Task<OrganizationDeleted?> DeleteAsync(long organizationId, CancellationToken ct = default);
+
     /// <summary>The names of the organisations the user belongs to (cached behind the change notice: the hot path of
     /// every call to a private model).</summary>
     ValueTask<IReadOnlySet<string>> NamesOfAsync(long userId, CancellationToken ct = default);
@@ -44,3 +49,6 @@ public interface IOrganizationService
 public sealed record OrganizationInfo(long Id, string Name, string? DisplayName, DateTimeOffset CreatedAt, int Members, string? Role);
 
 public sealed record MemberInfo(long UserId, string UserName, string Role, DateTimeOffset JoinedAt);
+
+/// <summary>What deleting an organisation removed with it.</summary>
+public sealed record OrganizationDeleted(string Name, int Members, int Tokens);

@@ -16,4 +16,7 @@ internal static partial class OrganizationLog
 
     [LoggerMessage(EventId = 6004, Level = LogLevel.Information, Message = "Organisation {OrganizationId}: user {UserId} removed; {Revoked} of the organisation's tokens made for them revoked")]
     public static partial void MemberRemoved(ILogger logger, long organizationId, long userId, int revoked);
+
+    [LoggerMessage(EventId = 6005, Level = LogLevel.Information, Message = "Organisation {Organization} ({OrganizationId}) deleted with {Members} memberships and {Tokens} tokens")]
+    public static partial void Deleted(ILogger logger, string organization, long organizationId, int members, int tokens);
 }

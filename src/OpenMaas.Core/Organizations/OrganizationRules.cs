@@ -42,6 +42,11 @@ public static class OrganizationRules
         ? null
         : new("role", "An organisation must keep at least one owner: make another member owner first.");
 
+    /// <summary>An organisation is deleted only once it owns no models (their IDs carry its name).</summary>
+    public static RuleViolation? CheckOwnsNoModels(string organization, int models) => models == 0
+        ? null
+        : new("name", "{0} owns {1} models: remove them first (openmaas model remove {0}/NAME).", organization, models);
+
     /// <summary>A private model belongs to an organisation: its Model ID's owner part names one.</summary>
     public static RuleViolation? CheckPrivate(string modelId, bool organizationExists) => organizationExists
         ? null

@@ -190,6 +190,34 @@ internal sealed class OrganizationService(
         return true;
     }
 
+    public async Task<OrganizationDeleted?> DeleteAsync(long organizationId, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var organization = await db.Organizations.FirstOrDefaultAsync(o => o.Id == organizationId, ct);
+        if (organization is null)
+        {
+            return null;
+        }
+
+        // Its models' IDs carry its name (private ones are visible to its members only): they go first, by an admin.
+        RuleViolationException.ThrowIf(OrganizationRules.CheckOwnsNoModels(organization.Name, (await ModelsAsync(organization.Name, ct)).Count));
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var members = await db.OrganizationMembers.CountAsync(m => m.OrganizationId == organizationId, ct);
+        // Its tokens are deleted with it (the foreign key cascades): refused from the next call on every node.
+        var tokens = await db.Tokens.CountAsync(t => t.OrganizationId == organizationId, ct);
+        await db.QuotaLimits.Where(l => l.OrganizationId == organizationId).ExecuteDeleteAsync(ct);
+        db.Organizations.Remove(organization);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        stamp.Bump();
+        OrganizationLog.Deleted(logger, organization.Name, organizationId, members, tokens);
+        await audit.RecordAsync(new AuditEntry(AuditActions.OrgDelete, AuditActions.Targets.Organization, Id(organizationId))
+        {
+            Before = AuditJson.Of(new { organization.Name, organization.DisplayName, Members = members, Tokens = tokens }),
+        }, ct);
+        return new OrganizationDeleted(organization.Name, members, tokens);
+    }
+
     public ValueTask<IReadOnlySet<string>> NamesOfAsync(long userId, CancellationToken ct = default) =>
         _names.GetOrLoadAsync(userId, factory, static async (f, id, token) =>
         {

@@ -11,7 +11,7 @@ namespace OpenMaas.Core.Quota;
 /// limit. A call takes its locks in one fixed order (organisation, model, user) and at most one of each, so checking
 /// every limit and counting the call is one critical section of a few instructions, free of deadlocks.
 /// Counters for past days are dropped when a later day is first seen. Rebuilt from the usage log at startup (daily
-/// units; per-minute windows start empty after a restart).
+/// units, and the current minute's requests and tokens).
 /// </summary>
 internal sealed class InMemoryQuotaCounter : IQuotaCounter
 {
@@ -315,6 +315,43 @@ internal sealed class InMemoryQuotaCounter : IQuotaCounter
         lock (day.Gate)
         {
             CollectionsMarshal.GetValueRefOrAddDefault(day.PerMember, organizationId, out _).Units += units;
+        }
+    }
+
+    /// <summary>Adds the requests and tokens of calls found in the usage log to the minute window <paramref name="minute"/>
+    /// of every pool the calls were counted in (startup rebuild): user, user and model, token, member, organisation and
+    /// the model's global pool.</summary>
+    public void SeedMinute(QuotaKey key, long minute, int requests, long tokens)
+    {
+        var day = Get(key.UserId, key.Day);
+        lock (day.Gate)
+        {
+            day.Total.SeedMinute(minute, requests, tokens);
+            CollectionsMarshal.GetValueRefOrAddDefault(day.PerModel, key.ModelId, out _).SeedMinute(minute, requests, tokens);
+            if (key.TokenId is { } token)
+            {
+                CollectionsMarshal.GetValueRefOrAddDefault(day.PerToken, token, out _).SeedMinute(minute, requests, tokens);
+            }
+
+            if (key.OrganizationId is { } member)
+            {
+                CollectionsMarshal.GetValueRefOrAddDefault(day.PerMember, member, out _).SeedMinute(minute, requests, tokens);
+            }
+        }
+
+        foreach (var shared in new[]
+        {
+            key.OrganizationId is { } o ? _organizations.GetOrAdd((o, key.Day), static _ => new SharedDay()) : null,
+            _models.GetOrAdd((key.ModelId, key.Day), static _ => new SharedDay()),
+        })
+        {
+            if (shared is not null)
+            {
+                lock (shared.Gate)
+                {
+                    shared.Slot.SeedMinute(minute, requests, tokens);
+                }
+            }
         }
     }
 

@@ -4,8 +4,8 @@ using OpenMaas.Core.Usage;
 
 namespace OpenMaas.Core.Quota;
 
-/// <summary>Rebuilds today's in-process counters from the usage log before the server takes requests, so a
-/// restart (or a crash) never shows fewer calls than had completed.</summary>
+/// <summary>Rebuilds today's in-process counters (daily units, and the current minute's requests and tokens) from the
+/// usage log before the server takes requests, so a restart (or a crash) never shows fewer calls than had completed.</summary>
 internal sealed class QuotaCounterRebuilder(
     InMemoryQuotaCounter counter,
     IUsageQueries usage,
@@ -29,6 +29,13 @@ internal sealed class QuotaCounterRebuilder(
         foreach (var o in await usage.PerOrganizationAsync(today, cancellationToken))
         {
             counter.SeedOrganization(o.OrganizationId, o.UserId, today, o.Units);
+        }
+
+        // The current minute window too, so a restart does not open a fresh minute's worth of requests and tokens.
+        var minute = CallCost.MinuteOf(calendar.Clock.GetUtcNow());
+        foreach (var m in await usage.SinceAsync(DateTimeOffset.FromUnixTimeSeconds(minute * 60), cancellationToken))
+        {
+            counter.SeedMinute(new QuotaKey(m.UserId, m.ModelId, today, m.TokenId, m.OrganizationId), minute, m.Requests, m.Tokens);
         }
 
         counter.MarkReady();

@@ -69,6 +69,19 @@ internal struct QuotaSlot
         }
     }
 
+    /// <summary>Adds requests and tokens found in the usage log to the minute window <paramref name="minute"/> (startup
+    /// rebuild).</summary>
+    public void SeedMinute(long minute, int requests, long tokens)
+    {
+        if (Minute != minute)
+        {
+            (Minute, Requests, Tokens) = (minute, 0, 0);
+        }
+
+        Requests += requests;
+        Tokens += tokens;
+    }
+
     /// <summary>Folds this pool's minute window (after counting) into the tightest one seen so far.</summary>
     public readonly void Tighten(PoolLimits limits, long minute, ref MinuteWindow window)
     {

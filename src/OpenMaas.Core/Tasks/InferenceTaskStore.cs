@@ -76,13 +76,21 @@ public sealed class InferenceTaskStore(IDbContextFactory<OpenMaasDbContext> fact
                 .SetProperty(t => t.ErrorMessage, message).SetProperty(t => t.FinishedAt, now), ct) == 1;
     }
 
-    /// <summary>Marks the submission's usage record refunded (so counters rebuilt from the log agree); false while the
-    /// record is not written yet.</summary>
-    public async Task<bool> RefundUsageAsync(InferenceTask task, CancellationToken ct = default)
+    /// <summary>What the submission's usage record counted: the organisation it was counted in and its units (what a
+    /// refund gives back). Null while the record is not written yet, or once it is refunded.</summary>
+    public async Task<RefundedUsage?> CountedUsageAsync(InferenceTask task, CancellationToken ct = default)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
-        return await db.Usage.Where(r => r.UserId == task.UserId && r.RequestId == task.RequestId)
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Counted, false), ct) > 0;
+        return await db.Usage.Where(r => r.UserId == task.UserId && r.RequestId == task.RequestId && r.Counted)
+            .Select(r => new RefundedUsage(r.OrganizationId, r.Units)).FirstOrDefaultAsync(ct);
+    }
+
+    /// <summary>Marks the submission's usage record refunded (so counters rebuilt from the log agree).</summary>
+    public async Task RefundUsageAsync(InferenceTask task, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await db.Usage.Where(r => r.UserId == task.UserId && r.RequestId == task.RequestId)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Counted, false), ct);
     }
 
     /// <summary>Running tasks whose node stopped beating before <paramref name="cutoff"/> (it died).</summary>
@@ -93,3 +101,6 @@ public sealed class InferenceTaskStore(IDbContextFactory<OpenMaasDbContext> fact
         return [.. running.Where(t => t.HeartbeatAt < cutoff).Select(t => t.Id)];
     }
 }
+
+/// <summary>What a refunded usage record had counted: the organisation (null: none) and the units.</summary>
+public sealed record RefundedUsage(long? OrganizationId, int Units);

@@ -10,6 +10,10 @@ public sealed record TokenUsage(long UserId, long TokenId, int Calls, int Units 
 /// <summary>Units a member counted in an organisation's pools on one day.</summary>
 public sealed record OrganizationUsage(long OrganizationId, long UserId, int Units);
 
+/// <summary>Counted calls of one user, model, token and organisation admitted in the current minute window: requests and
+/// tokens (prompt + completion), for the rebuild of per-minute counters.</summary>
+public sealed record MinuteUsage(long UserId, string ModelId, long? TokenId, long? OrganizationId, int Requests, long Tokens);
+
 /// <summary>Reads the usage log for the usage API, the CLI and the counter rebuild. Only counted calls count.</summary>
 public interface IUsageQueries
 {
@@ -24,6 +28,10 @@ public interface IUsageQueries
 
     /// <summary>Per organisation and member on one day (calls counted in an organisation only).</summary>
     Task<IReadOnlyList<OrganizationUsage>> PerOrganizationAsync(DateOnly day, CancellationToken ct = default);
+
+    /// <summary>Counted calls admitted at or after <paramref name="from"/> (the start of the current minute), grouped
+    /// by user, model, token and organisation.</summary>
+    Task<IReadOnlyList<MinuteUsage>> SinceAsync(DateTimeOffset from, CancellationToken ct = default);
 
     /// <summary>Every record of the day for one user, oldest first (audits and tests).</summary>
     Task<IReadOnlyList<UsageRecord>> RecordsAsync(long userId, DateOnly day, CancellationToken ct = default);

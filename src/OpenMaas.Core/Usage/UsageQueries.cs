@@ -5,6 +5,9 @@ namespace OpenMaas.Core.Usage;
 
 internal sealed class UsageQueries(IDbContextFactory<OpenMaasDbContext> factory) : IUsageQueries
 {
+    /// <summary>Records read back at a time by <see cref="SinceAsync"/>.</summary>
+    internal const int PageSize = 1000;
+
     public async Task<IReadOnlyList<UsageTotals>> PerDayAsync(long? userId, DateOnly from, CancellationToken ct = default)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
@@ -43,6 +46,32 @@ internal sealed class UsageQueries(IDbContextFactory<OpenMaasDbContext> factory)
             .Select(g => new { g.Key.OrganizationId, g.Key.UserId, Units = g.Sum(r => r.Units) })
             .ToListAsync(ct);
         return [.. rows.Select(t => new OrganizationUsage(t.OrganizationId!.Value, t.UserId, t.Units))];
+    }
+
+    public async Task<IReadOnlyList<MinuteUsage>> SinceAsync(DateTimeOffset from, CancellationToken ct = default)
+    {
+        // SQLite cannot compare DateTimeOffsets in a query, and no index leads there: read back from the newest record a
+        // page at a time. A record is appended when its call ends, so ids follow end times (At + latency, a little
+        // later than the end): once a whole page had ended before 'from', no older record was admitted after it.
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var found = new List<(long UserId, string ModelId, long? TokenId, long? OrganizationId, int Tokens)>();
+        var below = long.MaxValue;
+        while (true)
+        {
+            var page = await db.Usage.AsNoTracking().Where(r => r.Id < below).OrderByDescending(r => r.Id).Take(PageSize)
+                .Select(r => new { r.Id, r.At, r.LatencyMs, r.Counted, r.UserId, r.ModelId, r.TokenId, r.OrganizationId, r.PromptTokens, r.CompletionTokens })
+                .ToListAsync(ct);
+            found.AddRange(page.Where(r => r.Counted && r.At >= from).Select(r => (r.UserId, r.ModelId, r.TokenId, r.OrganizationId, r.PromptTokens + r.CompletionTokens)));
+            if (page.Count < PageSize || page.All(r => r.At.AddMilliseconds(r.LatencyMs) < from))
+            {
+                break;
+            }
+
+            below = page[^1].Id;
+        }
+
+        return [.. found.GroupBy(r => (r.UserId, r.ModelId, r.TokenId, r.OrganizationId))
+            .Select(g => new MinuteUsage(g.Key.UserId, g.Key.ModelId, g.Key.TokenId, g.Key.OrganizationId, g.Count(), g.Sum(r => (long)r.Tokens)))];
     }
 
     public async Task<IReadOnlyList<UsageRecord>> RecordsAsync(long userId, DateOnly day, CancellationToken ct = default)

@@ -113,6 +113,26 @@ internal sealed class OrganizationActions(IOrganizationService organizations, IA
         return null;
     }
 
+    /// <summary>Deletes the organisation: its owners and system admins only (403), and only once it owns no models (409).</summary>
+    public async Task<OrganizationRefusal?> DeleteAsync(OrganizationAccess access, CancellationToken ct)
+    {
+        if (!access.SystemAdmin && access.Role != OrganizationRoles.Owner)
+        {
+            return new(StatusCodes.Status403Forbidden, new("role", "Only owners of {0} may delete it.", access.Organization.Name));
+        }
+
+        try
+        {
+            return await organizations.DeleteAsync(access.Organization.Id, ct) is null
+                ? new(StatusCodes.Status404NotFound, new("name", "No organisation '{0}'.", access.Organization.Name))
+                : null;
+        }
+        catch (RuleViolationException e)
+        {
+            return new(StatusCodes.Status409Conflict, e.Violation);
+        }
+    }
+
     public static OrganizationRefusal NotManager(OrganizationAccess access) =>
         new(StatusCodes.Status403Forbidden, new("role", "Only owners and admins of {0} may do this.", access.Organization.Name));
 

@@ -7,13 +7,14 @@ using OpenMaas.Core.Organizations;
 
 namespace OpenMaas.Server.Cli;
 
-/// <summary><c>openmaas org add|list</c> and <c>openmaas org member add|set|remove|list</c>. The CLI acts as a system
+/// <summary><c>openmaas org add|remove|list</c> and <c>openmaas org member add|set|remove|list</c>. The CLI acts as a system
 /// admin; the input rules are the ones <c>/api/v1/orgs</c> and the console apply (exit 2 with their message).</summary>
 internal static class OrgCommands
 {
     public static Command Create() => new("org", "Manage organisations: members, roles, tokens (token create --org) and private models")
     {
         Add(),
+        Remove(),
         List(),
         new Command("member", "Manage an organisation's members") { AddMember(), SetMember(), RemoveMember(), ListMembers() },
     };
@@ -53,6 +54,38 @@ internal static class OrgCommands
 
             await Console.Error.WriteLineAsync($"Created organisation {created.Id} '{created.Name}'" + (ownerId is null ? "." : $" owned by '{parse.GetValue(owner)}'."));
             return 0;
+        });
+        return command;
+    }
+
+    private static Command Remove()
+    {
+        var name = new Argument<string>("NAME") { Description = "Organisation name or ID" };
+        var command = new Command("remove", "Delete an organisation that owns no models, with its memberships, tokens and limits") { name };
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var services = await CliServices.CreateAsync(parse, ct);
+            var organizations = services.GetRequiredService<IOrganizationService>();
+            if (await FindOrganizationAsync(organizations, parse.GetValue(name)!, ct) is not { } o)
+            {
+                return 1;
+            }
+
+            try
+            {
+                if (await organizations.DeleteAsync(o.Id, ct) is not { } deleted)
+                {
+                    await Console.Error.WriteLineAsync($"No organisation '{o.Name}'.");
+                    return 1;
+                }
+
+                await Console.Error.WriteLineAsync($"Deleted organisation '{deleted.Name}': {deleted.Members} memberships and {deleted.Tokens} tokens removed.");
+                return 0;
+            }
+            catch (RuleViolationException e)
+            {
+                return await RefuseAsync(e.Violation);
+            }
         });
         return command;
     }

@@ -1,5 +1,8 @@
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
+using OpenMaas.Core.Audit;
+using OpenMaas.Core.Organizations;
+using OpenMaas.Core.Quota;
 using OpenMaas.Core.Tokens;
 
 namespace OpenMaas.Tests.Organizations;
@@ -54,6 +57,9 @@ public sealed class OrganizationAuthorizationMatrixTests(OrganizationFixture ser
             new("DELETE", "/api/v1/orgs/acme/tokens/{token}", [401, 404, 403, 204, 204, 204]),
             new("DELETE", "/api/v1/orgs/acme/tokens/999999", [401, 404, 403, 404, 404, 404]),
             new("GET", "/api/v1/orgs/acme/models", [401, 404, 200, 200, 200, 200]),
+            // Only owners and system admins delete an organisation, and not while it owns models (acme owns two).
+            new("DELETE", "/api/v1/orgs/acme", [401, 404, 403, 403, 409, 409]),
+            new("DELETE", "/api/v1/orgs/nosuch", [401, 404, 404, 404, 404, 404]),
         ];
 
         var clients = new Dictionary<string, HttpClient>();
@@ -107,6 +113,67 @@ public sealed class OrganizationAuthorizationMatrixTests(OrganizationFixture ser
         using var oscar = await server.SessionAsync("oscar");
         var mine = await oscar.GetFromJsonAsync<List<OrgRow>>("/api/v1/orgs");
         Assert.Equal("owner", Assert.Single(mine!, o => o.Name == "solo").Role);
+    }
+
+    [Fact]
+    public async Task AnOwnerDeletesAnOrganisation_ItsTokensStopAtOnce_ItsLimitsGo_AndItIsAudited()
+    {
+        using var root = await server.SessionAsync("root");
+        using (var created = await root.PostAsJsonAsync("/api/v1/orgs", new { name = "doomed", owner = "olivia" }))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
+        }
+
+        var doomed = (await server.Services.GetRequiredService<IOrganizationService>().FindAsync("doomed"))!;
+        await server.Services.GetRequiredService<IOrganizationService>().AddMemberAsync(doomed.Id, server.UserIds["adam"], "admin");
+        await server.Services.GetRequiredService<IOrganizationService>().AddMemberAsync(doomed.Id, server.UserIds["mia"], "member");
+        var limits = server.Services.GetRequiredService<IQuotaLimits>();
+        await limits.SetAsync(new LimitScope(OrganizationId: doomed.Id), new LimitValues(Daily: 50));
+        await limits.SetAsync(new LimitScope(UserId: server.UserIds["mia"], OrganizationId: doomed.Id), new LimitValues(Daily: 5));
+        var orgToken = (await server.Services.GetRequiredService<ITokenService>().CreateAsync(server.UserIds["mia"], "doomed", null, TokenScope.Unrestricted, doomed.Id)).Text;
+        using var miaOrg = server.CreateClient(orgToken);
+        using var miaPersonal = server.CreateClient(server.Tokens["mia"]);
+        using (var before = await miaOrg.GetAsync("/v1/models"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, before.StatusCode); // the token works (and is cached) before
+        }
+
+        using var adam = await server.SessionAsync("adam");
+        using (var byAdmin = await adam.DeleteAsync("/api/v1/orgs/doomed"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Forbidden, byAdmin.StatusCode);
+            Assert.Equal("application/problem+json", byAdmin.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("Only owners of doomed may delete it.", await byAdmin.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using var olivia = await server.SessionAsync("olivia");
+        using (var deleted = await olivia.DeleteAsync("/api/v1/orgs/doomed"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        using (var gone = await olivia.GetAsync("/api/v1/orgs/doomed"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, gone.StatusCode);
+        }
+
+        using (var tokenGone = await miaOrg.GetAsync("/v1/models"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, tokenGone.StatusCode); // no cache keeps it alive
+        }
+
+        using (var personal = await miaPersonal.GetAsync("/v1/models"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, personal.StatusCode); // a member's own tokens are not the organisation's
+        }
+
+        Assert.DoesNotContain(await limits.ListAsync(), l => l.OrganizationId == doomed.Id);
+        var audit = (await server.Services.GetRequiredService<IAuditQueries>().ListAsync(new AuditFilter { Action = AuditActions.OrgDelete, PageSize = 100 })).Items;
+        var row = Assert.Single(audit, r => r.TargetId == doomed.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Contains("\"name\":\"doomed\"", row.Before!, StringComparison.Ordinal);
+        Assert.Contains("\"members\":3", row.Before!, StringComparison.Ordinal);
+        Assert.Contains("\"tokens\":1", row.Before!, StringComparison.Ordinal);
+        Assert.Equal("olivia", row.Actor);
     }
 
     private sealed record OrgRow(long Id, string Name, string? Role, int Members);

@@ -66,7 +66,20 @@ public sealed class OrganizationCliTests(ServerFixture server) : IClassFixture<S
         Assert.Equal(HttpStatusCode.NotFound, (await member.GetAsync("/api/v1/models/initech/tps")).StatusCode);
         var (_, _, lastOwner) = await RunAsync(2, "org", "member", "remove", "initech", "cli-owner");
         Assert.Contains("at least one owner", lastOwner, StringComparison.Ordinal);
-        _ = ownerToken;
+
+        // An organisation is removed only once it owns no models; its tokens go with it.
+        var (_, ownerOrgSecret, _) = await RunAsync(0, "token", "create", "--user", "cli-owner", "--org", "initech");
+        using var ownerOrg = server.CreateClient(ownerOrgSecret.Trim());
+        Assert.Equal(HttpStatusCode.OK, (await ownerOrg.GetAsync("/v1/models")).StatusCode);
+        var (_, _, ownsModels) = await RunAsync(2, "org", "remove", "initech");
+        Assert.Contains(OrganizationRules.CheckOwnsNoModels("initech", 1)!.Message, ownsModels, StringComparison.Ordinal);
+        await RunAsync(0, "model", "remove", "initech/tps");
+        var (_, _, removed) = await RunAsync(0, "org", "remove", "initech");
+        Assert.Contains("Deleted organisation 'initech'", removed, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await ownerOrg.GetAsync("/v1/models")).StatusCode);
+        using var owner = server.CreateClient(ownerToken);
+        Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync("/v1/models")).StatusCode);
+        await RunAsync(1, "org", "remove", "initech");
     }
 
     private async Task<(int Rc, string Stdout, string Stderr)> RunAsync(int expected, params string[] args)

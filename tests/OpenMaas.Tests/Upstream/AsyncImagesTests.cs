@@ -2,6 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using OpenMaas.Core.Organizations;
+using OpenMaas.Core.Quota;
+using OpenMaas.Core.Tokens;
+using OpenMaas.Tests.Infrastructure;
 using OpenMaas.Tests.Quota;
 
 namespace OpenMaas.Tests.Upstream;
@@ -93,6 +98,69 @@ public sealed class AsyncImagesTests(MediaGatewayFixture media) : IClassFixture<
             media.Engine.Fail = false;
         }
     }
+
+    [Fact]
+    public async Task AFailedTask_OfAnOrganisationsToken_GivesBackTheOrganisationsAndTheMembersUnits()
+    {
+        // An organisation of one unit a day, its member capped at one unit: while a task holds the unit a second
+        // submission is refused; once the task failed, one is admitted again only if the refund reached both pools.
+        var name = "aorg-" + Guid.NewGuid().ToString("N")[..8];
+        var (user, personalToken) = await media.Gateway.CreateUserAsync(name);
+        var services = media.Gateway.Services;
+        var org = (await services.GetRequiredService<IOrganizationService>().CreateAsync(name, null, user.Id))!;
+        var limits = services.GetRequiredService<IQuotaLimits>();
+        await limits.SetAsync(new LimitScope(OrganizationId: org.Id), new LimitValues(Daily: 1));
+        await limits.SetAsync(new LimitScope(UserId: user.Id, OrganizationId: org.Id), new LimitValues(Daily: 1));
+        var token = (await services.GetRequiredService<ITokenService>().CreateAsync(user.Id, "org", null, TokenScope.Unrestricted, org.Id)).Text;
+        using var http = media.Gateway.CreateClient(token);
+        using var personal = media.Gateway.CreateClient(personalToken);
+        var day = services.GetRequiredService<QuotaCalendar>().Today().Date;
+        var counter = services.GetRequiredService<IQuotaCounter>();
+
+        await AnsweringAsync(personal); // a failure in an earlier test may have ejected the engine's deployment
+
+        var calls = media.Engine.Calls;
+        media.Engine.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        media.Engine.Fail = true;
+        try
+        {
+            var submitted = await SubmitAsync(http, """{"model":"test/painter","prompt":"A golden cat"}""");
+            await Eventually.WaitAsync(() => media.Engine.Calls > calls, "the engine to hold the task's picture", TimeSpan.FromSeconds(30));
+            using (var full = await PostAsync(http, """{"model":"test/painter","prompt":"A golden cat"}"""))
+            {
+                Assert.Equal(HttpStatusCode.TooManyRequests, full.StatusCode);
+                Assert.Contains((await full.ErrorAsync()).Code, new[] { "organization_daily_quota_exceeded", "member_daily_quota_exceeded" });
+            }
+
+            Assert.Equal((1, 1), await counter.GetOrganizationUsedAsync(org.Id, user.Id, day));
+            media.Engine.Hold.SetResult();
+            await PollUntilAsync(http, submitted.GetProperty("task_id").GetString()!, "FAILED");
+            var record = await media.Gateway.RecordAsync(name, submitted.GetProperty("request_id").GetString()!);
+            Assert.Equal(org.Id, record.OrganizationId);
+            await Eventually.WaitAsync(
+                async () => !(await media.Gateway.RecordAsync(name, record.RequestId)).Counted, "the failed task's usage record to be refunded", TimeSpan.FromSeconds(30));
+            Assert.Equal((0, 0), await counter.GetOrganizationUsedAsync(org.Id, user.Id, day));
+        }
+        finally
+        {
+            media.Engine.Hold.TrySetResult();
+            media.Engine.Hold = null;
+            media.Engine.Fail = false;
+        }
+
+        // The unit is back in both pools: a submission is admitted again (and, the failure having ejected the engine's
+        // deployment for a while, done once it answers again, leaving the engine as the other tests expect it).
+        await AnsweringAsync(personal);
+        var again = await SubmitAsync(http, """{"model":"test/painter","prompt":"A golden cat"}""");
+        await PollUntilAsync(http, again.GetProperty("task_id").GetString()!, "SUCCEED");
+    }
+
+    /// <summary>Waits until the painter's deployment answers a (synchronous) call: a failed call ejects it for a while.</summary>
+    private static Task AnsweringAsync(HttpClient http) => Eventually.WaitAsync(async () =>
+    {
+        using var sync = await http.PostAsync("/v1/images/generations", new StringContent("""{"model":"test/painter","prompt":"A cat"}""", Encoding.UTF8, "application/json"));
+        return sync.StatusCode == HttpStatusCode.OK;
+    }, "the painter's deployment to answer (no longer ejected)", TimeSpan.FromSeconds(60));
 
     [Fact]
     public async Task BadInput_InAsyncMode_Is400_AndNoTask()

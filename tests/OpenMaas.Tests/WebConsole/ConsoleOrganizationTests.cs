@@ -6,7 +6,7 @@ namespace OpenMaas.Tests.WebConsole;
 
 /// <summary>Organisations in the console, in Chromium: an admin creates one with an owner, the owner adds a member,
 /// the member sees it listed (without the managing forms) and its private model, which another user never sees; a
-/// refused form says why on the page.</summary>
+/// refused form says why on the page; the owner deletes it.</summary>
 [Collection(ConsoleCollection.Name)]
 [Trait("Category", "Slow")]
 public sealed class ConsoleOrganizationTests(ConsoleFixture server)
@@ -69,5 +69,20 @@ public sealed class ConsoleOrganizationTests(ConsoleFixture server)
         await zh.VisitAsync("/orgs");
         await zh.WaitForSelectorAsync("[data-org=globex]");
         Assert.Contains("成员", await zh.InnerTextAsync("[data-org=globex]"), StringComparison.Ordinal);
+
+        // Only its owner (and system admins) may delete it; after confirming, it is gone for everyone.
+        await gus.VisitAsync("/orgs/globex");
+        Assert.Equal(0, await gus.Locator("[data-testid=org-delete]").CountAsync());
+        await gina.VisitAsync("/orgs/globex");
+        gina.Dialog += async (_, dialog) =>
+        {
+            Assert.Contains("globex", dialog.Message, StringComparison.Ordinal);
+            await dialog.AcceptAsync();
+        };
+        await gina.ClickAsync("text=Delete globex");
+        await gina.WaitForURLAsync("**/orgs");
+        Assert.Equal(0, await gina.Locator("[data-org=globex]").CountAsync());
+        var gone = await gus.GotoAsync("/orgs/globex");
+        Assert.Equal(404, gone!.Status);
     }
 }

@@ -11,6 +11,7 @@ namespace OpenMaas.Server.Protocols.AccountApi;
 
 /// <summary><c>/api/v1/orgs</c>: organisations, their members and roles, their tokens and their models. System admins
 /// create organisations and do everything; owners and admins manage members and tokens (only owners touch owners);
+/// owners delete an organisation once it owns no models;
 /// members see the organisation; to anyone else it answers 404, as for one that does not exist. Errors are ProblemDetails.</summary>
 internal static class OrganizationsEndpoints
 {
@@ -38,6 +39,7 @@ internal static class OrganizationsEndpoints
         group.MapGet("/", ListAsync);
         group.MapPost("/", CreateAsync);
         group.MapGet("/{org}", GetAsync);
+        group.MapDelete("/{org}", DeleteAsync);
         group.MapGet("/{org}/members", MembersAsync);
         group.MapPost("/{org}/members", AddMemberAsync);
         group.MapPut("/{org}/members/{user}", SetRoleAsync);
@@ -93,6 +95,23 @@ internal static class OrganizationsEndpoints
         var members = await organizations.MembersAsync(access.Organization.Id, ct);
         var o = access.Organization;
         return TypedResults.Ok(new OrganizationDetail(new OrganizationInfo(o.Id, o.Name, o.DisplayName, o.CreatedAt, members.Count, access.Role), members));
+    }
+
+    /// <summary>Owners and system admins delete an organisation that owns no models; its tokens go with it.</summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        string org, HttpContext http, ClaimsPrincipal caller, IOrganizationService organizations, OrganizationActions actions, CancellationToken ct)
+    {
+        if (await OrganizationAccess.ResolveAsync(caller, org, organizations, ct) is not { } access)
+        {
+            return NoOrganization(org);
+        }
+
+        if (TokensEndpoints.ScopedCaller(http) is { } scoped)
+        {
+            return scoped;
+        }
+
+        return await actions.DeleteAsync(access, ct) is { } refused ? Problem(refused) : TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok<IReadOnlyList<MemberInfo>>, ProblemHttpResult>> MembersAsync(

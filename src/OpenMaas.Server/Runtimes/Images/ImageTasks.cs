@@ -10,7 +10,9 @@ namespace OpenMaas.Server.Runtimes.Images;
 /// <summary>
 /// ModelScope's async mode for images: a submission becomes a durable task (any node's <see cref="ImageTaskWorker"/>
 /// runs it), counted as one call when submitted and refunded once if it fails — the counter and the submission's usage
-/// record both, so counters rebuilt from the log agree.
+/// record both, so counters rebuilt from the log agree. The refund gives back the units in every daily pool the call was
+/// counted in (user, user and model, token, organisation, member); its per-minute request is not given back (a task
+/// fails after its minute window, as a rule).
 /// </summary>
 internal sealed class ImageTasks(InferenceTaskStore store, IQuotaCounter counter, IModelCatalog catalog, TimeProvider clock, ILogger<ImageTasks> logger)
 {
@@ -69,14 +71,20 @@ internal sealed class ImageTasks(InferenceTaskStore store, IQuotaCounter counter
             return;
         }
 
-        // The units its model weighs (the task keeps no organisation: an organisation's pools keep the units).
-        var units = Math.Max(1, (await catalog.FindAsync(task.ModelId, ct))?.Weight ?? 1);
-        await counter.RefundAsync(new QuotaKey(task.UserId, task.ModelId, day, task.TokenId), CallCost.One with { Units = units }, default, ct);
-        // The submission's usage record is committed before its answer ended; a task that fails at once may come first.
-        for (var i = 0; i < 100 && !await store.RefundUsageAsync(task, ct); i++)
+        // The submission's usage record says what was counted: its units and the organisation whose pools (shared and
+        // member) it was counted in, so the refund gives back every pool a failed chat call's refund does. It is
+        // committed before the submission's answer ended; a task that fails at once may come first.
+        RefundedUsage? counted = null;
+        for (var i = 0; i < 100 && (counted = await store.CountedUsageAsync(task, ct)) is null; i++)
         {
             await Task.Delay(50, ct);
         }
+
+        // No record after all that (it was lost): give back what the task knows, the model's weight in the user's pools.
+        var units = counted?.Units ?? Math.Max(1, (await catalog.FindAsync(task.ModelId, ct))?.Weight ?? 1);
+        var key = new QuotaKey(task.UserId, task.ModelId, day, task.TokenId, counted?.OrganizationId);
+        await counter.RefundAsync(key, CallCost.One with { Units = units }, default, ct);
+        await store.RefundUsageAsync(task, ct); // after the counter: once the log says refunded, the counters agree
     }
 }
 

@@ -10,7 +10,7 @@ using OpenMaas.Server.WebConsole.Services;
 namespace OpenMaas.Server.WebConsole.Pages.Orgs;
 
 /// <summary>One organisation: its members and their roles, its tokens (owners and admins: create, shown once on the
-/// next page, and revoke) and its models. The same checks as <c>/api/v1/orgs</c> (<see cref="OrganizationActions"/>);
+/// next page, and revoke) and its models; its owners delete it. The same checks as <c>/api/v1/orgs</c> (<see cref="OrganizationActions"/>);
 /// to a non-member it does not exist (404).</summary>
 internal sealed class OrganizationModel(
     IStringLocalizer<ConsoleText> text, IOrganizationService organizations, ITokenService tokens, OrganizationActions actions, TokenReveal reveal,
@@ -45,6 +45,22 @@ internal sealed class OrganizationModel(
     public Task<IActionResult> OnPostRevokeTokenAsync(string org, long id, CancellationToken ct) =>
         ChangeAsync(org, access => actions.RevokeTokenAsync(access, id, ct), L["Token revoked."], ct);
 
+    public async Task<IActionResult> OnPostDeleteAsync(string org, CancellationToken ct)
+    {
+        if (await OrganizationAccess.ResolveAsync(User, org, organizations, ct) is not { } access)
+        {
+            return NotFound();
+        }
+
+        if (await actions.DeleteAsync(access, ct) is { } refused)
+        {
+            return await FailAsync(org, refused, ct);
+        }
+
+        Notice(L["Organisation {0} deleted.", access.Organization.Name]);
+        return Redirect("/orgs");
+    }
+
     public async Task<IActionResult> OnPostCreateTokenAsync(string org, string? description, int? expiresDays, string? user, CancellationToken ct)
     {
         if (await OrganizationAccess.ResolveAsync(User, org, organizations, ct) is not { } access)
@@ -69,6 +85,9 @@ internal sealed class OrganizationModel(
 
     /// <summary>The roles the caller may give (admins: not owner).</summary>
     public IEnumerable<string> GivableRoles => OrganizationRoles.All.Where(r => OrganizationRules.CheckMayManage(Access.ActingRole, r) is null);
+
+    /// <summary>Owners and system admins may delete the organisation (once it owns no models).</summary>
+    public bool MayDelete => Access.SystemAdmin || Access.Role == OrganizationRoles.Owner;
 
     /// <summary>Whether the caller may change or remove a member with <paramref name="role"/>.</summary>
     public bool MayManage(string role) => Access.Manages && OrganizationRules.CheckMayManage(Access.ActingRole, role) is null;

@@ -12,5 +12,5 @@ for v in "default" "DOTNET_gcServer=0" "DOTNET_gcServer=0 DOTNET_gcConcurrent=0"
   [ "$v" = default ] || read -ra settings <<<"$v"
   echo "== $v" >&2
   env "${settings[@]}" BUILD=0 WARMUP=probe DROP_ROUNDS=0 EMBEDDINGS=0 "$here/run.sh" 2>/dev/null |
-    awk -v v="$v" -F'|' '/bare|loaded/ { printf "| %s |%s|%s|\n", v, $2, $3 }'
+    awk -v v="$v" -F'|' '/bare|stories260K loaded/ { printf "| %s |%s|%s|\n", v, $2, $3 }'
 done

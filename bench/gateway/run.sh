@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Gateway overhead benchmark, in one run:
-#   1. the stub upstream (../shared/peers/stub-upstream.mjs) direct, through OpenMaaS (bearer token, quota admission and the
-#      durable usage record on every call) and through the Portkey AI Gateway 1.15.2 — JSON and SSE chat, wrk at
-#      32 connections (RPS, p50/p99) and at 1 connection (p50/p99: the latency a gateway adds);
+#   1. the stub upstream (../shared/peers/stub-upstream.mjs) direct, through YARP 2.3.0 (bench/OpenMaas.Bench.Yarp: a
+#      minimal forwarder with no auth, the ceiling a .NET proxy reaches here), through OpenMaaS (bearer token, quota
+#      admission and the usage record on every call) and through the Portkey AI Gateway 1.15.2 — JSON and SSE chat, wrk
+#      at 32 connections (RPS, p50/p99) and at 1 connection (p50/p99: the latency a gateway adds);
 #   2. llama.cpp's llama-server (stories260K, 8 slots) direct and through OpenMaaS: streamed tok/s and TTFT at 1 and 8
 #      streams (skipped when the llama-server binary is missing);
 #   3. a SCRIPTED engine (bench/gateway/scripted-engine.mjs, a fake named so) streaming `reasoning_content` then
@@ -53,6 +54,8 @@ wait_http() { # url [auth]
 step "build (Release)"
 dotnet build src/OpenMaas.Server/OpenMaas.Server.csproj -c Release -nologo -v quiet -clp:ErrorsOnly >&2
 server_dll="src/OpenMaas.Server/bin/Release/net10.0/linux-x64/openmaas.dll"
+dotnet build bench/OpenMaas.Bench.Yarp/OpenMaas.Bench.Yarp.csproj -c Release -nologo -v quiet -clp:ErrorsOnly >&2
+yarp_dll="bench/OpenMaas.Bench.Yarp/bin/Release/net10.0/linux-x64/OpenMaas.Bench.Yarp.dll"
 if [ ! -d "$here/peer/node_modules/@portkey-ai/gateway" ] || [ "$here/peer/package-lock.json" -nt "$here/peer/node_modules/.package-lock.json" ]; then
   step "npm ci @portkey-ai/gateway@1.15.2 (@hono/node-server pinned to 1.13.5)"
   (cd "$here/peer" && npm ci --no-audit --no-fund --loglevel=error >&2)
@@ -63,9 +66,11 @@ cp "$shared/peers/stub-upstream.mjs" "$shared/peers/bind-localhost.mjs" "$shared
 ln -s "$here/peer/node_modules" "$tmp/peers/node_modules"
 
 # --- servers ---------------------------------------------------------------------------------------------------------
-stub_port="$(free_port)"; portkey_port="$(free_port)"; om_port="$(free_port)"
+stub_port="$(free_port)"; portkey_port="$(free_port)"; om_port="$(free_port)"; yarp_port="$(free_port)"
 stub="http://127.0.0.1:$stub_port/v1" portkey="http://127.0.0.1:$portkey_port/v1" om="http://127.0.0.1:$om_port"
+yarp="http://127.0.0.1:$yarp_port/v1"
 (cd "$tmp/peers" && exec node stub-upstream.mjs "$stub_port" 127.0.0.1 >"$tmp/stub.log" 2>&1) & pids+=($!)
+(exec dotnet "$yarp_dll" "$yarp_port" "http://127.0.0.1:$stub_port" >"$tmp/yarp.log" 2>&1) & pids+=($!)
 (cd "$tmp/peers" && exec node --import ./bind-localhost.mjs node_modules/@portkey-ai/gateway/build/start-server.js --port="$portkey_port" --headless >"$tmp/portkey.log" 2>&1) & pids+=($!)
 data="$tmp/data"
 om_cli() { dotnet "$server_dll" "$@" --data "$data"; }
@@ -76,6 +81,7 @@ om_cli model add-upstream bench/stub --url "$stub" --upstream-model stub-model >
 OPENMAAS_Logging__LogLevel__Default=Warning dotnet "$server_dll" serve --urls "$om" --data "$data" >"$tmp/openmaas.log" 2>&1 & pids+=($!)
 om_pid=$!
 wait_http "$stub/models"
+wait_http "$yarp/models"
 wait_http "$om/v1/models" "Bearer $token"
 sleep 1 # Portkey has no cheap health route that works without a provider; give it a moment.
 
@@ -95,6 +101,7 @@ run() {
     direct) url="$stub/chat/completions" ;;
     openmaas) url="$om/v1/chat/completions"; env=(AUTH="Bearer $token" MODEL=bench/stub) ;;
     portkey) url="$portkey/chat/completions"; env=(PORTKEY_HOST="$stub") ;;
+    yarp) url="$yarp/chat/completions" ;;
   esac
   local out
   out="$(cd "$tmp/peers" && env "${env[@]}" STREAM="$stream" wrk -t1 -c"$conns" -d"${secs}s" --latency -s chat.lua "$url" 2>&1)"
@@ -108,14 +115,17 @@ run() {
 }
 if part 1; then
   if [ "$warmup" -gt 0 ]; then
-    step "warm-up (OpenMaaS: 2 x ${warmup} s so the tiered JIT settles; Portkey: 6 s)"
-    for s in 0 1; do run openmaas 8 "$warmup" "$s" >/dev/null 2>&1; run portkey 8 3 "$s" >/dev/null 2>&1; run direct 8 2 "$s" >/dev/null 2>&1; done
+    step "warm-up (OpenMaaS and YARP: 2 x ${warmup} s each so the tiered JIT settles; Portkey: 6 s)"
+    for s in 0 1; do
+      run openmaas 8 "$warmup" "$s" >/dev/null 2>&1; run yarp 8 "$warmup" "$s" >/dev/null 2>&1
+      run portkey 8 3 "$s" >/dev/null 2>&1; run direct 8 2 "$s" >/dev/null 2>&1
+    done
     : >"$results"
   fi
   step "measure: target connections stream rps p50_ms p99_ms errors non2xx"
   for s in 0 1; do
-    for t in direct openmaas portkey; do run "$t" 32 "$duration" "$s"; done
-    for t in direct openmaas portkey; do run "$t" 1 "$duration1" "$s"; done
+    for t in direct yarp openmaas portkey; do run "$t" 32 "$duration" "$s"; done
+    for t in direct yarp openmaas portkey; do run "$t" 1 "$duration1" "$s"; done
   done
 fi
 

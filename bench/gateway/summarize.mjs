@@ -17,7 +17,7 @@ if (rows.length) {
   console.log('|---|---:|---|---:|---:|---:|---|');
   for (const s of [false, true]) {
     for (const c of [32, 1]) {
-      for (const t of ['direct', 'openmaas', 'portkey']) {
+      for (const t of ['direct', 'yarp', 'openmaas', 'portkey']) {
         const r = find(t, c, s);
         if (r) console.log(`| ${s ? 'SSE' : 'JSON'} | ${c} | ${t} | ${f(r.rps, 0)} | ${f(r.p50, 3)} | ${f(r.p99, 3)} | ${r.errors} / ${r.non2xx} |`);
       }
@@ -31,12 +31,12 @@ if (rows.length) {
   const us = (ms) => f(ms * 1000, 0);
   for (const s of [false, true]) {
     const d1 = find('direct', 1, s);
-    for (const t of ['openmaas', 'portkey']) {
+    for (const t of ['yarp', 'openmaas', 'portkey']) {
       const g = find(t, 1, s);
       if (!d1 || !g) continue;
       const a50 = g.p50 - d1.p50, a99 = g.p99 - d1.p99;
       const ok = t === 'openmaas' ? a50 <= 0.3 && a99 <= 1 : undefined;
-      console.log(`| ${s ? 'SSE' : 'JSON'} | ${t === 'openmaas' ? 'OpenMaaS' : 'Portkey'} | ${us(d1.p50)} | ${us(g.p50)} | **${us(a50)}** | ${us(d1.p99)} | ${us(g.p99)} | **${us(a99)}** | ${verdict(ok)} |`);
+      console.log(`| ${s ? 'SSE' : 'JSON'} | ${{ yarp: 'YARP', openmaas: 'OpenMaaS', portkey: 'Portkey' }[t]} | ${us(d1.p50)} | ${us(g.p50)} | **${us(a50)}** | ${us(d1.p99)} | ${us(g.p99)} | **${us(a99)}** | ${verdict(ok)} |`);
     }
   }
   console.log('\n| mode | OpenMaaS RPS / Portkey RPS, 32 connections (target >= 10x) | target |');
@@ -44,6 +44,17 @@ if (rows.length) {
   for (const s of [false, true]) {
     const o32 = find('openmaas', 32, s), p32 = find('portkey', 32, s);
     if (o32 && p32) console.log(`| ${s ? 'SSE' : 'JSON'} | ${f(o32.rps / p32.rps, 1)}x | ${verdict(o32.rps >= 10 * p32.rps)} |`);
+  }
+  // YARP forwarding the same stub with no auth: the .NET proxy ceiling; target OpenMaaS >= 0.8x its RPS.
+  if (rows.some((r) => r.target === 'yarp')) {
+    console.log('\n| mode | connections | OpenMaaS RPS / YARP RPS (target >= 0.8x at 32) | OpenMaaS p50 / YARP p50 | OpenMaaS p99 / YARP p99 | target |');
+    console.log('|---|---:|---:|---:|---:|---|');
+    for (const s of [false, true]) {
+      for (const c of [32, 1]) {
+        const o = find('openmaas', c, s), y = find('yarp', c, s);
+        if (o && y) console.log(`| ${s ? 'SSE' : 'JSON'} | ${c} | ${f(o.rps / y.rps)}x | ${f(o.p50 / y.p50)}x | ${f(o.p99 / y.p99)}x | ${c === 32 ? verdict(o.rps >= 0.8 * y.rps) : ''} |`);
+      }
+    }
   }
 }
 

@@ -1,6 +1,8 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using OpenMaas.Core.Quota;
 using OpenMaas.Core.Usage;
 
@@ -19,17 +21,34 @@ public static class ClusterServiceCollectionExtensions
             return services;
         }
 
+        AddRedis(services);
+        return services;
+    }
+
+    // The Redis registrations in methods of their own (NoInlining): compiling one loads the Redis client's types, which a
+    // node without Redis never needs.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AddRedis(IServiceCollection services)
+    {
         services.AddSingleton<RedisConnection>();
         services.AddSingleton<InFlightCalls>();
         services.AddSingleton<RedisChangeNotice>();
         services.Replace(ServiceDescriptor.Singleton<Storage.IChangeNotice>(sp => sp.GetRequiredService<RedisChangeNotice>()));
         services.AddSingleton<IClusterLease, RedisLease>();
         services.AddSingleton<Diagnostics.IReadinessCheck, RedisReadiness>();
-        return services;
     }
 
     /// <summary>With Redis: subscribes to change notices (call at start, before the first request can fill a cache).</summary>
-    public static void StartClusterNotices(this IServiceProvider services) => services.GetService<RedisChangeNotice>()?.Start();
+    public static void StartClusterNotices(this IServiceProvider services)
+    {
+        if (services.GetService<IOptions<RedisOptions>>()?.Value.Enabled == true)
+        {
+            StartRedisNotices(services);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void StartRedisNotices(IServiceProvider services) => services.GetRequiredService<RedisChangeNotice>().Start();
 
     /// <summary>The server side with Redis: the shared counter replaces the in-process one (which stays as the
     /// fallback of <see cref="RedisUnavailableMode.CountLocally"/>), and the usage log reports settled calls.</summary>
@@ -37,13 +56,19 @@ public static class ClusterServiceCollectionExtensions
     {
         if ((configuration.GetSection(RedisOptions.Section).Get<RedisOptions>() ?? new RedisOptions()).Enabled)
         {
-            services.AddSingleton<RedisQuotaCounter>();
-            services.Replace(ServiceDescriptor.Singleton<IQuotaCounter>(sp => sp.GetRequiredService<RedisQuotaCounter>()));
-            services.Replace(ServiceDescriptor.Singleton<IUsageLog>(sp =>
-                new SettlingUsageLog(sp.GetRequiredService<UsageLogWriter>(), sp.GetRequiredService<InFlightCalls>())));
+            AddRedisMetering(services);
         }
 
         return services;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AddRedisMetering(IServiceCollection services)
+    {
+        services.AddSingleton<RedisQuotaCounter>();
+        services.Replace(ServiceDescriptor.Singleton<IQuotaCounter>(sp => sp.GetRequiredService<RedisQuotaCounter>()));
+        services.Replace(ServiceDescriptor.Singleton<IUsageLog>(sp =>
+            new SettlingUsageLog(sp.GetRequiredService<UsageLogWriter>(), sp.GetRequiredService<InFlightCalls>())));
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Npgsql;
 
 namespace OpenMaas.Core.Storage;
@@ -16,26 +17,30 @@ public static class DatabaseFailure
     {
         for (Exception? e = error; e is not null; e = e.InnerException)
         {
-            switch (e)
+            if (e is DbException db && Classify(db) is { } unavailable)
             {
-                // Class 53: insufficient resources (53300 too_many_connections); 57P0x: shutting down, starting up;
-                // class 08: connection exceptions.
-                case PostgresException p when p.SqlState.StartsWith("53", StringComparison.Ordinal)
-                    || p.SqlState.StartsWith("57P", StringComparison.Ordinal) || p.SqlState.StartsWith("08", StringComparison.Ordinal):
-                    return true;
-                case PostgresException:
-                    return false; // the statement's own fault (a constraint, a syntax error): not a matter of waiting
-                // The pool exhausted within Timeout, a connection refused, reset or timed out.
-                case NpgsqlException { IsTransient: true }:
-                    return true;
-                // SQLite busy or locked past its wait (another writer held the file).
-                case Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 }:
-                    return true;
-                case DbException { IsTransient: true }:
-                    return true;
+                return unavailable;
             }
         }
 
         return false;
     }
+
+    // The providers' exception types only in a method of their own, compiled at the first database error: a SQLite
+    // deployment does not load the PostgreSQL client for an error that is no database's.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool? Classify(DbException e) => e switch
+    {
+        // Class 53: insufficient resources (53300 too_many_connections); 57P0x: shutting down, starting up;
+        // class 08: connection exceptions.
+        PostgresException p when p.SqlState.StartsWith("53", StringComparison.Ordinal)
+            || p.SqlState.StartsWith("57P", StringComparison.Ordinal) || p.SqlState.StartsWith("08", StringComparison.Ordinal) => true,
+        PostgresException => false, // the statement's own fault (a constraint, a syntax error): not a matter of waiting
+        // The pool exhausted within Timeout, a connection refused, reset or timed out.
+        NpgsqlException { IsTransient: true } => true,
+        // SQLite busy or locked past its wait (another writer held the file).
+        Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 } => true,
+        { IsTransient: true } => true,
+        _ => null,
+    };
 }

@@ -23,7 +23,12 @@ public sealed record DatabaseTarget(DatabaseProvider Provider, string Connection
     /// <summary>For messages: where the database is, never its password.</summary>
     public string Display => Provider == DatabaseProvider.Sqlite
         ? new SqliteConnectionStringBuilder(ConnectionString).DataSource
-        : new NpgsqlConnectionStringBuilder(ConnectionString) is var b ? $"postgresql://{b.Host}:{b.Port}/{b.Database}" : string.Empty;
+        : PostgresDisplay(ConnectionString);
+
+    // Npgsql's builder in a method of its own: a SQLite deployment never loads the PostgreSQL client.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static string PostgresDisplay(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString) is var b ? $"postgresql://{b.Host}:{b.Port}/{b.Database}" : string.Empty;
 
     public static DatabaseTarget From(IConfiguration configuration, DataOptions data, DatabaseOptions? options = null)
     {

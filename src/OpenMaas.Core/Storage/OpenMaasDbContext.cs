@@ -34,9 +34,30 @@ public sealed class OpenMaasDbContext(DbContextOptions<OpenMaasDbContext> option
 
     public DbSet<OrganizationMember> OrganizationMembers => Set<OrganizationMember>();
 
+    /// <summary>Every entity configuration of OpenMaas.Core, listed (in full-name order, as EF Core's assembly scan
+    /// applies them) rather than found by <c>ApplyConfigurationsFromAssembly</c>: that scan loads every type of the
+    /// assembly, and with them the Redis and PostgreSQL clients a node may not use. A test checks the list against the
+    /// scan.</summary>
+    internal static void ApplyEntityConfigurations(ModelBuilder modelBuilder) => modelBuilder
+        .ApplyConfiguration(new ExternalLoginConfiguration())
+        .ApplyConfiguration(new UserAccountConfiguration())
+        .ApplyConfiguration(new Audit.AuditRecordConfiguration())
+        .ApplyConfiguration(new ModelRecordConfiguration())
+        .ApplyConfiguration(new ModelDownloadConfiguration())
+        .ApplyConfiguration(new ModelLikeConfiguration())
+        .ApplyConfiguration(new OrganizationConfiguration())
+        .ApplyConfiguration(new OrganizationMemberConfiguration())
+        .ApplyConfiguration(new QuotaLimitConfiguration())
+        .ApplyConfiguration(new StoredResponseConfiguration())
+        .ApplyConfiguration(new Settings.SiteSettingConfiguration())
+        .ApplyConfiguration(new Tasks.InferenceTaskConfiguration())
+        .ApplyConfiguration(new AccessTokenConfiguration())
+        .ApplyConfiguration(new Upstream.UpstreamDeploymentConfiguration())
+        .ApplyConfiguration(new UsageRecordConfiguration());
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
-        modelBuilder.ApplyConfigurationsFromAssembly(typeof(OpenMaasDbContext).Assembly);
+        ApplyEntityConfigurations(modelBuilder);
         if (!Database.IsSqlite())
         {
             // SQLite's BINARY (byte order, case-sensitive) is PostgreSQL's "C".

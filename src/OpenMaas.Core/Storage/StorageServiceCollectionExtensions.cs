@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,14 +39,28 @@ public static class StorageServiceCollectionExtensions
     /// PostgreSQL pool (EF Core would otherwise keep a second pool of its own beside <see cref="DbConnections"/>).</summary>
     internal static DbContextOptionsBuilder UseOpenMaasDatabase(this DbContextOptionsBuilder options, DatabaseTarget target, PostgresPool pool) => target.Provider switch
     {
-        DatabaseProvider.Postgres => options.UseNpgsql(pool.DataSource, o => o.MigrationsAssembly(PostgresMigrations)),
+        DatabaseProvider.Postgres => UsePostgres(options, pool.DataSource),
         _ => options.UseOpenMaasDatabase(target),
     };
 
     /// <summary>The provider and its migrations assembly; the design-time factories of the migration projects use it too.</summary>
     public static DbContextOptionsBuilder UseOpenMaasDatabase(this DbContextOptionsBuilder options, DatabaseTarget target) => target.Provider switch
     {
-        DatabaseProvider.Postgres => options.UseNpgsql(target.ConnectionString, o => o.MigrationsAssembly(PostgresMigrations)),
-        _ => options.UseSqlite(target.ConnectionString, o => o.MigrationsAssembly(SqliteMigrations)),
+        DatabaseProvider.Postgres => UsePostgres(options, target.ConnectionString),
+        _ => UseSqlite(options, target.ConnectionString),
     };
+
+    // Each provider's calls in a method of their own: the JIT loads a provider's assemblies only when its method runs,
+    // so a SQLite deployment never loads Npgsql (and a PostgreSQL one never loads the SQLite provider).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static DbContextOptionsBuilder UsePostgres(DbContextOptionsBuilder options, System.Data.Common.DbDataSource source) =>
+        options.UseNpgsql(source, o => o.MigrationsAssembly(PostgresMigrations));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static DbContextOptionsBuilder UsePostgres(DbContextOptionsBuilder options, string connectionString) =>
+        options.UseNpgsql(connectionString, o => o.MigrationsAssembly(PostgresMigrations));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static DbContextOptionsBuilder UseSqlite(DbContextOptionsBuilder options, string connectionString) =>
+        options.UseSqlite(connectionString, o => o.MigrationsAssembly(SqliteMigrations));
 }

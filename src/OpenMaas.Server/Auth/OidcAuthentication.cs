@@ -23,11 +23,16 @@ internal static class OidcAuthentication
         var providers = configuration.GetSection(OidcOptions.Section).Get<OidcOptions>()?.Providers ?? [];
         foreach (var (name, provider) in providers)
         {
-            auth.AddOpenIdConnect(SchemeOf(name), provider.DisplayName ?? name, o => Configure(o, name, provider));
+            AddProvider(auth, name, provider);
         }
 
         return auth;
     }
+
+    // In a method of its own: the OpenID Connect handler's assemblies load only where a provider is configured.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void AddProvider(AuthenticationBuilder auth, string name, OidcProviderOptions provider) =>
+        auth.AddOpenIdConnect(SchemeOf(name), provider.DisplayName ?? name, o => Configure(o, name, provider));
 
     private static void Configure(OpenIdConnectOptions o, string name, OidcProviderOptions provider)
     {

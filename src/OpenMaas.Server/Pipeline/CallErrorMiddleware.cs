@@ -60,7 +60,7 @@ internal sealed class CallErrorMiddleware(RequestDelegate next, ISurfaceErrorWri
             await WriteAsync(context, new CallException(503, CallErrorKind.Overloaded,
                 "The database is busy or unreachable, so the call was not run (and not counted); try again shortly.", code: "database_unavailable") { RetryAfterSeconds = 1 });
         }
-        catch (Exception e) when (e is StackExchange.Redis.RedisException or StackExchange.Redis.RedisTimeoutException)
+        catch (Exception e) when (OpenMaas.Core.Cluster.RedisFailure.Is(e))
         {
             // A Redis step outside the admission's own handling: still fail closed, never 500.
             PipelineLog.StoreUnavailable(logger, context.Request.Path, "redis", e.GetType().Name, e.Message);

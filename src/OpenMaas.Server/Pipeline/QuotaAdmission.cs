@@ -87,18 +87,34 @@ internal sealed class QuotaAdmission(
 
         // Only a server-side failure before any output is given back; a client that left has used its call.
         var refund = !call.HasOutput && status >= 400 && status != ClientClosedRequest;
+
         if (refund)
         {
+            // Before the record: a counter rebuilt in between still holds the call as open (stricter, never looser).
             await counter.RefundAsync(key, admitted.Cost, admitted.Limits);
         }
-        else if (admitted.Limits.PerMinute)
-        {
-            // Per-minute tokens were admitted on the input estimate: count what the call really used.
-            await counter.SettleTokensAsync(key, admitted.Cost, admitted.Limits, call.PromptTokens + call.CompletionTokens);
-        }
 
+        // Per-minute tokens were admitted on the input estimate: settle them with what the call really used (a Redis round
+        // trip across nodes) while the usage record is written, so the end of the call waits for the slower of the two,
+        // not for both one after the other.
+        var counters = !refund && admitted.Limits.PerMinute
+            ? counter.SettleTokensAsync(key, admitted.Cost, admitted.Limits, call.PromptTokens + call.CompletionTokens)
+            : ValueTask.CompletedTask;
+        try
+        {
+            await AppendRecordAsync(http, call, admitted, admittedAt, status, refund);
+        }
+        finally
+        {
+            await counters;
+        }
+    }
+
+    private Task AppendRecordAsync(HttpContext http, InferenceCall call, Admitted admitted, DateTimeOffset admittedAt, int status, bool refund)
+    {
+        var key = admitted.Key;
         var end = calendar.Clock.GetUtcNow();
-        await usage.AppendAsync(new UsageRecord
+        return usage.AppendAsync(new UsageRecord
         {
             At = admittedAt,
             Day = key.Day,

@@ -7,6 +7,8 @@
 # Each runs the real server in the bench process (Kestrel on a free loopback port, a temp data folder, token + quota on).
 #   bench/media/run.sh                                  # the full run
 #   ROUNDS=10 POLLS=200 CONCURRENT=4 SIZE_MB=4 bench/media/run.sh   # a smoke run (numbers not meaningful)
+#   PARTS=b bench/media/run.sh                          # only some parts (letters of a, b, c; default abc)
+#   PG_OPTIONS=";No Reset On Close=true" PARTS=b bench/media/run.sh   # (b) with Npgsql settings added to the connection string
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -25,12 +27,16 @@ trap cleanup EXIT
 tables() { grep -E '^\|' || true; }
 echo "bench/media: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ), $(git -C "$root" rev-parse --short HEAD)"
 
+parts="${PARTS:-abc}"
+if [[ $parts == *a* ]]; then
 echo; echo "(a) rerank vs embeddings"
 dotnet "$dll" rerank "${ROUNDS:-100}" | tables
+fi
 
+if [[ $parts == *b* ]]; then
 echo; echo "(b) task poll with 10,000 tasks stored"
-echo "| database | tasks | fill (8 parallel inserts) | poll p50 ms | poll p99 ms | max ms | polls |"
-echo "|---|---:|---:|---:|---:|---:|---:|"
+echo "| database | tasks | fill (8 parallel inserts) | poll p50 ms | poll p99 ms | max ms | polls | CPU µs/poll, bench process (client + server) | CPU µs/poll, PostgreSQL | warm-up polls |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 dotnet "$dll" tasks "${POLLS:-2000}" | tables
 if [ -n "$pg_bin" ]; then
   port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
@@ -39,9 +45,12 @@ if [ -n "$pg_bin" ]; then
   "${as[@]}" "$pg_bin/postgres" -D "$work/pg/data" -p "$port" -k "$work/pg" -c listen_addresses=127.0.0.1 -c synchronous_commit=off > "$work/pg.log" 2>&1 &
   pg_pid=$!
   for _ in $(seq 100); do "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$port" && break; sleep 0.2; done
-  dotnet "$dll" tasks "${POLLS:-2000}" --database "Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres" | tables
+  dotnet "$dll" tasks "${POLLS:-2000}" --database "Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres${PG_OPTIONS:-}" | tables
+fi
 fi
 
+if [[ $parts == *c* ]]; then
 echo; echo "(c) RSS while uploads stream through"
 dotnet "$dll" uploads "${CONCURRENT:-20}" "${SIZE_MB:-20}" | tables
+fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenMaas.Core.Audit;
@@ -33,7 +34,8 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<ISiteSettings, SiteSettings>();
         services.AddOptions<ResponsesOptions>().BindConfiguration(ResponsesOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<IResponseStore, ResponseStore>();
-        services.TryAddSingleton<Tasks.InferenceTaskStore>();
+        services.TryAddSingleton(sp => new Tasks.InferenceTaskStore(
+            sp.GetRequiredService<IDbContextFactory<OpenMaasDbContext>>(), sp.GetRequiredService<DbConnections>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 

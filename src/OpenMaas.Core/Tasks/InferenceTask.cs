@@ -57,6 +57,9 @@ public sealed class InferenceTask
     public string? ErrorMessage { get; set; }
 }
 
+/// <summary>What a poll of a task answers (<see cref="InferenceTaskStore.PollAsync"/>): its state, outputs and error.</summary>
+public sealed record TaskPoll(string Id, long UserId, string RequestId, string Status, string? Outputs, string? ErrorCode, string? ErrorMessage);
+
 /// <summary>ModelScope's task states.</summary>
 public static class TaskStatuses
 {

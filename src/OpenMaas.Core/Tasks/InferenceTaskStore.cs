@@ -7,8 +7,23 @@ namespace OpenMaas.Core.Tasks;
 /// The durable task table. Every change of state is one conditional update, so on any number of nodes a task is
 /// claimed by one worker and finished (or failed, and refunded) exactly once.
 /// </summary>
-public sealed class InferenceTaskStore(IDbContextFactory<OpenMaasDbContext> factory, TimeProvider clock)
+public sealed class InferenceTaskStore
 {
+    // The poll's columns only: a poll never reads the request (an edit's input image can be megabytes).
+    private const string PollById =
+        "SELECT \"UserId\", \"RequestId\", \"Status\", \"Outputs\", \"ErrorCode\", \"ErrorMessage\" FROM inference_tasks WHERE \"Id\" = @id";
+
+    private readonly IDbContextFactory<OpenMaasDbContext> factory;
+    private readonly DbConnections reads;
+    private readonly TimeProvider clock;
+
+    internal InferenceTaskStore(IDbContextFactory<OpenMaasDbContext> factory, DbConnections reads, TimeProvider clock)
+    {
+        this.factory = factory;
+        this.reads = reads;
+        this.clock = clock;
+    }
+
     public async Task AddAsync(InferenceTask task, CancellationToken ct = default)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
@@ -20,6 +35,21 @@ public sealed class InferenceTaskStore(IDbContextFactory<OpenMaasDbContext> fact
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         return await db.Set<InferenceTask>().AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, ct);
+    }
+
+    /// <summary>What a poll answers, read as one plain statement on a pooled connection (the poll is the hottest read of
+    /// a task: clients call it every few seconds while the task runs, and EF Core's per-query cost was most of its CPU).</summary>
+    public async Task<TaskPoll?> PollAsync(string id, CancellationToken ct = default)
+    {
+        await using var connection = await reads.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = PollById;
+        command.Add("@id", id);
+        await using var row = await command.ExecuteReaderAsync(ct);
+        return await row.ReadAsync(ct)
+            ? new TaskPoll(id, row.GetInt64(0), row.GetString(1), row.GetString(2), row.IsDBNull(3) ? null : row.GetString(3),
+                row.IsDBNull(4) ? null : row.GetString(4), row.IsDBNull(5) ? null : row.GetString(5))
+            : null;
     }
 
     /// <summary>The newest <paramref name="count"/> tasks of <paramref name="userId"/>, newest first (its usage page).</summary>
@@ -91,6 +121,25 @@ public sealed class InferenceTaskStore(IDbContextFactory<OpenMaasDbContext> fact
         await using var db = await factory.CreateDbContextAsync(ct);
         await db.Usage.Where(r => r.UserId == task.UserId && r.RequestId == task.RequestId)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.Counted, false), ct);
+    }
+
+    /// <summary>Removes up to <paramref name="limit"/> finished tasks (SUCCEED or FAILED) submitted before
+    /// <paramref name="cutoff"/>, oldest first; returns how many went and the names of their outputs (to remove too).</summary>
+    public async Task<(int Removed, IReadOnlyList<string> Outputs)> RemoveFinishedAsync(DateTimeOffset cutoff, int limit, CancellationToken ct = default)
+    {
+        var before = cutoff.ToUnixTimeMilliseconds();
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var expired = await db.Set<InferenceTask>()
+            .Where(t => t.CreatedAtMs < before && (t.Status == TaskStatuses.Succeeded || t.Status == TaskStatuses.Failed))
+            .OrderBy(t => t.CreatedAtMs).Take(limit).Select(t => new { t.Id, t.Outputs }).ToListAsync(ct);
+        if (expired.Count == 0)
+        {
+            return (0, []);
+        }
+
+        var ids = expired.Select(t => t.Id).ToList();
+        var removed = await db.Set<InferenceTask>().Where(t => ids.Contains(t.Id)).ExecuteDeleteAsync(ct);
+        return (removed, [.. expired.SelectMany(t => (t.Outputs ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries))]);
     }
 
     /// <summary>Running tasks whose node stopped beating before <paramref name="cutoff"/> (it died).</summary>

@@ -41,6 +41,8 @@ internal static class EndpointsExtensions
         services.AddSingleton<ImagesResponder>();
         services.AddSingleton<ImageTasks>();
         services.AddHostedService<ImageTaskWorker>();
+        services.AddSingleton<ImageTaskRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<ImageTaskRetention>());
         services.AddSingleton<EngineMedia>();
         services.AddSingleton<TranscriptionsAdapter>();
         services.AddSingleton<TranslationsAdapter>();

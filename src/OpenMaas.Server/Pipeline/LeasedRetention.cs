@@ -9,6 +9,9 @@ namespace OpenMaas.Server.Pipeline;
 /// </summary>
 internal abstract class LeasedRetention(IClusterLease lease, TimeProvider clock) : BackgroundService
 {
+    /// <summary>The clock the job runs on (what its cutoffs are taken from).</summary>
+    protected TimeProvider Clock => clock;
+
     protected abstract string LeaseName { get; }
 
     protected abstract TimeSpan Period { get; }

@@ -29,7 +29,7 @@ internal static class AsyncTaskEndpoints
             throw CallException.BadRequest($"Unknown task type '{type}' in {TaskTypeHeader}; this server runs '{ImageTasks.Kind}' tasks.");
         }
 
-        var task = taskId.Length == 32 ? await tasks.FindAsync(taskId, http.RequestAborted) : null;
+        var task = taskId.Length == 32 ? await tasks.PollAsync(taskId, http.RequestAborted) : null;
         if (task is null || (auth.Value.Enabled && task.UserId != http.User.UserId()))
         {
             throw new CallException(StatusCodes.Status404NotFound, CallErrorKind.NotFound, $"Task '{taskId}' does not exist.", "task_id", "task_not_found");
@@ -40,7 +40,7 @@ internal static class AsyncTaskEndpoints
 
     /// <summary>ModelScope's answer: <c>{"request_id","task_id","task_status","output_images":[url]}</c>, with
     /// <c>"errors":{"code","message"}</c> when it failed.</summary>
-    internal static byte[] Write(InferenceTask task, Func<string, string> link)
+    internal static byte[] Write(TaskPoll task, Func<string, string> link)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var json = new Utf8JsonWriter(buffer))

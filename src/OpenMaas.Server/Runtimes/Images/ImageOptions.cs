@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace OpenMaas.Server.Runtimes.Images;
 
 /// <summary>Settings of generated images (section <c>Images</c>).</summary>
-public sealed class ImageOptions
+public sealed class ImageOptions : IValidatableObject
 {
     public const string Section = "Images";
 
@@ -13,6 +13,15 @@ public sealed class ImageOptions
     /// <summary>How long an image is kept (and its link works at most).</summary>
     [Range(1, 24 * 365)]
     public int RetentionHours { get; set; } = 24;
+
+    /// <summary>How long a finished task (SUCCEED or FAILED) is kept, from its submission: its poll answers and its row in
+    /// the usage page until then. At least <see cref="RetentionHours"/>, so no image outlives its task.</summary>
+    [Range(1, 24 * 365 * 10)]
+    public int TaskRetentionHours { get; set; } = 24 * 30;
+
+    /// <summary>How often the task retention job runs (on one node of a cluster).</summary>
+    [Range(10, 86_400)]
+    public int TaskCleanupSeconds { get; set; } = 3600;
 
     /// <summary>How long a signed link in an answer opens the image without a token.</summary>
     [Range(1, 24 * 60 * 365)]
@@ -41,4 +50,14 @@ public sealed class ImageOptions
     /// <summary>How long fetching one such image may take.</summary>
     [Range(1, 3600)]
     public int FetchTimeoutSeconds { get; set; } = 60;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (TaskRetentionHours < RetentionHours)
+        {
+            yield return new ValidationResult(
+                $"Images:TaskRetentionHours ({TaskRetentionHours}) must be at least Images:RetentionHours ({RetentionHours}): a task's images must not outlive it.",
+                [nameof(TaskRetentionHours)]);
+        }
+    }
 }

@@ -54,6 +54,24 @@ internal sealed class ImageStore(IOptions<ImageOptions> options, IOptions<DataOp
         return owned || (signature is { Length: > 0 } && Unprotect(signature) == name) ? Path.Combine(Folder, name) : null;
     }
 
+    /// <summary>Removes the image <paramref name="name"/> if it is still there (its task expired).</summary>
+    public void Remove(string name)
+    {
+        if (!IsName(name))
+        {
+            return;
+        }
+
+        try
+        {
+            File.Delete(Path.Combine(Folder, name));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // being read: the file-time sweep takes it
+        }
+    }
+
     public static string ContentType(string name) => Path.GetExtension(name) switch
     {
         ".jpg" => "image/jpeg",

@@ -101,4 +101,10 @@ internal static partial class ImageTaskLog
 
     [LoggerMessage(4303, LogLevel.Warning, "The image task worker's round failed; it retries")]
     public static partial void RoundFailed(ILogger logger, Exception error);
+
+    [LoggerMessage(4304, LogLevel.Information, "Removed {Count} finished image tasks past their retention")]
+    public static partial void Removed(ILogger logger, int count);
+
+    [LoggerMessage(4305, LogLevel.Warning, "Removing expired image tasks failed")]
+    public static partial void RetentionFailed(ILogger logger, Exception exception);
 }

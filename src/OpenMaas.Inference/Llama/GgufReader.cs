@@ -12,14 +12,25 @@ public static class GgufReader
     public static GgufMetadata Read(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        using var reader = new BinaryReader(stream, Encoding.UTF8);
+        return Read(stream, $"'{path}'");
+    }
+
+    /// <summary>Reads the metadata from <paramref name="stream"/>; throws only <see cref="InvalidDataException"/> for
+    /// bytes that are not a GGUF header (truncated, counts or sizes that overflow), whatever they hold.</summary>
+    internal static GgufMetadata Read(Stream stream, string name = "The file")
+    {
+        using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
         try
         {
             return Read(reader);
         }
         catch (EndOfStreamException e)
         {
-            throw new InvalidDataException($"'{path}' is truncated: not a complete GGUF header.", e);
+            throw new InvalidDataException($"{name} is truncated: not a complete GGUF header.", e);
+        }
+        catch (OverflowException e)
+        {
+            throw new InvalidDataException($"{name} declares a count or size too large to be a GGUF header.", e);
         }
     }
 
@@ -80,7 +91,9 @@ public static class GgufReader
         string => null,
         bool => null,
         object[] => null,
-        IConvertible c => (int)Math.Min(int.MaxValue, c.ToInt64(null)),
+        ulong u => (int)Math.Min(int.MaxValue, u),
+        float or double => null, // a count written as a float is not one (and NaN has no integer)
+        IConvertible c => (int)Math.Clamp(c.ToInt64(null), int.MinValue, int.MaxValue),
         _ => null,
     };
 
@@ -109,7 +122,7 @@ public static class GgufReader
         var fixedSize = FixedSize(itemType);
         if (fixedSize > 0)
         {
-            r.BaseStream.Seek(checked(fixedSize * count), SeekOrigin.Current);
+            Skip(r, checked(fixedSize * count));
             return null;
         }
 
@@ -119,6 +132,19 @@ public static class GgufReader
         }
 
         return keep ? Array.Empty<object>() : null;
+    }
+
+    /// <summary>Skips <paramref name="bytes"/> that must be in the file: a count past its end is a truncated header, not a
+    /// seek into nowhere (which a memory stream refuses beyond 2 GiB).</summary>
+    private static void Skip(BinaryReader r, long bytes)
+    {
+        var stream = r.BaseStream;
+        if (bytes > stream.Length - stream.Position)
+        {
+            throw new EndOfStreamException();
+        }
+
+        stream.Seek(bytes, SeekOrigin.Current);
     }
 
     private static long FixedSize(GgufType type) => type switch
@@ -142,7 +168,7 @@ public static class GgufReader
 
         if (!keep)
         {
-            r.BaseStream.Seek((long)length, SeekOrigin.Current);
+            Skip(r, (long)length);
             return null;
         }
 

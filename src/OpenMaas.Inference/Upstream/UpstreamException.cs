@@ -16,6 +16,10 @@ public enum UpstreamFailure
 
     /// <summary>Every deployment is at its bound of requests in flight (or the engine said 429).</summary>
     Busy,
+
+    /// <summary>The engine's 2xx answer cannot be used: not JSON, a broken or oversized event, an answer over its size
+    /// bound, a stream cut before its end, or an error reported mid-stream.</summary>
+    Malformed,
 }
 
 /// <summary>A call to an upstream engine failed. <see cref="Retryable"/> failures are tried on another deployment

@@ -25,7 +25,6 @@ public sealed class UpstreamInvoker : IDisposable
     private readonly ILogger<UpstreamInvoker> _logger;
     private readonly HttpMessageInvoker _http;
     private readonly ResiliencePipeline _pipeline;
-    private readonly TimeSpan _gap;
     private int _rotation;
 
     public UpstreamInvoker(UpstreamRegistry registry, IOptions<UpstreamOptions> options, TimeProvider clock, ILogger<UpstreamInvoker> logger)
@@ -34,7 +33,6 @@ public sealed class UpstreamInvoker : IDisposable
         _options = options.Value;
         _clock = clock;
         _logger = logger;
-        _gap = TimeSpan.FromSeconds(_options.ChunkTimeoutSeconds);
         _http = new HttpMessageInvoker(new SocketsHttpHandler
         {
             ConnectTimeout = TimeSpan.FromSeconds(_options.ConnectTimeoutSeconds),
@@ -170,7 +168,7 @@ public sealed class UpstreamInvoker : IDisposable
             var body = await response.Content.ReadAsStreamAsync(attemptToken);
             buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
             var first = await body.ReadAsync(buffer, attemptToken);
-            var answer = new UpstreamResponse(response, body, endpoint, buffer, first, _gap, Eject, clientGone);
+            var answer = new UpstreamResponse(response, body, endpoint, buffer, first, _options, _clock, Eject, clientGone);
             response = null;
             buffer = null;
             return answer;

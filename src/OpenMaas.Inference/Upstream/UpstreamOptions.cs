@@ -21,6 +21,21 @@ public sealed class UpstreamOptions : IValidatableObject
     [Range(0.01, 3600)]
     public double ChunkTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>Most time a streamed answer may last from its first byte to its end; an engine that streams on past it
+    /// (an endless stream, keep-alives without an end) is cut off with an error event and ejected.</summary>
+    [Range(0.01, 86400)]
+    public double StreamTimeoutSeconds { get; set; } = 3600;
+
+    /// <summary>Largest whole (non-streamed) answer read from an engine; beyond it the call fails with 502 and the
+    /// deployment is ejected. Endpoints with their own bound (images, speech) use theirs.</summary>
+    [Range(1024, int.MaxValue)]
+    public int MaxAnswerBytes { get; set; } = 64 << 20;
+
+    /// <summary>Largest single event (or line) of a streamed answer; beyond it the stream ends with an error and the
+    /// deployment is ejected, so an engine sending a huge chunk without a newline cannot grow the buffer without bound.</summary>
+    [Range(1024, 1 << 30)]
+    public int MaxEventBytes { get; set; } = 8 << 20;
+
     /// <summary>How often every deployment is probed (<c>GET {url}/models</c>) and the CLI's deployments re-read.</summary>
     [Range(0.05, 3600)]
     public double HealthCheckSeconds { get; set; } = 5;

@@ -17,10 +17,12 @@ internal static class EngineErrors
             RetryAfterSeconds = 1,
         },
         UpstreamFailure.Timeout => new CallException(StatusCodes.Status504GatewayTimeout, CallErrorKind.Server,
-            $"The inference engine of model '{modelId}' did not answer in time.", code: "upstream_timeout"),
+            $"The inference engine of model '{modelId}' timed out. {e.Message}", code: "upstream_timeout"),
         UpstreamFailure.ServerError => new CallException(StatusCodes.Status502BadGateway, CallErrorKind.Server,
             $"The inference engine of model '{modelId}' failed (HTTP {e.UpstreamStatus}).", code: "upstream_error"),
         UpstreamFailure.Rejected => Rejected(e, modelId),
+        UpstreamFailure.Malformed => new CallException(StatusCodes.Status502BadGateway, CallErrorKind.Server,
+            $"The inference engine of model '{modelId}' sent an answer OpenMaaS cannot use: {e.Message}", code: "upstream_error"),
         _ => new CallException(StatusCodes.Status502BadGateway, CallErrorKind.Server,
             $"The inference engine of model '{modelId}' cannot be reached.", code: "upstream_unavailable"),
     };

@@ -92,5 +92,15 @@ public sealed class OpenAISdkTests(ServerFixture server) : IClassFixture<ServerF
         var b = (await chat.CompleteChatAsync([new UserChatMessage("Once upon a time")], options)).Value.Content[0].Text;
         Assert.Equal(a, b);
         Assert.NotEmpty(a);
+
+        // The seed is what made them equal: other seeds (same sampling) give another text, so an ignored seed fails here.
+        var others = new List<string>();
+        foreach (var seed in new long[] { 1, 2, 3 })
+        {
+            var other = new ChatCompletionOptions { Temperature = 0.9f, TopP = 0.95f, Seed = seed, MaxOutputTokenCount = 30 };
+            others.Add((await chat.CompleteChatAsync([new UserChatMessage("Once upon a time")], other)).Value.Content[0].Text);
+        }
+
+        Assert.Contains(others, o => o != a);
     }
 }

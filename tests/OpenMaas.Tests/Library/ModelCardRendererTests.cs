@@ -12,8 +12,14 @@ public sealed class ModelCardRendererTests
     [InlineData("[x](javascript:alert(1))", "javascript:")]
     [InlineData("<a href=\"data:text/html,hi\">x</a>", "data:")]
     [InlineData("<style>body{display:none}</style>", "<style")]
-    public void ToHtml_StripsActiveContent(string markdown, string forbidden) =>
-        Assert.DoesNotContain(forbidden, _renderer.ToHtml(markdown), StringComparison.OrdinalIgnoreCase);
+    public void ToHtml_StripsActiveContent(string markdown, string forbidden)
+    {
+        // Around the payload, a paragraph that must survive: an empty (or wholly dropped) output cannot pass.
+        var html = _renderer.ToHtml("Safe **kept** text.\n\n" + markdown + "\n\nAfter it.")!;
+        Assert.DoesNotContain(forbidden, html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("<strong>kept</strong>", html, StringComparison.Ordinal);
+        Assert.Contains("After it.", html, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void ToHtml_KeepsTablesCodeAndLinks()

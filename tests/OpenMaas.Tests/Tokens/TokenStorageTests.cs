@@ -21,7 +21,11 @@ public sealed class TokenStorageTests(ServerFixture server) : IClassFixture<Serv
         }
 
         var secret = Encoding.UTF8.GetBytes(token[11..]);
-        foreach (var file in Directory.GetFiles(server.DataPath, "openmaas.db*"))
+        var name = Encoding.UTF8.GetBytes("secretive");
+        var files = Directory.GetFiles(server.DataPath, "openmaas.db*");
+        Assert.NotEmpty(files); // a scan of no file would pass whatever the database holds
+        var sawName = false;
+        foreach (var file in files)
         {
             byte[] bytes;
             await using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
@@ -31,6 +35,10 @@ public sealed class TokenStorageTests(ServerFixture server) : IClassFixture<Serv
             }
 
             Assert.Equal(-1, bytes.AsSpan().IndexOf(secret));
+            sawName |= bytes.AsSpan().IndexOf(name) >= 0;
         }
+
+        // The scan reads where the rows live: the account written with the token is found in the same files.
+        Assert.True(sawName, "the user's name is in none of the scanned files: the scan does not see the database's rows");
     }
 }

@@ -5,9 +5,9 @@ using OpenMaas.Tests.Infrastructure;
 
 namespace OpenMaas.Tests.Upstream;
 
-/// <summary>A gateway OpenMaaS whose model <c>test/stub</c> is served by the given stub engines (configured in
-/// appsettings form), with short timeouts and health rounds, and every log line captured.</summary>
-public sealed class StubGateway(IReadOnlyList<StubEngine> engines, IEnumerable<string> extra) : ServerFixture
+/// <summary>A gateway OpenMaaS whose model <c>test/stub</c> is served by the given engines (their <c>/v1</c> URLs,
+/// configured in appsettings form), with short timeouts and health rounds, and every log line captured.</summary>
+public sealed class StubGateway(IReadOnlyList<Uri> engines, IEnumerable<string> extra) : ServerFixture
 {
     public const string ModelId = "test/stub";
     public const string EngineKey = "sk-engine-secret-4c1d";
@@ -26,7 +26,7 @@ public sealed class StubGateway(IReadOnlyList<StubEngine> engines, IEnumerable<s
         "Upstreams:EjectSeconds=0.5",
         .. engines.SelectMany((e, i) => new[]
         {
-            $"Upstreams:Models:{ModelId}:Deployments:{i}:Url={e.V1}",
+            $"Upstreams:Models:{ModelId}:Deployments:{i}:Url={e}",
             $"Upstreams:Models:{ModelId}:Deployments:{i}:UpstreamModel=stub-model",
             $"Upstreams:Models:{ModelId}:Deployments:{i}:ApiKey={EngineKey}",
         }),
@@ -38,7 +38,11 @@ public sealed class StubGateway(IReadOnlyList<StubEngine> engines, IEnumerable<s
     protected override void ConfigureServices(IServiceCollection services) =>
         services.AddLogging(b => b.AddProvider(Logs));
 
-    public static async Task<StubGateway> StartAsync(IReadOnlyList<StubEngine> engines, params string[] extra)
+    public static Task<StubGateway> StartAsync(IReadOnlyList<StubEngine> engines, params string[] extra) =>
+        StartOnAsync([.. engines.Select(e => e.V1)], extra);
+
+    /// <summary>A gateway over the engines at these <c>/v1</c> URLs.</summary>
+    public static async Task<StubGateway> StartOnAsync(IReadOnlyList<Uri> engines, params string[] extra)
     {
         var gateway = new StubGateway(engines, extra);
         await gateway.InitializeAsync();

@@ -115,14 +115,7 @@ public sealed class AuthorizationMatrixTests(ConsoleFixture server)
         Assert.DoesNotContain("alice-only", page, StringComparison.Ordinal);
     }
 
-    private HttpClient Client() =>
-        new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() }) { BaseAddress = server.BaseAddress };
+    private HttpClient Client() => ConsoleSessions.Anonymous(server);
 
-    private async Task<HttpClient> SignedInAsync(string user)
-    {
-        var http = Client();
-        using var login = await http.PostAsJsonAsync("/api/v1/auth/login", new { name = user, password = user + "-password" });
-        login.EnsureSuccessStatusCode();
-        return http;
-    }
+    private Task<HttpClient> SignedInAsync(string user) => ConsoleSessions.SignedInAsync(server, user);
 }

@@ -20,7 +20,8 @@ internal static class WavDecoder
         {
             reader = new WaveFileReader(new MemoryStream(bytes.ToArray(), writable: false));
         }
-        catch (Exception e) when (e is FormatException or EndOfStreamException or InvalidDataException or ArgumentException or IOException)
+        catch (Exception e) when (e is FormatException or EndOfStreamException or InvalidDataException or ArgumentException or IOException
+            or DivideByZeroException or OverflowException) // NAudio divides by a block size the header may give as 0
         {
             throw new TaskInputException($"The audio is not a readable WAV file: {e.Message}", "input");
         }
@@ -28,14 +29,18 @@ internal static class WavDecoder
         using (reader)
         {
             var format = reader.WaveFormat;
-            if (format.Encoding is not (WaveFormatEncoding.Pcm or WaveFormatEncoding.IeeeFloat or WaveFormatEncoding.Extensible) || format.SampleRate <= 0 || format.Channels <= 0)
+            if (format.Encoding is not (WaveFormatEncoding.Pcm or WaveFormatEncoding.IeeeFloat or WaveFormatEncoding.Extensible) || format.SampleRate is < 1000 or > 384_000 || format.Channels is <= 0 or > 64
+                || format.BlockAlign <= 0 || format.BitsPerSample is not (8 or 16 or 24 or 32 or 64))
             {
                 throw new TaskInputException($"Unsupported audio format {format.Encoding} ({format.SampleRate} Hz, {format.Channels} channels): send PCM or float WAV.", "input");
             }
 
-            if (reader.TotalTime.TotalSeconds > maxSeconds)
+            // The length in samples, not the header's bytes per second (a header may claim any rate of bytes and so pass
+            // a tiny file off as seconds of audio that resampling then multiplies).
+            var seconds = Math.Max(reader.TotalTime.TotalSeconds, (double)reader.SampleCount / format.SampleRate);
+            if (seconds > maxSeconds)
             {
-                throw new TaskInputException($"The audio lasts {reader.TotalTime.TotalSeconds:F0} s, over the limit of {maxSeconds} s.", "input", 413);
+                throw new TaskInputException($"The audio lasts {seconds:F0} s, over the limit of {maxSeconds} s.", "input", 413);
             }
 
             ISampleProvider provider;
@@ -43,13 +48,25 @@ internal static class WavDecoder
             {
                 provider = reader.ToSampleProvider();
             }
-            catch (ArgumentException e)
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
             {
+                // NAudio refuses a bit depth it has no converter for (e.g. 12-bit PCM) with InvalidOperationException.
                 throw new TaskInputException($"Unsupported audio format: {e.Message}", "input");
             }
 
             var expected = reader.SampleCount * format.Channels;
-            var interleaved = ReadAll(provider, expected);
+            // The header's count only sizes the buffer up to what the bytes can hold (a tiny file may claim hours).
+            float[] interleaved;
+            try
+            {
+                interleaved = ReadAll(provider, Math.Min(expected, bytes.Length));
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            {
+                // NAudio refuses a header whose block size does not fit its reads ("Must read complete blocks").
+                throw new TaskInputException($"Unsupported audio format: {e.Message}", "input");
+            }
+
             if (interleaved.Length < expected)
             {
                 throw new TaskInputException($"The audio is truncated: the header declares {expected:N0} samples, the file holds {interleaved.Length:N0}.", "input");
@@ -69,7 +86,7 @@ internal static class WavDecoder
 
     private static float[] ReadAll(ISampleProvider provider, long capacity)
     {
-        var samples = new List<float>((int)Math.Min(capacity, 1 << 26));
+        var samples = new List<float>((int)Math.Clamp(capacity, 0, 1 << 26)); // a header may declare a negative count
         var buffer = new float[8192];
         int read;
         try

@@ -36,7 +36,7 @@ internal sealed class EngineChunks(bool chat)
     }
 
     /// <summary>The chunks of a whole (not streamed) answer, the final one included.</summary>
-    public IEnumerable<GenerationChunk> ReadWhole(byte[] body)
+    public IEnumerable<GenerationChunk> ReadWhole(ReadOnlyMemory<byte> body)
     {
         var chunks = new Queue<GenerationChunk>();
         using (var doc = JsonDocument.Parse(body))

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Json;
 using OpenMaas.Inference.Upstream;
 
 namespace OpenMaas.Server.Runtimes.Engines;
@@ -6,7 +7,12 @@ namespace OpenMaas.Server.Runtimes.Engines;
 /// <summary>
 /// Splits an engine's SSE answer into events as its bytes arrive, without copying them: <see cref="TryTake"/> gives the
 /// next complete event's data (the data lines joined; comments and other fields dropped) as a span into the read
-/// buffer, valid until the next read. Used by the pass-through forwarder and by the typed path alike.
+/// buffer, valid until the next read. Used by the pass-through forwarder and by the typed path alike. Every event must
+/// be <c>[DONE]</c> or one JSON object, no event (nor an unfinished line) may outgrow
+/// <see cref="UpstreamResponse.MaxEventBytes"/>, and an event whose top level holds an <c>error</c> object (vLLM's
+/// report of a failure mid-stream) is the engine failing: each throws <see cref="UpstreamException"/>
+/// (<see cref="UpstreamFailure.Malformed"/>) and ejects the deployment, so the client gets an error in its surface's
+/// shape instead of garbage or a hang.
 /// </summary>
 internal sealed class EngineEventReader(UpstreamResponse answer) : IDisposable
 {
@@ -65,6 +71,11 @@ internal sealed class EngineEventReader(UpstreamResponse answer) : IDisposable
 
                 _start += pos;
                 payload = joined ? _joined!.WrittenSpan : _buffer.AsSpan(dataStart, dataEnd - dataStart);
+                if (Check(payload) is { } why)
+                {
+                    throw answer.Fail(UpstreamFailure.Malformed, why);
+                }
+
                 return true;
             }
 
@@ -111,6 +122,11 @@ internal sealed class EngineEventReader(UpstreamResponse answer) : IDisposable
         }
 
         var pending = _end - _start;
+        if (pending >= answer.MaxEventBytes)
+        {
+            throw answer.Fail(UpstreamFailure.Malformed, $"it sent an event larger than {answer.MaxEventBytes} bytes.");
+        }
+
         var target = _buffer;
         if (pending > _buffer.Length - MinReadSpace)
         {
@@ -128,6 +144,44 @@ internal sealed class EngineEventReader(UpstreamResponse answer) : IDisposable
         _buffer = target;
         _start = 0;
         _end = pending;
+    }
+
+    /// <summary>Null for an event to pass on (empty, <c>[DONE]</c>, a JSON object); otherwise what is wrong with it.</summary>
+    internal static string? Check(ReadOnlySpan<byte> payload)
+    {
+        if (payload.IsEmpty || payload.SequenceEqual("[DONE]"u8))
+        {
+            return null;
+        }
+
+        try
+        {
+            var reader = new Utf8JsonReader(payload);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return "it sent an event that is not a JSON object.";
+            }
+
+            var error = false;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isError = reader.ValueTextEquals("error"u8);
+                reader.Read();
+                error |= isError && reader.TokenType == JsonTokenType.StartObject;
+                reader.Skip();
+            }
+
+            if (reader.Read())
+            {
+                return "it sent an event that is not a JSON object.";
+            }
+
+            return error ? "it reported an error in the middle of its answer." : null;
+        }
+        catch (JsonException)
+        {
+            return "it sent an event that is not a JSON object.";
+        }
     }
 
     public void Dispose()

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using OpenMaas.Inference.Abstractions;
 using OpenMaas.Inference.Upstream;
@@ -27,7 +26,7 @@ internal sealed record EngineGeneration(UpstreamInvoker Invoker, string ModelId,
         var chunks = new EngineChunks(chat);
         if (answer.ContentType?.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase) != true)
         {
-            foreach (var chunk in chunks.ReadWhole(await ReadWholeAsync(answer)))
+            foreach (var chunk in chunks.ReadWhole(await EngineAnswer.ReadObjectAsync(answer)))
             {
                 yield return chunk;
             }
@@ -39,10 +38,26 @@ internal sealed record EngineGeneration(UpstreamInvoker Invoker, string ModelId,
         var pending = new Queue<GenerationChunk>();
         while (true)
         {
-            var done = chunks.Take(events, pending);
+            var done = false;
+            UpstreamException? failure = null;
+            try
+            {
+                done = chunks.Take(events, pending);
+            }
+            catch (UpstreamException e)
+            {
+                // A bad event: what came before it still goes out, then the failure.
+                failure = e;
+            }
+
             while (pending.TryDequeue(out var chunk))
             {
                 yield return chunk;
+            }
+
+            if (failure is not null)
+            {
+                throw failure;
             }
 
             if (done)
@@ -53,21 +68,8 @@ internal sealed record EngineGeneration(UpstreamInvoker Invoker, string ModelId,
 
             if (!await events.ReadMoreAsync())
             {
-                throw new UpstreamException(UpstreamFailure.Unavailable, "The upstream engine ended the stream early.");
+                throw answer.Fail(UpstreamFailure.Malformed, "it ended the stream before [DONE].");
             }
         }
-    }
-
-    private static async Task<byte[]> ReadWholeAsync(UpstreamResponse answer)
-    {
-        var all = new ArrayBufferWriter<byte>();
-        all.Write(answer.Buffer.AsSpan(0, answer.FirstCount));
-        int n;
-        while ((n = await answer.ReadAsync(all.GetMemory(16 * 1024))) > 0)
-        {
-            all.Advance(n);
-        }
-
-        return all.WrittenSpan.ToArray();
     }
 }

@@ -37,7 +37,7 @@ internal sealed class EngineImages(UpstreamInvoker invoker, IOptions<ImageOption
 
             return images;
         }
-        catch (UpstreamException e) when (e.Failure == UpstreamFailure.ServerError && e.UpstreamStatus is null)
+        catch (UpstreamException e) when (e.Failure == UpstreamFailure.Malformed || (e.Failure == UpstreamFailure.ServerError && e.UpstreamStatus is null))
         {
             throw Malformed(modelId, e.Message);
         }

@@ -30,13 +30,20 @@ internal sealed class EngineStreamForwarder(
         {
             while (true)
             {
-                if (WriteCompleteEvents(events, pipe))
+                var (wrote, failure) = WriteCompleteEvents(events, pipe);
+                if (wrote)
                 {
+                    // Events before a bad one are sent first: what is buffered must not precede an error status.
                     call.MarkFirstOutput(clock.GetUtcNow());
                     if (!await sse.FlushAsync(ct))
                     {
                         return;
                     }
+                }
+
+                if (failure is not null)
+                {
+                    throw failure;
                 }
 
                 if (_done)
@@ -47,7 +54,7 @@ internal sealed class EngineStreamForwarder(
                 if (!await events.ReadMoreAsync())
                 {
                     // The engine closed the stream without [DONE]: a cut, not an end.
-                    throw new UpstreamException(UpstreamFailure.Unavailable, "The upstream engine ended the stream early.");
+                    throw answer.Fail(UpstreamFailure.Malformed, "it ended the stream before [DONE].");
                 }
             }
         }
@@ -70,12 +77,26 @@ internal sealed class EngineStreamForwarder(
         }
     }
 
-    /// <summary>Writes every complete event read so far; true when something was written.</summary>
-    private bool WriteCompleteEvents(EngineEventReader events, PipeWriter pipe)
+    /// <summary>Writes every complete event read so far, up to a bad one; says whether something was written and the
+    /// bad event's failure.</summary>
+    private (bool Wrote, UpstreamException? Failure) WriteCompleteEvents(EngineEventReader events, PipeWriter pipe)
     {
         var wrote = false;
-        while (!_done && events.TryTake(out var payload))
+        while (!_done)
         {
+            ReadOnlySpan<byte> payload;
+            try
+            {
+                if (!events.TryTake(out payload))
+                {
+                    break;
+                }
+            }
+            catch (UpstreamException e)
+            {
+                return (wrote, e);
+            }
+
             if (payload.IsEmpty)
             {
                 continue;
@@ -105,6 +126,6 @@ internal sealed class EngineStreamForwarder(
             wrote = true;
         }
 
-        return wrote;
+        return (wrote, null);
     }
 }

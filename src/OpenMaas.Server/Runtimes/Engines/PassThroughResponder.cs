@@ -44,14 +44,14 @@ internal sealed class PassThroughResponder(UpstreamInvoker invoker, TimeProvider
         }
     }
 
-    /// <summary>A whole (JSON) answer: read to its end (a break is still a clean 502), usage taken, the Model ID put in
-/// its <c>model</c>, sent in one flush.</summary>
+    /// <summary>A whole (JSON) answer: read to its end, bounded, and checked to be one JSON object (a break, garbage or
+    /// an oversized answer is still a clean 502), usage taken, the Model ID put in its <c>model</c>, sent in one flush.</summary>
     private async Task CopyAsync(HttpContext http, InferenceCall call, UpstreamResponse answer)
     {
         ReadOnlyMemory<byte> content;
         try
         {
-            content = await EngineAnswer.ReadAllAsync(answer);
+            content = await EngineAnswer.ReadObjectAsync(answer);
         }
         catch (UpstreamException e)
         {

@@ -25,6 +25,10 @@ public interface IUsageQueries
     /// <summary>Per organisation and member on one day (calls counted in an organisation only).</summary>
     Task<IReadOnlyList<OrganizationUsage>> PerOrganizationAsync(DateOnly day, CancellationToken ct = default);
 
+    /// <summary>Which of <paramref name="requestIds"/> have a counted record on one of <paramref name="days"/> (a dead
+    /// node's open calls: those without one are given back).</summary>
+    Task<IReadOnlySet<string>> CountedRequestIdsAsync(IReadOnlyCollection<DateOnly> days, IReadOnlyCollection<string> requestIds, CancellationToken ct = default);
+
     /// <summary>Every record of the day for one user, oldest first (audits and tests).</summary>
     Task<IReadOnlyList<UsageRecord>> RecordsAsync(long userId, DateOnly day, CancellationToken ct = default);
 }

@@ -45,6 +45,13 @@ internal sealed class UsageQueries(IDbContextFactory<OpenMaasDbContext> factory)
         return [.. rows.Select(t => new OrganizationUsage(t.OrganizationId!.Value, t.UserId, t.Units))];
     }
 
+    public async Task<IReadOnlySet<string>> CountedRequestIdsAsync(IReadOnlyCollection<DateOnly> days, IReadOnlyCollection<string> requestIds, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var found = await Counted(db, null).Where(r => days.Contains(r.Day) && requestIds.Contains(r.RequestId)).Select(r => r.RequestId).ToListAsync(ct);
+        return found.ToHashSet(StringComparer.Ordinal);
+    }
+
     public async Task<IReadOnlyList<UsageRecord>> RecordsAsync(long userId, DateOnly day, CancellationToken ct = default)
     {
         await using var db = await factory.CreateDbContextAsync(ct);

@@ -22,4 +22,13 @@ internal static partial class ClusterLog
 
     [LoggerMessage(EventId = 3206, Level = LogLevel.Warning, Message = "Change notice: Redis unavailable ({Error}); other nodes drop their caches when they reconnect")]
     public static partial void LogPublishFailed(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 3207, Level = LogLevel.Warning, Message = "Quota: node {Node} stopped sending heartbeats; of its {Open} open calls, {GivenBack} had no counted record and were given back")]
+    public static partial void LogReaped(ILogger logger, string node, int open, int givenBack);
+
+    [LoggerMessage(EventId = 3208, Level = LogLevel.Warning, Message = "Quota: {Calls} calls of this node were given back while it was presumed dead and are counted again now that they are recorded")]
+    public static partial void LogCountedAgain(ILogger logger, int calls);
+
+    [LoggerMessage(EventId = 3209, Level = LogLevel.Warning, Message = "Quota: heartbeat or dead-node recovery failed ({Error}); tried again next round")]
+    public static partial void LogRecoveryFailed(ILogger logger, string error);
 }

@@ -65,19 +65,34 @@ public static class ClusterServiceCollectionExtensions
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void AddRedisMetering(IServiceCollection services)
     {
+        services.AddSingleton<NodeCalls>();
+        services.AddHostedService<DeadNodeRecovery>();
         services.AddSingleton<RedisQuotaCounter>();
         services.Replace(ServiceDescriptor.Singleton<IQuotaCounter>(sp => sp.GetRequiredService<RedisQuotaCounter>()));
         services.Replace(ServiceDescriptor.Singleton<IUsageLog>(sp =>
-            new SettlingUsageLog(sp.GetRequiredService<UsageLogWriter>(), sp.GetRequiredService<InFlightCalls>())));
+            new SettlingUsageLog(sp.GetRequiredService<UsageLogWriter>(), sp.GetRequiredService<InFlightCalls>(), sp.GetRequiredService<NodeCalls>())));
     }
 }
 
-/// <summary>Tells <see cref="InFlightCalls"/> when a call's record is durable.</summary>
-internal sealed class SettlingUsageLog(UsageLogWriter writer, InFlightCalls inFlight) : IUsageLog
+/// <summary>Tells <see cref="InFlightCalls"/> and <see cref="NodeCalls"/> when a call's record is durable.</summary>
+internal sealed class SettlingUsageLog(UsageLogWriter writer, InFlightCalls inFlight, NodeCalls node) : IUsageLog
 {
     public async Task AppendAsync(UsageRecord record, CancellationToken ct = default)
     {
-        await writer.AppendAsync(record, ct);
+        try
+        {
+            await writer.AppendAsync(record, ct);
+        }
+        catch
+        {
+            inFlight.Settled(new QuotaKey(record.UserId, record.ModelId, record.Day, record.TokenId), counted: false); // given back by the caller
+            throw;
+        }
+
         inFlight.Settled(new QuotaKey(record.UserId, record.ModelId, record.Day, record.TokenId), record.Counted);
+        if (record.Counted)
+        {
+            node.Closed(record.RequestId);
+        }
     }
 }

@@ -11,8 +11,10 @@ internal static class QuotaScripts
 {
     /// <summary>KEYS: generation, then the hashes the entries name (user-day, organisation-day, minute window; the minute
     /// window last when <c>ARGV[3]</c> is not 0). ARGV: known generation, day expire-at (unix s), minute expire-at (0: no
-    /// minute hash), then entries of four: key index, field, limit, increment. Every entry is checked (count + increment
-    /// must stay within the limit) before any is counted; all are counted or none.
+    /// minute hash), the node's open-calls hash, the call's id ('' : not tracked), what to keep under it, the node's
+    /// heartbeat key, its time to live (ms), the set of nodes and the node's id (<see cref="NodeScripts"/>), then entries of four: key index, field, limit, increment. Every entry is checked
+    /// (count + increment must stay within the limit) before any is counted; all are counted or none, and an admitted
+    /// call with an id is kept open under its node in the same step.
     /// Returns {1, 0, counts…} admitted (counts after), {0, i, counts…} refused by entry i, {-2} no generation, {-3} another generation.</summary>
     public const string Admit = """
         local gen = redis.call('GET', KEYS[1])
@@ -20,17 +22,22 @@ internal static class QuotaScripts
         if gen ~= ARGV[1] then return {-3} end
         local counts = {}
         local refused = 0
-        local n = (#ARGV - 3) / 4
+        local n = (#ARGV - 10) / 4
         for i = 1, n do
-          local b = 4 * i
+          local b = 4 * i + 7
           local c = tonumber(redis.call('HGET', KEYS[tonumber(ARGV[b])], ARGV[b + 1]) or '0')
           counts[i] = c
           if refused == 0 and c + tonumber(ARGV[b + 3]) > tonumber(ARGV[b + 2]) then refused = i end
         end
         if refused == 0 then
           for i = 1, n do
-            local b = 4 * i
+            local b = 4 * i + 7
             counts[i] = redis.call('HINCRBY', KEYS[tonumber(ARGV[b])], ARGV[b + 1], ARGV[b + 3])
+          end
+          if ARGV[5] ~= '' then
+            redis.call('HSET', ARGV[4], ARGV[5], ARGV[6])
+            redis.call('EXPIREAT', ARGV[4], ARGV[2])
+            if redis.call('SET', ARGV[7], '1', 'PX', ARGV[8], 'NX') then redis.call('SADD', ARGV[9], ARGV[10]) end
           end
           for k = 2, #KEYS do
             if k == #KEYS and ARGV[3] ~= '0' then redis.call('EXPIREAT', KEYS[k], ARGV[3]) else redis.call('EXPIREAT', KEYS[k], ARGV[2]) end
@@ -41,11 +48,14 @@ internal static class QuotaScripts
         return counts
         """;
 
-    /// <summary>KEYS: generation, then hashes. ARGV: known generation, then entries of three: key index, field, change.
-    /// Adds each change to its counter, never below 0 (a refund gives a call back; a settlement corrects an estimate).</summary>
+    /// <summary>KEYS: generation, then hashes. ARGV: known generation, the node's open-calls and given-back hashes, the
+    /// call's id ('': a change not tied to an open call), then entries of three: key index, field, change. Adds each change
+    /// to its counter, never below 0 (a refund gives a call back; a settlement corrects an estimate). With a call id the
+    /// call is closed in the same step, and nothing is changed when a recovery gave it back already.</summary>
     public const string Adjust = """
         if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-        for i = 2, #ARGV, 3 do
+        if ARGV[4] ~= '' and redis.call('HDEL', ARGV[2], ARGV[4]) == 0 and redis.call('HDEL', ARGV[3], ARGV[4]) == 1 then return 0 end
+        for i = 5, #ARGV, 3 do
           local key = KEYS[tonumber(ARGV[i])]
           local cur = tonumber(redis.call('HGET', key, ARGV[i + 1]) or '0')
           local change = tonumber(ARGV[i + 2])

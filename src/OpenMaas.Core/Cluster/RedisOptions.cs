@@ -40,5 +40,11 @@ public sealed class RedisOptions
     [Range(0, 60_000)]
     public int ClockSkewMs { get; set; } = 1000;
 
+    /// <summary>Milliseconds without a heartbeat after which a node counts as dead: another node then gives back the calls
+    /// it had admitted and not recorded (docs/scaling.md, "A node killed"). The heartbeat runs every third of it; a node
+    /// paused longer than this is presumed dead, and counts its calls again when it settles them.</summary>
+    [Range(1000, 600_000)]
+    public int NodeTimeoutMs { get; set; } = 15_000;
+
     public bool Enabled => !string.IsNullOrWhiteSpace(Configuration);
 }

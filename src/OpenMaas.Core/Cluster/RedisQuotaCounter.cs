@@ -19,12 +19,12 @@ internal sealed class RedisQuotaCounter(
     IUsageQueries usage,
     QuotaCalendar calendar,
     InFlightCalls inFlight,
+    NodeCalls node,
     Microsoft.Extensions.Options.IOptions<RedisOptions> options,
     ILogger<RedisQuotaCounter> logger) : IQuotaCounter
 {
     private const string Total = "total";
     private static readonly TimeSpan RebuildWait = TimeSpan.FromSeconds(15);
-    private readonly string _node = Guid.NewGuid().ToString("N");
     private readonly SemaphoreSlim _sync = new(1, 1);
     private string _generation = string.Empty;
 
@@ -71,12 +71,15 @@ internal sealed class RedisQuotaCounter(
             {
                 var generation = _generation;
                 var minuteExpiry = plan.PerMinute ? CallCost.MinuteEnd(cost.Minute).AddSeconds(60).ToUnixTimeSeconds() : 0;
-                var args = new RedisValue[3 + 4 * plan.Entries.Count];
+                var tracking = node.AdmitArguments(cost.CallId, cost.CallId is null ? string.Empty : NodeCalls.Entry(generation, key.Day, keys, plan));
+                var first = 3 + tracking.Length;
+                var args = new RedisValue[first + 4 * plan.Entries.Count];
                 (args[0], args[1], args[2]) = (generation, ExpireAt(key.Day), minuteExpiry);
+                tracking.CopyTo(args, 3);
                 for (var i = 0; i < plan.Entries.Count; i++)
                 {
                     var e = plan.Entries[i];
-                    (args[3 + 4 * i], args[4 + 4 * i], args[5 + 4 * i], args[6 + 4 * i]) = (e.Key, e.Field, e.Limit, e.Increment);
+                    (args[first + 4 * i], args[first + 1 + 4 * i], args[first + 2 + 4 * i], args[first + 3 + 4 * i]) = (e.Key, e.Field, e.Limit, e.Increment);
                 }
 
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -117,7 +120,7 @@ internal sealed class RedisQuotaCounter(
     public async ValueTask RefundAsync(QuotaKey key, CallCost cost, EffectiveLimits limits, CancellationToken ct = default)
     {
         var plan = RedisAdmissionPlan.For(key, limits, cost);
-        await AdjustAsync(Keys(key, cost, plan), plan.Entries.Select(e => (e, -e.Increment)), "refund");
+        await AdjustAsync(Keys(key, cost, plan), plan.Entries.Select(e => (e, -e.Increment)), "refund", cost.CallId);
     }
 
     public async ValueTask SettleTokensAsync(QuotaKey key, CallCost cost, EffectiveLimits limits, int actualTokens, CancellationToken ct = default)
@@ -130,11 +133,12 @@ internal sealed class RedisQuotaCounter(
         }
     }
 
-    private async Task AdjustAsync(RedisKey[] keys, IEnumerable<(RedisAdmissionPlan.Entry Entry, long Change)> changes, string what)
+    private async Task AdjustAsync(RedisKey[] keys, IEnumerable<(RedisAdmissionPlan.Entry Entry, long Change)> changes, string what, string? callId = null)
     {
         try
         {
-            var args = new List<RedisValue> { _generation };
+            // A refund closes the call it gives back (unless a recovery gave it back already: then it changes nothing).
+            var args = new List<RedisValue> { _generation, (string)node.Open(node.Id)!, (string)node.GivenBack(node.Id)!, callId ?? string.Empty };
             foreach (var (e, change) in changes)
             {
                 args.Add(e.Key);
@@ -231,7 +235,7 @@ internal sealed class RedisQuotaCounter(
     private async Task RebuildAsync(DateOnly day, CancellationToken ct)
     {
         var lockKey = redis.Key("quota:rebuilding");
-        if (!await redis.Database.StringSetAsync(lockKey, _node, TimeSpan.FromSeconds(30), When.NotExists))
+        if (!await redis.Database.StringSetAsync(lockKey, node.Id, TimeSpan.FromSeconds(30), When.NotExists))
         {
             await Task.Delay(50, ct); // another node is rebuilding
             return;

@@ -69,6 +69,11 @@ public readonly record struct EffectiveLimits
 /// <paramref name="Tokens"/> (the input estimate) of the minute window <paramref name="Minute"/> (Unix minutes, UTC).</summary>
 public readonly record struct CallCost(int Units, int Tokens, long Minute)
 {
+    /// <summary>The call's request id (its usage record's <c>RequestId</c>), when the counter should know it: the shared
+    /// counter tracks each admitted call under its node until the call settles, so a node that dies with calls open has
+    /// them given back (docs/scaling.md, "A node killed"). Null: not tracked.</summary>
+    public string? CallId { get; init; }
+
     /// <summary>One unit, no tokens, no minute window: the cost before per-minute limits and weights.</summary>
     public static CallCost One => new(1, 0, 0);
 

@@ -7,7 +7,7 @@ namespace OpenMaas.Core.Storage;
 /// <summary>
 /// Tells a database that cannot take the call now — no connection free within the wait (the pool full), the server
 /// out of connections (PostgreSQL 53300 <c>too_many_connections</c>), starting up or shutting down, unreachable, timed
-/// out — from a fault in the call. The former fails closed with 503 + <c>Retry-After</c> (the call refunded), never 500.
+/// out, SQLite's disk full or read-only — from a fault in the call. The former fails closed with 503 + <c>Retry-After</c> (the call refunded), never 500.
 /// </summary>
 public static class DatabaseFailure
 {
@@ -38,8 +38,10 @@ public static class DatabaseFailure
         PostgresException => false, // the statement's own fault (a constraint, a syntax error): not a matter of waiting
         // The pool exhausted within Timeout, a connection refused, reset or timed out.
         NpgsqlException { IsTransient: true } => true,
-        // SQLite busy or locked past its wait (another writer held the file).
-        Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 } => true,
+        // SQLite busy or locked past its wait (another writer held the file); the disk full (13), the file or folder
+        // read-only (8), an I/O error (10) or the file not openable (14): a condition of the data folder that an operator
+        // (or freed space) ends, not a fault of the call.
+        Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 or 8 or 10 or 13 or 14 } => true,
         { IsTransient: true } => true,
         _ => null,
     };

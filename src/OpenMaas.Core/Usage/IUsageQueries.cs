@@ -33,6 +33,10 @@ public interface IUsageQueries
     /// by user, model, token and organisation.</summary>
     Task<IReadOnlyList<MinuteUsage>> SinceAsync(DateTimeOffset from, CancellationToken ct = default);
 
+    /// <summary>Which of <paramref name="requestIds"/> have a counted record on one of <paramref name="days"/> (a dead
+    /// node's open calls: those without one are given back).</summary>
+    Task<IReadOnlySet<string>> CountedRequestIdsAsync(IReadOnlyCollection<DateOnly> days, IReadOnlyCollection<string> requestIds, CancellationToken ct = default);
+
     /// <summary>Every record of the day for one user, oldest first (audits and tests).</summary>
     Task<IReadOnlyList<UsageRecord>> RecordsAsync(long userId, DateOnly day, CancellationToken ct = default);
 }

@@ -74,6 +74,13 @@ internal sealed class UsageQueries(IDbContextFactory<OpenMaasDbContext> factory)
             .Select(g => new MinuteUsage(g.Key.UserId, g.Key.ModelId, g.Key.TokenId, g.Key.OrganizationId, g.Count(), g.Sum(r => (long)r.Tokens)))];
     }
 
+    public async Task<IReadOnlySet<string>> CountedRequestIdsAsync(IReadOnlyCollection<DateOnly> days, IReadOnlyCollection<string> requestIds, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var found = await Counted(db, null).Where(r => days.Contains(r.Day) && requestIds.Contains(r.RequestId)).Select(r => r.RequestId).ToListAsync(ct);
+        return found.ToHashSet(StringComparer.Ordinal);
+    }
+
     public async Task<IReadOnlyList<UsageRecord>> RecordsAsync(long userId, DateOnly day, CancellationToken ct = default)
     {
         await using var db = await factory.CreateDbContextAsync(ct);

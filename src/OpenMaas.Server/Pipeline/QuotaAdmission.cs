@@ -44,7 +44,7 @@ internal sealed class QuotaAdmission(
         var (tokenId, organizationId) = (call.Caller.TokenId(), call.Caller.OrganizationId());
         var key = new QuotaKey(userId, call.Model.Id, day.Date, tokenId, organizationId);
         var effective = WithTokenScope(await limits.ResolveAsync(userId, call.Model.Id, tokenId, organizationId, http.RequestAborted), call.Caller.TokenScope().DailyCalls);
-        var cost = new CallCost(Math.Max(1, call.Model.Weight), EstimateTokens(http, prepared), CallCost.MinuteOf(now));
+        var cost = new CallCost(Math.Max(1, call.Model.Weight), EstimateTokens(http, prepared), CallCost.MinuteOf(now)) { CallId = RequestId(http) };
         var admission = await counter.TryAdmitAsync(key, effective, cost, http.RequestAborted);
         QuotaResponses.SetHeaders(http.Response, effective, admission, now);
         if (!admission.Admitted)
@@ -110,11 +110,11 @@ internal sealed class QuotaAdmission(
         }
     }
 
-    private Task AppendRecordAsync(HttpContext http, InferenceCall call, Admitted admitted, DateTimeOffset admittedAt, int status, bool refund)
+    private async Task AppendRecordAsync(HttpContext http, InferenceCall call, Admitted admitted, DateTimeOffset admittedAt, int status, bool refund)
     {
         var key = admitted.Key;
         var end = calendar.Clock.GetUtcNow();
-        return usage.AppendAsync(new UsageRecord
+        var record = new UsageRecord
         {
             At = admittedAt,
             Day = key.Day,
@@ -130,10 +130,24 @@ internal sealed class QuotaAdmission(
             TtftMs = call.FirstOutputAt is { } first ? (first - call.StartedAt).TotalMilliseconds : null,
             PromptTokens = call.PromptTokens,
             CompletionTokens = call.CompletionTokens,
-            RequestId = http.Response.Headers["x-request-id"] is [{ Length: > 0 } id] ? id : http.TraceIdentifier,
+            RequestId = admitted.Cost.CallId ?? RequestId(http),
             Counted = !refund,
-        }, CancellationToken.None);
+        };
+        try
+        {
+            await usage.AppendAsync(record, CancellationToken.None);
+        }
+        catch (Exception e) when (!refund && DatabaseFailure.IsUnavailable(e))
+        {
+            // The record cannot be written (the database went away): the call is not counted either, so nothing stays
+            // admitted without its record; the client gets 503 (an error event when the stream had begun).
+            await counter.RefundAsync(key, admitted.Cost, admitted.Limits);
+            throw;
+        }
     }
+
+    /// <summary>The id the usage record carries, known at admission: the shared counter tracks the open call by it.</summary>
+    public static string RequestId(HttpContext http) => http.Response.Headers["x-request-id"] is [{ Length: > 0 } id] ? id : http.TraceIdentifier;
 
     /// <summary>The token's own scope cap (set with the token) joins a token limit set by an admin: the smaller holds.</summary>
     private static EffectiveLimits WithTokenScope(EffectiveLimits limits, int? scopeCap) => scopeCap is { } cap

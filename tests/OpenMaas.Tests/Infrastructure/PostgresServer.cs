@@ -4,7 +4,8 @@ using Npgsql;
 namespace OpenMaas.Tests.Infrastructure;
 
 /// <summary>
-/// A real PostgreSQL 15 server in a temp folder on a free loopback port (trust auth, fsync off: a test database).
+/// A real PostgreSQL 15 server in a temp folder on a free loopback port (trust auth; fsync off, a test database, unless
+/// started <see cref="Durable"/>).
 /// As root it runs as the <c>postgres</c> account, since PostgreSQL refuses to run as root.
 /// </summary>
 public sealed class PostgresServer : IAsyncDisposable
@@ -17,11 +18,12 @@ public sealed class PostgresServer : IAsyncDisposable
     private Process? _process;
     private int _databases;
 
-    private PostgresServer(string folder, int port, int maxConnections)
+    private PostgresServer(string folder, int port, int maxConnections, bool durable)
     {
         Folder = folder;
         Port = port;
         MaxConnections = maxConnections;
+        Durable = durable;
     }
 
     public string Folder { get; }
@@ -31,6 +33,10 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>The server's <c>max_connections</c>: 1000 for the suites, PostgreSQL's stock 100 where a test needs it.</summary>
     public int MaxConnections { get; }
 
+    /// <summary>Started with a production's durability settings (<c>fsync</c>, <c>synchronous_commit</c> and
+    /// <c>full_page_writes</c> on: a commit is on disk when it returns), where a test proves what survives a kill.</summary>
+    public bool Durable { get; }
+
     private static string? RunAs => Environment.UserName == "root" ? "postgres" : null;
 
     /// <summary>One server for the whole test run; each fixture takes its own database on it.</summary>
@@ -38,7 +44,7 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public static bool Available => File.Exists(Path.Combine(Bin, "postgres"));
 
-    public static async Task<PostgresServer> StartAsync(int maxConnections = 1000)
+    public static async Task<PostgresServer> StartAsync(int maxConnections = 1000, bool durable = false)
     {
         var folder = Path.Combine(Path.GetTempPath(), "openmaas-pg", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -55,7 +61,7 @@ public sealed class PostgresServer : IAsyncDisposable
             throw new InvalidOperationException($"initdb failed: {output}");
         }
 
-        var server = new PostgresServer(folder, ServiceProcess.FreePort(), maxConnections);
+        var server = new PostgresServer(folder, ServiceProcess.FreePort(), maxConnections, durable);
         await server.StartProcessAsync();
         server.WatchTestHost();
         return server;
@@ -92,11 +98,15 @@ public sealed class PostgresServer : IAsyncDisposable
         _process = null;
     }
 
+    private string[] DurabilitySettings => Durable
+        ? ["-c", "fsync=on", "-c", "synchronous_commit=on", "-c", "full_page_writes=on"]
+        : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"];
+
     public async Task StartProcessAsync()
     {
         _process = Process.Start(ServiceProcess.Start(Path.Combine(Bin, "postgres"),
             ["-D", Path.Combine(Folder, "data"), "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-k", Folder,
-             "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+             "-c", "listen_addresses=127.0.0.1", .. DurabilitySettings,
              "-c", "max_connections=" + MaxConnections.ToString(System.Globalization.CultureInfo.InvariantCulture), "-c", "shared_buffers=32MB"], RunAs))!;
         var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null && log.Count < 200) log.Enqueue(e.Data); };

@@ -29,6 +29,7 @@ public sealed class CrashRecoveryTests : IDisposable
         var token = (await Cli.RunAsync(_data, null, "token", "create", "--user", "crash", "--daily", "100000")).Stdout.Trim();
 
         var completed = new ConcurrentBag<string>();
+        var inFlight = 0;
         using (var server = await StartAsync())
         {
             using var http = Client(server.Url, token);
@@ -39,8 +40,10 @@ public sealed class CrashRecoveryTests : IDisposable
                 {
                     try
                     {
+                        Interlocked.Increment(ref inFlight);
                         using var response = await http.ChatAsync();
                         await response.Content.ReadAsByteArrayAsync(); // completed: the whole response arrived
+                        Interlocked.Decrement(ref inFlight);
                         if (response.StatusCode == HttpStatusCode.OK)
                         {
                             completed.Add(response.Headers.GetValues("X-Request-Id").Single());
@@ -55,12 +58,8 @@ public sealed class CrashRecoveryTests : IDisposable
 
             // Under load until some calls completed (the first one loads the model; on a busy machine that alone can take
             // seconds), then SIGKILL while calls are in flight.
-            for (var waited = 0; completed.Count <= 20 && waited < 600; waited++)
-            {
-                await Task.Delay(100);
-            }
-
-            await Task.Delay(TimeSpan.FromSeconds(1));
+            await Eventually.WaitAsync(() => completed.Count > 20, "20 calls completed before the kill", TimeSpan.FromMinutes(3));
+            await Eventually.WaitAsync(() => Volatile.Read(ref inFlight) >= 12, "half the workers with a call in flight");
             server.Process.Kill(); // SIGKILL: no shutdown, no flush
             await server.Process.WaitForExitAsync();
             await stop.CancelAsync();

@@ -35,6 +35,12 @@ public class ClusterFixture : IAsyncLifetime
     /// <summary>The own PostgreSQL server's <c>max_connections</c> (<see cref="OwnPostgres"/> only).</summary>
     protected virtual int MaxConnections => 1000;
 
+    /// <summary>The own PostgreSQL server with a production's durability settings (<see cref="PostgresServer.Durable"/>).</summary>
+    protected virtual bool DurablePostgres => false;
+
+    /// <summary>False: the test starts its nodes itself (<see cref="A"/> and <see cref="B"/> stay null).</summary>
+    protected virtual bool StartsNodes => true;
+
     /// <summary>The connection string the nodes and the CLI get, from the test server's (which bounds its own pool).</summary>
     protected virtual string NodeDatabase(string database) => database;
 
@@ -55,7 +61,7 @@ public class ClusterFixture : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        Postgres = OwnPostgres ? await PostgresServer.StartAsync(MaxConnections) : await PostgresServer.SharedAsync();
+        Postgres = OwnPostgres ? await PostgresServer.StartAsync(MaxConnections, DurablePostgres) : await PostgresServer.SharedAsync();
         Database = NodeDatabase(await Postgres.CreateDatabaseAsync());
         Redis = await RedisServer.StartAsync();
         Directory.CreateDirectory(DataA);
@@ -64,8 +70,11 @@ public class ClusterFixture : IAsyncLifetime
         var registered = await Admin.GetRequiredService<ModelRegistrar>().AddAsync(
             new ModelRegistrar.Request(new FileInfo(TestAssets.StoriesGguf), TestAssets.StoriesId, "text-generation", true, null), TextWriter.Null, TextWriter.Null, CancellationToken.None);
         Assert.Equal(0, registered);
-        var nodes = await Task.WhenAll(SecondNode ? [StartNodeAsync(DataA), StartNodeAsync(DataB)] : new[] { StartNodeAsync(DataA) });
-        (A, B) = (nodes[0], nodes[^1]);
+        if (StartsNodes)
+        {
+            var nodes = await Task.WhenAll(SecondNode ? [StartNodeAsync(DataA), StartNodeAsync(DataB)] : new[] { StartNodeAsync(DataA) });
+            (A, B) = (nodes[0], nodes[^1]);
+        }
     }
 
     public Task<ServedNode> StartNodeAsync(string data, params string[] extra) =>
@@ -108,6 +117,30 @@ public class ClusterFixture : IAsyncLifetime
             "SELECT COUNT(*) FROM usage_log l JOIN users u ON u.\"Id\" = l.\"UserId\" WHERE u.\"Name\" = @name AND l.\"Counted\"", connection);
         command.Parameters.AddWithValue("name", user);
         return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>The user's shared day counter in Redis (<c>openmaas:quota:DAY:u:ID</c> → <c>total</c>; 0 when none).</summary>
+    public async Task<long> RedisTotalAsync(string user)
+    {
+        long id;
+        await using (var connection = new NpgsqlConnection(Database))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("SELECT \"Id\" FROM users WHERE \"Name\" = @name", connection);
+            command.Parameters.AddWithValue("name", user);
+            id = (long)(await command.ExecuteScalarAsync() ?? throw new InvalidOperationException($"No user {user}."));
+        }
+
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(Redis.Configuration);
+        var server = redis.GetServer(redis.GetEndPoints()[0]);
+        var keys = new List<StackExchange.Redis.RedisKey>();
+        await foreach (var key in server.KeysAsync(pattern: $"openmaas:quota:*:u:{id}"))
+        {
+            keys.Add(key);
+        }
+
+        Assert.True(keys.Count <= 1, $"counters of several days: {string.Join(", ", keys)}"); // a run takes minutes, not a midnight
+        return keys.Count == 0 ? 0 : (long)await redis.GetDatabase().HashGetAsync(keys[0], "total");
     }
 
     public virtual async Task DisposeAsync()

@@ -41,7 +41,7 @@ public sealed class RedisPoolAdmissionTests(RedisPoolAdmissionTests.Fixture node
             var local = new InMemoryQuotaCounter();
             local.MarkReady();
             return new RedisQuotaCounter(connection, local, _services!.GetRequiredService<IUsageQueries>(), _services!.GetRequiredService<QuotaCalendar>(),
-                new InFlightCalls(TimeProvider.System), options, NullLogger<RedisQuotaCounter>.Instance);
+                new InFlightCalls(TimeProvider.System), new NodeCalls(connection), options, NullLogger<RedisQuotaCounter>.Instance);
         }
 
         public async Task DisposeAsync()

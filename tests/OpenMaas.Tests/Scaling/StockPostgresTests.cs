@@ -1,11 +1,7 @@
 using System.Net;
 using System.Text;
-using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using OpenMaas.Core.Accounts;
 using OpenMaas.Tests.Infrastructure;
-using StackExchange.Redis;
 
 namespace OpenMaas.Tests.Scaling;
 
@@ -56,8 +52,6 @@ public sealed class StockPostgresTests(StockPostgresTests.Fixture cluster, Xunit
         }
     }
 
-    private sealed record Answer(HttpStatusCode Status, string? Code, bool RetryAfter, bool Envelope);
-
     [Fact]
     public async Task ThreeNodesTimes600ConcurrentCalls_OnAStockPostgres_AnswerOnly200_429Or503_AndTheQuotaStaysExact()
     {
@@ -82,7 +76,7 @@ public sealed class StockPostgresTests(StockPostgresTests.Fixture cluster, Xunit
             var calls = Enumerable.Range(0, PerNode * cluster.Nodes.Count).Select(i => (Node: i % cluster.Nodes.Count, User: i / cluster.Nodes.Count % Users)).ToList();
             var answers = await Task.WhenAll(calls.Select(c => CallAsync(clients[c.Node * Users + c.User])));
             var byUser = calls.Zip(answers, (c, a) => (c.User, Answer: a)).ToLookup(x => x.User, x => x.Answer);
-            var seen = string.Join(", ", answers.GroupBy(a => (a.Status, a.Code)).Select(g => $"{(int)g.Key.Status} {g.Key.Code}: {g.Count()}"));
+            var seen = CallAnswer.Summary(answers);
             var logs = string.Join("\n", cluster.Nodes.Select((n, i) => $"node {i}:\n{n.Log}"));
             output.WriteLine($"{answers.Length} calls on {cluster.Nodes.Count} nodes: {seen}");
 
@@ -92,13 +86,12 @@ public sealed class StockPostgresTests(StockPostgresTests.Fixture cluster, Xunit
             Assert.DoesNotContain("Unhandled error", logs, StringComparison.Ordinal);
             Assert.DoesNotContain("Redis connection", logs, StringComparison.Ordinal); // "… lost": no connection dropped under the burst
 
-            await using var redis = await ConnectionMultiplexer.ConnectAsync(cluster.Redis.Configuration);
             for (var u = 0; u < Users; u++)
             {
                 var (name, _) = users[u];
                 var ok = byUser[u].Count(a => a.Status == HttpStatusCode.OK);
                 var (counted, refunded) = await UsageAsync(name);
-                var total = await CounterAsync(redis, name);
+                var total = await cluster.RedisTotalAsync(name);
                 var summary = $"{name}: {ok} × 200, {byUser[u].Count(a => a.Status == HttpStatusCode.TooManyRequests)} × 429, " +
                               $"{byUser[u].Count(a => a.Status == HttpStatusCode.ServiceUnavailable)} × 503; usage log {counted} counted + {refunded} refunded; " +
                               $"Redis total {total} (all: {seen})";
@@ -122,32 +115,11 @@ public sealed class StockPostgresTests(StockPostgresTests.Fixture cluster, Xunit
         }
     }
 
-    private static async Task<Answer> CallAsync(HttpClient client)
+    private static async Task<CallAnswer> CallAsync(HttpClient client)
     {
         using var response = await client.PostAsync(Quota.QuotaTestExtensions.Chat, new StringContent(
             $$"""{"model":"{{TestAssets.StoriesId}}","messages":[{"role":"user","content":"Once upon a time"}],"max_tokens":1}""", Encoding.UTF8, "application/json"));
-        if (response.StatusCode == HttpStatusCode.OK)
-        {
-            return new Answer(response.StatusCode, null, false, true);
-        }
-
-        var text = await response.Content.ReadAsStringAsync();
-        string? code = null;
-        var envelope = false;
-        try
-        {
-            if (JsonSerializer.Deserialize<JsonElement>(text) is { ValueKind: JsonValueKind.Object } body && body.TryGetProperty("error", out var error))
-            {
-                envelope = error.TryGetProperty("message", out _);
-                code = error.TryGetProperty("code", out var c) ? c.GetString() : null;
-            }
-        }
-        catch (JsonException)
-        {
-            code = text.Length > 80 ? text[..80] : text;
-        }
-
-        return new Answer(response.StatusCode, code, response.Headers.RetryAfter is not null, envelope);
+        return await CallAnswer.OfAsync(response);
     }
 
     /// <summary>The user's rows in the shared usage log: counted, and given back (refunded).</summary>
@@ -162,20 +134,5 @@ public sealed class StockPostgresTests(StockPostgresTests.Fixture cluster, Xunit
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
         return (reader.GetInt64(0), reader.GetInt64(1));
-    }
-
-    /// <summary>The user's shared day counter in Redis (<c>openmaas:quota:DAY:u:ID</c> → <c>total</c>).</summary>
-    private async Task<long> CounterAsync(ConnectionMultiplexer redis, string user)
-    {
-        var account = await cluster.Admin.GetRequiredService<IAccountService>().FindAsync(user) ?? throw new InvalidOperationException($"No user {user}.");
-        var server = redis.GetServer(redis.GetEndPoints()[0]);
-        var keys = new List<RedisKey>();
-        await foreach (var key in server.KeysAsync(pattern: $"openmaas:quota:*:u:{account.Id}"))
-        {
-            keys.Add(key);
-        }
-
-        var only = Assert.Single(keys); // one local day: the run takes minutes, not a midnight
-        return (long)await redis.GetDatabase().HashGetAsync(only, "total");
     }
 }

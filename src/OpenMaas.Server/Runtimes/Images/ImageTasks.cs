@@ -31,7 +31,7 @@ internal sealed class ImageTasks(InferenceTaskStore store, IQuotaCounter counter
         request.Headers[AsyncHeader] is [{ } value] && value.Equals("true", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The id the call's usage record carries.</summary>
-    public static string RequestId(HttpContext http) => http.Response.Headers["x-request-id"] is [{ Length: > 0 } id] ? id : http.TraceIdentifier;
+    public static string RequestId(HttpContext http) => QuotaAdmission.RequestId(http);
 
     /// <summary>Stores the admitted call as a pending task; returns its id and the request id.</summary>
     public async Task<(string TaskId, string RequestId)> SubmitAsync(HttpContext http, AdmittedCall<PreparedImages> call, ReadOnlyMemory<byte> json)

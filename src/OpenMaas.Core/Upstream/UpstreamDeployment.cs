@@ -21,6 +21,13 @@ public sealed class UpstreamDeployment
     /// <summary>Relative share of traffic among healthy deployments.</summary>
     public int Weight { get; set; } = 1;
 
+    /// <summary>The API the engine speaks: <c>openai</c> (the default) or <c>tei</c> (Hugging Face Text Embeddings
+    /// Inference's rerank at its root); the values of <c>OpenMaas.Inference.Upstream.UpstreamApis</c>.</summary>
+    public string Api { get; set; } = DefaultApi;
+
+    /// <summary>What rows stored before the column existed speak.</summary>
+    public const string DefaultApi = "openai";
+
     /// <summary>The API key, protected (Data Protection payload); null when the engine needs none.</summary>
     public string? ProtectedApiKey { get; set; }
 

@@ -10,7 +10,7 @@ internal sealed class UpstreamStore(
 {
     private readonly IDataProtector _protector = protection.CreateProtector("OpenMaas.Upstream.ApiKey.v1");
 
-    public async Task<bool> AddAsync(string modelId, Uri baseUrl, string upstreamModel, int weight, string? apiKey, CancellationToken ct = default)
+    public async Task<bool> AddAsync(string modelId, Uri baseUrl, string upstreamModel, int weight, string? apiKey, string api, CancellationToken ct = default)
     {
         await using var db = await OpenAsync(ct);
         var url = baseUrl.ToString();
@@ -25,6 +25,7 @@ internal sealed class UpstreamStore(
             Url = url,
             UpstreamModel = upstreamModel,
             Weight = weight,
+            Api = api,
             ProtectedApiKey = apiKey is null ? null : _protector.Protect(apiKey),
             CreatedAt = clock.GetUtcNow(),
         });
@@ -42,7 +43,7 @@ internal sealed class UpstreamStore(
         }
 
         var rows = await query.OrderBy(d => d.ModelId).ThenBy(d => d.Id).ToListAsync(ct);
-        return [.. rows.Select(d => new StoredUpstream(d.ModelId, new Uri(d.Url), d.UpstreamModel, d.Weight, Unprotect(d.ProtectedApiKey)))];
+        return [.. rows.Select(d => new StoredUpstream(d.ModelId, new Uri(d.Url), d.UpstreamModel, d.Weight, Unprotect(d.ProtectedApiKey), d.Api))];
     }
 
     public async Task<int> RemoveAsync(string modelId, Uri? baseUrl = null, CancellationToken ct = default)

@@ -17,6 +17,11 @@ internal static class UpstreamCommands
         var apiKey = new Option<string?>("--api-key") { Description = "The engine's API key (\"-\" reads it from stdin); stored encrypted, never shown" };
         var upstreamModel = new Option<string?>("--upstream-model") { Description = "The model name the engine serves (default: the Model ID)" };
         var weight = new Option<int>("--weight") { Description = "Share of traffic among the model's deployments", DefaultValueFactory = _ => 1 };
+        var api = new Option<string>("--api")
+        {
+            Description = $"The API the engine speaks: {UpstreamApis.OpenAI} (OpenAI's, the default) or {UpstreamApis.Tei} (Hugging Face Text Embeddings Inference, whose POST /rerank serves --task text-ranking)",
+            DefaultValueFactory = _ => UpstreamApis.OpenAI,
+        };
         var task = new Option<string>("--task") { Description = "ModelScope task name", DefaultValueFactory = _ => ModelTasks.TextGeneration };
         var capabilities = new Option<string?>("--capabilities")
         {
@@ -25,7 +30,7 @@ internal static class UpstreamCommands
         var card = new ModelCardOptions();
         var command = new Command("add-upstream", "Serve a model from an OpenAI-compatible engine (vLLM, SGLang, llama-server, Ollama, another OpenMaaS); repeat for more deployments")
         {
-            id, url, apiKey, upstreamModel, weight, task, capabilities,
+            id, url, apiKey, upstreamModel, weight, api, task, capabilities,
         };
         card.AddTo(command);
         command.SetAction(async (parse, ct) =>
@@ -44,7 +49,7 @@ internal static class UpstreamCommands
             }
 
             var request = new UpstreamRegistrar.Request(parse.GetValue(id)!, parse.GetValue(url)!, key, parse.GetValue(upstreamModel),
-                parse.GetValue(weight), parse.GetValue(task)!, change) { Capabilities = parse.GetValue(capabilities) };
+                parse.GetValue(weight), parse.GetValue(task)!, change) { Capabilities = parse.GetValue(capabilities), Api = parse.GetValue(api)! };
             return await services.GetRequiredService<UpstreamRegistrar>().AddAsync(request, Console.Out, Console.Error, ct);
         });
         return command;
@@ -72,7 +77,7 @@ internal static class UpstreamCommands
         return command;
     }
 
-    /// <summary>Lists every deployment under the models table, each probed now (<c>GET {url}/models</c>, 2 s).</summary>
+    /// <summary>Lists every deployment under the models table, each with its API and probed now (<c>GET {url}/models</c>, TEI's <c>/health</c>; 2 s).</summary>
     public static async Task PrintDeploymentsAsync(IServiceProvider services, CancellationToken ct)
     {
         var targets = await services.GetRequiredService<IUpstreamStore>().ListAsync(null, ct);
@@ -84,11 +89,11 @@ internal static class UpstreamCommands
         using var http = new HttpMessageInvoker(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = TimeSpan.FromSeconds(2) });
         var health = await Task.WhenAll(targets.Select(t => UpstreamProbe.RunAsync(http, StoredUpstreamSource.ToTarget(t), TimeSpan.FromSeconds(2), ct)));
         Console.WriteLine();
-        Console.WriteLine($"{"UPSTREAM OF",-40} {"URL",-36} {"UPSTREAM MODEL",-28} {"WEIGHT",6} {"KEY",4} HEALTH");
+        Console.WriteLine($"{"UPSTREAM OF",-40} {"URL",-36} {"UPSTREAM MODEL",-28} {"API",-6} {"WEIGHT",6} {"KEY",4} HEALTH");
         for (var i = 0; i < targets.Count; i++)
         {
             var t = targets[i];
-            Console.WriteLine($"{t.ModelId,-40} {t.BaseUrl,-36} {t.UpstreamModel,-28} {t.Weight,6} {(t.ApiKey is null ? "-" : "set"),4} {(health[i] ? "healthy" : "down")}");
+            Console.WriteLine($"{t.ModelId,-40} {t.BaseUrl,-36} {t.UpstreamModel,-28} {t.Api,-6} {t.Weight,6} {(t.ApiKey is null ? "-" : "set"),4} {(health[i] ? "healthy" : "down")}");
         }
     }
 }

@@ -153,12 +153,12 @@ public sealed class OpenMaasUpstreamTests(OpenMaasUpstreamFixture nodes)
     }
 
     [Fact]
-    public async Task ModelList_ShowsTheDeploymentAndItsHealth_NotItsKey()
+    public async Task ModelList_ShowsTheDeploymentItsApiAndHealth_NotItsKey()
     {
         var (rc, stdout, stderr) = await Cli.RunAsync(nodes.Gateway.DataPath, null, "model", "list");
         Assert.Equal(0, rc);
         Assert.Matches($@"{TestAssets.StoriesId}\s+text-generation\s+upstream", stdout);
-        Assert.Matches($@"{TestAssets.StoriesId}\s+{Regex.Escape(nodes.Engine.V1.ToString().TrimEnd('/'))}\s+{TestAssets.StoriesId}\s+1\s+set\s+healthy", stdout);
+        Assert.Matches($@"{TestAssets.StoriesId}\s+{Regex.Escape(nodes.Engine.V1.ToString().TrimEnd('/'))}\s+{TestAssets.StoriesId}\s+openai\s+1\s+set\s+healthy", stdout);
         Assert.DoesNotContain(nodes.Engine.ApiKey, stdout + stderr);
         Assert.DoesNotContain(nodes.Gateway.Logs.Lines, l => l.Contains(nodes.Engine.ApiKey, StringComparison.Ordinal));
     }

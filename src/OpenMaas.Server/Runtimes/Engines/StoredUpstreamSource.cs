@@ -10,5 +10,5 @@ internal sealed class StoredUpstreamSource(IUpstreamStore store) : IUpstreamSour
         [.. (await store.ListAsync(null, ct)).Select(ToTarget)];
 
     public static UpstreamTarget ToTarget(StoredUpstream d) =>
-        new(d.ModelId, d.BaseUrl, d.UpstreamModel, d.Weight, d.ApiKey is null ? null : new UpstreamApiKey(d.ApiKey), "db");
+        new(d.ModelId, d.BaseUrl, d.UpstreamModel, d.Weight, d.ApiKey is null ? null : new UpstreamApiKey(d.ApiKey), "db") { Api = d.Api };
 }

@@ -12,6 +12,9 @@ internal sealed class UpstreamRegistrar(IModelCatalog catalog, IUpstreamStore st
     {
         /// <summary>Comma-separated capabilities to declare (<see cref="ModelCapabilities"/>); null keeps what is declared.</summary>
         public string? Capabilities { get; init; }
+
+        /// <summary>The API the engine speaks (<see cref="UpstreamApis"/>).</summary>
+        public string Api { get; init; } = UpstreamApis.OpenAI;
     }
 
     public async Task<int> AddAsync(Request request, TextWriter output, TextWriter error, CancellationToken ct)
@@ -25,6 +28,12 @@ internal sealed class UpstreamRegistrar(IModelCatalog catalog, IUpstreamStore st
         if (UpstreamUrl.Check(request.Url) is { } urlError)
         {
             await error.WriteLineAsync($"Invalid --url: {urlError} Expected the engine's OpenAI base URL, e.g. http://HOST:PORT/v1.");
+            return 2;
+        }
+
+        if (!UpstreamApis.IsKnown(request.Api))
+        {
+            await error.WriteLineAsync($"Invalid --api '{request.Api}': expected {UpstreamApis.OpenAI} (OpenAI's API, the default) or {UpstreamApis.Tei} (Hugging Face Text Embeddings Inference).");
             return 2;
         }
 
@@ -79,7 +88,7 @@ internal sealed class UpstreamRegistrar(IModelCatalog catalog, IUpstreamStore st
             await catalog.UpdateAsync(request.Id, m => m.Capabilities = [.. capabilities], ct);
         }
 
-        if (!await store.AddAsync(request.Id, url, upstreamModel, request.Weight, string.IsNullOrEmpty(request.ApiKey) ? null : request.ApiKey, ct))
+        if (!await store.AddAsync(request.Id, url, upstreamModel, request.Weight, string.IsNullOrEmpty(request.ApiKey) ? null : request.ApiKey, request.Api, ct))
         {
             await error.WriteLineAsync($"Model '{request.Id}' already has a deployment at {url} for '{upstreamModel}'.");
             return 1;
@@ -88,7 +97,7 @@ internal sealed class UpstreamRegistrar(IModelCatalog catalog, IUpstreamStore st
         var saved = await catalog.FindAsync(request.Id, ct);
         var count = (await store.ListAsync(request.Id, ct)).Count;
         await output.WriteLineAsync($"{(existing is null ? "Added" : "Updated")} {request.Id} (runtime upstream, task {request.Task})");
-        await output.WriteLineAsync($"  deployment:    {url} as '{upstreamModel}', weight {request.Weight}, API key {(request.ApiKey is { Length: > 0 } ? "set (stored encrypted)" : "none")}");
+        await output.WriteLineAsync($"  deployment:    {url} as '{upstreamModel}', API {request.Api}, weight {request.Weight}, API key {(request.ApiKey is { Length: > 0 } ? "set (stored encrypted)" : "none")}");
         await output.WriteLineAsync($"  deployments:   {count}");
         await output.WriteLineAsync($"  capabilities:  {(saved?.Capabilities is { Count: > 0 } c ? string.Join(", ", c) : "none declared")}");
         await output.WriteLineAsync($"  API-Inference: {(saved?.ApiInference == true ? "on" : "off")} (mode {saved?.ApiInferenceMode.ToString().ToLowerInvariant()})");

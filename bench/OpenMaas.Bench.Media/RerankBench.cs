@@ -47,7 +47,7 @@ internal static class RerankBench
         Console.WriteLine($"| ratio rerank / embeddings (p50) | {Stats.F(r50 / e50)}× | | |");
     }
 
-    private static async Task<double> TimeAsync(HttpClient http, string path, object body)
+    internal static async Task<double> TimeAsync(HttpClient http, string path, object body)
     {
         var start = Stopwatch.GetTimestamp();
         using var response = await http.PostAsJsonAsync(path, body);
@@ -62,6 +62,6 @@ internal static class RerankBench
         return elapsed;
     }
 
-    private static string Sentence(Random random, int words) =>
+    internal static string Sentence(Random random, int words) =>
         string.Join(' ', Enumerable.Range(0, words).Select(_ => Words[random.Next(Words.Length)])) + ".";
 }

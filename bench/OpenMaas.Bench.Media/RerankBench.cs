@@ -25,20 +25,7 @@ internal static class RerankBench
         var documents = Enumerable.Range(0, 100).Select(_ => Sentence(random, 24)).ToArray();
         var rerank = new { model = Model, query, documents };
         var embed = new { model = Model, input = documents.Prepend(query).ToArray(), encoding_format = "float" };
-        for (var i = 0; i < 10; i++)
-        {
-            await TimeAsync(server.Client, "/v1/rerank", rerank);
-            await TimeAsync(server.Client, "/v1/embeddings", embed);
-        }
-
-        var rerankMs = new List<double>();
-        var embedMs = new List<double>();
-        for (var i = 0; i < rounds; i++)
-        {
-            rerankMs.Add(await TimeAsync(server.Client, "/v1/rerank", rerank));
-            embedMs.Add(await TimeAsync(server.Client, "/v1/embeddings", embed));
-        }
-
+        var (rerankMs, embedMs) = await AlternateAsync(server.Client, rerank, embed, rounds);
         var (r50, e50) = (Stats.Percentile(rerankMs, 0.5), Stats.Percentile(embedMs, 0.5));
         Console.WriteLine("| call (built-in MiniLM, 1 query + 100 documents of ~24 words) | p50 ms | p90 ms | n |");
         Console.WriteLine("|---|---:|---:|---:|");
@@ -47,7 +34,28 @@ internal static class RerankBench
         Console.WriteLine($"| ratio rerank / embeddings (p50) | {Stats.F(r50 / e50)}× | | |");
     }
 
-    internal static async Task<double> TimeAsync(HttpClient http, string path, object body)
+    /// <summary><c>/v1/rerank</c> with <paramref name="rerank"/> and <c>/v1/embeddings</c> with <paramref name="embed"/>,
+    /// alternating, one call at a time: 10 warm-up rounds, then <paramref name="rounds"/> timed; client ms per call.</summary>
+    internal static async Task<(List<double> Rerank, List<double> Embed)> AlternateAsync(HttpClient http, object rerank, object embed, int rounds)
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            await TimeAsync(http, "/v1/rerank", rerank);
+            await TimeAsync(http, "/v1/embeddings", embed);
+        }
+
+        var rerankMs = new List<double>();
+        var embedMs = new List<double>();
+        for (var i = 0; i < rounds; i++)
+        {
+            rerankMs.Add(await TimeAsync(http, "/v1/rerank", rerank));
+            embedMs.Add(await TimeAsync(http, "/v1/embeddings", embed));
+        }
+
+        return (rerankMs, embedMs);
+    }
+
+    private static async Task<double> TimeAsync(HttpClient http, string path, object body)
     {
         var start = Stopwatch.GetTimestamp();
         using var response = await http.PostAsJsonAsync(path, body);

@@ -30,6 +30,9 @@ internal sealed class BenchServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>The server's data folder (for the CLI: <c>openmaas model add … --data</c>).</summary>
+    public string DataPath => _data;
+
     public static async Task<BenchServer> StartAsync(params string[] settings)
     {
         var data = Path.Combine(Path.GetTempPath(), "openmaas-bench-media-" + Guid.NewGuid().ToString("N"));

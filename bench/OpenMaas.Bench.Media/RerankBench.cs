@@ -25,26 +25,34 @@ internal static class RerankBench
         var documents = Enumerable.Range(0, 100).Select(_ => Sentence(random, 24)).ToArray();
         var rerank = new { model = Model, query, documents };
         var embed = new { model = Model, input = documents.Prepend(query).ToArray(), encoding_format = "float" };
-        for (var i = 0; i < 10; i++)
-        {
-            await TimeAsync(server.Client, "/v1/rerank", rerank);
-            await TimeAsync(server.Client, "/v1/embeddings", embed);
-        }
-
-        var rerankMs = new List<double>();
-        var embedMs = new List<double>();
-        for (var i = 0; i < rounds; i++)
-        {
-            rerankMs.Add(await TimeAsync(server.Client, "/v1/rerank", rerank));
-            embedMs.Add(await TimeAsync(server.Client, "/v1/embeddings", embed));
-        }
-
+        var (rerankMs, embedMs) = await AlternateAsync(server.Client, rerank, embed, rounds);
         var (r50, e50) = (Stats.Percentile(rerankMs, 0.5), Stats.Percentile(embedMs, 0.5));
         Console.WriteLine("| call (built-in MiniLM, 1 query + 100 documents of ~24 words) | p50 ms | p90 ms | n |");
         Console.WriteLine("|---|---:|---:|---:|");
         Console.WriteLine($"| POST /v1/rerank, 100 documents | {Stats.F(r50)} | {Stats.F(Stats.Percentile(rerankMs, 0.9))} | {rounds} |");
         Console.WriteLine($"| POST /v1/embeddings, the same 101 texts in one request | {Stats.F(e50)} | {Stats.F(Stats.Percentile(embedMs, 0.9))} | {rounds} |");
         Console.WriteLine($"| ratio rerank / embeddings (p50) | {Stats.F(r50 / e50)}× | | |");
+    }
+
+    /// <summary><c>/v1/rerank</c> with <paramref name="rerank"/> and <c>/v1/embeddings</c> with <paramref name="embed"/>,
+    /// alternating, one call at a time: 10 warm-up rounds, then <paramref name="rounds"/> timed; client ms per call.</summary>
+    internal static async Task<(List<double> Rerank, List<double> Embed)> AlternateAsync(HttpClient http, object rerank, object embed, int rounds)
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            await TimeAsync(http, "/v1/rerank", rerank);
+            await TimeAsync(http, "/v1/embeddings", embed);
+        }
+
+        var rerankMs = new List<double>();
+        var embedMs = new List<double>();
+        for (var i = 0; i < rounds; i++)
+        {
+            rerankMs.Add(await TimeAsync(http, "/v1/rerank", rerank));
+            embedMs.Add(await TimeAsync(http, "/v1/embeddings", embed));
+        }
+
+        return (rerankMs, embedMs);
     }
 
     private static async Task<double> TimeAsync(HttpClient http, string path, object body)
@@ -62,6 +70,6 @@ internal static class RerankBench
         return elapsed;
     }
 
-    private static string Sentence(Random random, int words) =>
+    internal static string Sentence(Random random, int words) =>
         string.Join(' ', Enumerable.Range(0, words).Select(_ => Words[random.Next(Words.Length)])) + ".";
 }

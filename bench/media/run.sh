@@ -3,11 +3,14 @@
 #  (a) rerank of 1 query × 100 documents on the built-in MiniLM vs embedding the same 101 texts through /v1/embeddings;
 #  (b) GET /v1/tasks/{id} p50/p99 with 10,000 tasks stored, on SQLite and on PostgreSQL (a throwaway server on loopback,
 #      stopped at the end; skipped when /usr/lib/postgresql/*/bin is missing);
-#  (c) RSS while 20 concurrent 20 MB uploads stream through /v1/audio/transcriptions to a scripted engine.
+#  (c) RSS while 20 concurrent 20 MB uploads stream through /v1/audio/transcriptions to a scripted engine;
+#  (d) rerank of 1 query × 100 documents on a cross-encoder of real size (the built-in MiniLM with a random [CLS] head,
+#      made by make-cross-encoder.py; needs python3-onnx) vs /v1/embeddings of the 100 texts "query document" on the
+#      MiniLM (equal length). Not in the default run: PARTS=d bench/media/run.sh.
 # Each runs the real server in the bench process (Kestrel on a free loopback port, a temp data folder, token + quota on).
 #   bench/media/run.sh                                  # the full run
 #   ROUNDS=10 POLLS=200 CONCURRENT=4 SIZE_MB=4 bench/media/run.sh   # a smoke run (numbers not meaningful)
-#   PARTS=b bench/media/run.sh                          # only some parts (letters of a, b, c; default abc)
+#   PARTS=b bench/media/run.sh                          # only some parts (letters of a, b, c, d; default abc)
 #   PG_OPTIONS=";No Reset On Close=true" PARTS=b bench/media/run.sh   # (b) with Npgsql settings added to the connection string
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -52,5 +55,12 @@ fi
 if [[ $parts == *c* ]]; then
 echo; echo "(c) RSS while uploads stream through"
 dotnet "$dll" uploads "${CONCURRENT:-20}" "${SIZE_MB:-20}" | tables
+fi
+if [[ $parts == *d* ]]; then
+echo; echo "(d) cross-encoder batch vs embedding batch of equal length"
+dotnet "$dll" minilm "$work/minilm"
+py=python3; "$py" -c 'import onnx, numpy' 2>/dev/null || py=/usr/bin/python3   # Debian's python3-onnx, under pyenv
+"$py" "$here/make-cross-encoder.py" "$work/minilm" "$work/xenc"
+dotnet "$dll" xenc "$work/xenc" "${XENC_ROUNDS:-50}" | tables
 fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

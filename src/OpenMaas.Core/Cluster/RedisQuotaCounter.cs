@@ -20,7 +20,6 @@ internal sealed class RedisQuotaCounter(
     QuotaCalendar calendar,
     InFlightCalls inFlight,
     NodeCalls node,
-    Microsoft.Extensions.Options.IOptions<RedisOptions> options,
     ILogger<RedisQuotaCounter> logger) : IQuotaCounter
 {
     private const string Total = "total";
@@ -30,7 +29,7 @@ internal sealed class RedisQuotaCounter(
 
     /// <summary>How far two nodes' clocks may differ: an adopting node also adds calls it settled this long before the
     /// rebuild's read.</summary>
-    private TimeSpan ClockMargin => TimeSpan.FromMilliseconds(options.Value.ClockSkewMs);
+    private TimeSpan ClockMargin => TimeSpan.FromMilliseconds(redis.Options.ClockSkewMs);
 
     private RedisKey GenerationKey => redis.Key("quota:generation");
 

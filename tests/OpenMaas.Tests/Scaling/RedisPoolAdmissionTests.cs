@@ -35,13 +35,12 @@ public sealed class RedisPoolAdmissionTests(RedisPoolAdmissionTests.Fixture node
 
         private RedisQuotaCounter Node()
         {
-            var options = Options.Create(new RedisOptions { Configuration = _redis!.Configuration, TimeoutMs = 5000 });
-            var connection = new RedisConnection(options, NullLogger<RedisConnection>.Instance);
+            var connection = new RedisConnection(Options.Create(new RedisOptions { Configuration = _redis!.Configuration, TimeoutMs = 5000 }), NullLogger<RedisConnection>.Instance);
             _connections.Add(connection);
             var local = new InMemoryQuotaCounter();
             local.MarkReady();
             return new RedisQuotaCounter(connection, local, _services!.GetRequiredService<IUsageQueries>(), _services!.GetRequiredService<QuotaCalendar>(),
-                new InFlightCalls(TimeProvider.System), new NodeCalls(connection), options, NullLogger<RedisQuotaCounter>.Instance);
+                new InFlightCalls(TimeProvider.System), new NodeCalls(connection), NullLogger<RedisQuotaCounter>.Instance);
         }
 
         public async Task DisposeAsync()

@@ -30,9 +30,6 @@ internal sealed class ImageTasks(InferenceTaskStore store, IQuotaCounter counter
     public static bool AsyncRequested(HttpRequest request) =>
         request.Headers[AsyncHeader] is [{ } value] && value.Equals("true", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The id the call's usage record carries.</summary>
-    public static string RequestId(HttpContext http) => QuotaAdmission.RequestId(http);
-
     /// <summary>Stores the admitted call as a pending task; returns its id and the request id.</summary>
     public async Task<(string TaskId, string RequestId)> SubmitAsync(HttpContext http, AdmittedCall<PreparedImages> call, ReadOnlyMemory<byte> json)
     {
@@ -45,7 +42,7 @@ internal sealed class ImageTasks(InferenceTaskStore store, IQuotaCounter counter
             TokenId = call.Call.Caller.TokenId(),
             ModelId = call.Prepared.ModelId,
             QuotaDay = call.Metered ? call.QuotaDay : null,
-            RequestId = RequestId(http),
+            RequestId = QuotaAdmission.RequestId(http), // the id the call's usage record carries
             Request = json.ToArray(),
             CreatedAt = now,
             CreatedAtMs = now.ToUnixTimeMilliseconds(),

@@ -50,9 +50,14 @@ internal sealed class DecodeStep
         sequence.ReleaseNative();
     }
 
+    /// <summary>True when the last <see cref="Run"/> handed some sequence its first chunk: a consumer that was waiting
+    /// to send a call's first event has just been woken.</summary>
+    public bool HandedFirstChunk { get; private set; }
+
     /// <summary>Decodes one step; sequences that end (or fail) are marked <see cref="LlamaSequence.Finished"/>.</summary>
     public void Run(List<LlamaSequence> active)
     {
+        HandedFirstChunk = false;
         if (!BuildBatch(active))
         {
             return;
@@ -164,7 +169,7 @@ internal sealed class DecodeStep
             if (sequence.Stop is { } stop)
             {
                 var (emit, stopped) = stop.Append(text);
-                sequence.Emit(emit);
+                HandedFirstChunk |= sequence.Emit(emit);
                 if (stopped)
                 {
                     sequence.End(FinishReason.Stop);
@@ -173,7 +178,7 @@ internal sealed class DecodeStep
             }
             else
             {
-                sequence.Emit(text);
+                HandedFirstChunk |= sequence.Emit(text);
             }
         }
 

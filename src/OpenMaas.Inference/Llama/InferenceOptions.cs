@@ -26,6 +26,12 @@ public sealed class InferenceOptions : IValidatableObject
     [Range(1, 1024)]
     public int Threads { get; set; } = 1;
 
+    /// <summary>Pins each model's decode thread to this CPU (Linux; elsewhere ignored), or null (the default) to let the
+    /// kernel place it. Meant for <see cref="Threads"/> = 1 on a machine with few cores, together with keeping the rest
+    /// of the process off that CPU (e.g. <c>taskset</c>); on its own it measured no gain (bench/README.md, issue 20 results).</summary>
+    [Range(0, 1023)]
+    public int? DecodeThreadCpu { get; set; }
+
     /// <summary>A model without active or queued work is unloaded after this many seconds.</summary>
     [Range(1, int.MaxValue)]
     public int IdleUnloadSeconds { get; set; } = 600;

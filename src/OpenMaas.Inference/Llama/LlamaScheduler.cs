@@ -20,6 +20,7 @@ internal sealed class LlamaScheduler : IDisposable
     private readonly string _modelId;
     private readonly int _parallel;
     private readonly int _queueLimit;
+    private readonly int? _decodeCpu;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Thread _thread;
@@ -34,6 +35,7 @@ internal sealed class LlamaScheduler : IDisposable
         _modelId = modelId;
         _parallel = options.ParallelSequences;
         _queueLimit = options.QueueLimit;
+        _decodeCpu = options.DecodeThreadCpu;
         _time = time;
         _logger = logger;
         _step = new DecodeStep(modelId, context, options.BatchSize, logger);
@@ -157,6 +159,11 @@ internal sealed class LlamaScheduler : IDisposable
 
     private void Run()
     {
+        if (_decodeCpu is { } cpu && !CpuAffinity.PinCurrentThread(cpu))
+        {
+            Log.AffinityFailed(_logger, _modelId, cpu);
+        }
+
         while (true)
         {
             try
@@ -173,7 +180,13 @@ internal sealed class LlamaScheduler : IDisposable
                 }
 
                 _step.Run(_active);
-                ReleaseFinished();
+                if (ReleaseFinished() | _step.HandedFirstChunk)
+                {
+                    // A consumer was just woken to send a call's first event or its end. On a machine with few cores it
+                    // would otherwise wait for this core until the kernel preempts the decode loop (milliseconds of
+                    // time to first token, bench/README.md): let it run now; the loop resumes once it has sent.
+                    Thread.Yield();
+                }
             }
             catch (Exception e)
             {
@@ -248,7 +261,8 @@ internal sealed class LlamaScheduler : IDisposable
         return _active.Count > 0;
     }
 
-    private void ReleaseFinished()
+    /// <summary>Frees the slots of finished sequences and completes their streams; true when any was completed.</summary>
+    private bool ReleaseFinished()
     {
         var removed = false;
         for (var i = _active.Count - 1; i >= 0; i--)
@@ -280,6 +294,8 @@ internal sealed class LlamaScheduler : IDisposable
                 OnLoadChangedLocked();
             }
         }
+
+        return removed;
     }
 
     private void OnLoadChangedLocked()

@@ -26,6 +26,7 @@ internal sealed class LlamaSequence
 
     private readonly Channel<GenerationChunk> _output = Channel.CreateUnbounded<GenerationChunk>(ChannelOptions);
     private volatile bool _cancelRequested;
+    private bool _emitted;
     private FinishReason? _outcome;
 
     public LlamaSequence(LLamaToken[] prompt, SamplingOptions options, int maxCompletion, StopStringMatcher? stop)
@@ -88,12 +89,22 @@ internal sealed class LlamaSequence
 
     public void CountCompletionToken() => Completion++;
 
-    public void Emit(string text)
+    /// <summary>Hands text to the consumer; true when it is the sequence's first chunk.</summary>
+    public bool Emit(string text)
     {
-        if (text.Length > 0)
+        if (text.Length == 0)
         {
-            _output.Writer.TryWrite(new GenerationChunk(text, null, Prompt.Length, Completion));
+            return false;
         }
+
+        _output.Writer.TryWrite(new GenerationChunk(text, null, Prompt.Length, Completion));
+        if (_emitted)
+        {
+            return false;
+        }
+
+        _emitted = true;
+        return true;
     }
 
     /// <summary>Ends the sequence on the decode thread; the consumer hears of it in <see cref="Complete"/>, once the

@@ -22,6 +22,9 @@ internal static partial class Log
     [LoggerMessage(1005, LogLevel.Error, "Model {ModelId}: the decode loop stopped unexpectedly")]
     public static partial void LoopCrashed(ILogger logger, string modelId, Exception error);
 
+    [LoggerMessage(1006, LogLevel.Warning, "Model {ModelId}: the decode thread could not be pinned to CPU {Cpu} (not one this process may use); it runs on any CPU")]
+    public static partial void AffinityFailed(ILogger logger, string modelId, int cpu);
+
     [LoggerMessage(1010, LogLevel.Warning, "llama.cpp: {Message}")]
     public static partial void NativeWarning(ILogger logger, string message);
 

@@ -31,6 +31,19 @@ public sealed class InferenceServicesTests
         Assert.Contains("BatchSize", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void AddOpenMaasInference_BindsTheDecodeThreadCpuAndRejectsANegativeOne()
+    {
+        using var unset = Build(new());
+        using var pinned = Build(new() { ["Inference:DecodeThreadCpu"] = "1" });
+        using var negative = Build(new() { ["Inference:DecodeThreadCpu"] = "-1" });
+
+        Assert.Null(unset.GetRequiredService<IOptions<InferenceOptions>>().Value.DecodeThreadCpu);
+        Assert.Equal(1, pinned.GetRequiredService<IOptions<InferenceOptions>>().Value.DecodeThreadCpu);
+        var error = Assert.Throws<OptionsValidationException>(() => negative.GetRequiredService<IOptions<InferenceOptions>>().Value);
+        Assert.Contains("DecodeThreadCpu", error.Message, StringComparison.Ordinal);
+    }
+
     private static ServiceProvider Build(Dictionary<string, string?> settings)
     {
         var services = new ServiceCollection();

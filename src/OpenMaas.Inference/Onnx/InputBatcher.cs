@@ -6,23 +6,28 @@ namespace OpenMaas.Inference.Onnx;
 
 /// <summary>
 /// Dynamic batching (sentence embeddings, cross-encoder pairs): inputs of concurrent requests wait in one bounded queue; a single loop takes the first, waits
-/// at most <see cref="OnnxOptions.BatchWaitMilliseconds"/> for more, and runs up to
-/// <see cref="OnnxOptions.MaxBatchInputs"/> of them in one model run. Inputs whose caller left are skipped.
+/// at most <see cref="OnnxOptions.BatchWaitMilliseconds"/> for more (less once as many are in as the last batch had), and runs up to
+/// <see cref="OnnxOptions.MaxBatchInputs"/> of them. The batch is cut by <see cref="BatchPlan"/> into length buckets
+/// (each padded only to its own longest input) spread over <see cref="OnnxOptions.BatchRuns"/> model runs at once, one
+/// thread each. Inputs whose caller left are skipped.
 /// </summary>
 internal sealed class InputBatcher<TInput, TResult> : IDisposable
 {
     private readonly Channel<Item> _queue = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Func<IReadOnlyList<TInput>, TResult[]> _run;
+    private readonly Func<TInput, int> _length;
     private readonly OnnxOptions _options;
     private readonly string _modelId;
     private readonly ILogger _logger;
     private readonly Task _loop;
     private int _pending;
 
-    public InputBatcher(string modelId, Func<IReadOnlyList<TInput>, TResult[]> run, OnnxOptions options, ILogger logger)
+    /// <param name="length">An input's length in tokens (what its row is padded against).</param>
+    public InputBatcher(string modelId, Func<IReadOnlyList<TInput>, TResult[]> run, Func<TInput, int> length, OnnxOptions options, ILogger logger)
     {
         _modelId = modelId;
         _run = run;
+        _length = length;
         _options = options;
         _logger = logger;
         _loop = Task.Factory.StartNew(LoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
@@ -62,16 +67,21 @@ internal sealed class InputBatcher<TInput, TResult> : IDisposable
     {
         var reader = _queue.Reader;
         var batch = new List<Item>(_options.MaxBatchInputs);
+        var last = _options.MaxBatchInputs;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             batch.Clear();
             Take(reader, batch);
-            if (batch.Count < _options.MaxBatchInputs && _options.BatchWaitMilliseconds > 0)
+
+            // The wait ends early once as many inputs are in as the last batch had: callers answered by that batch
+            // (8 clients sending one sentence each) are back, and the cores need not idle out the window.
+            var enough = Math.Min(_options.MaxBatchInputs, last);
+            if (batch.Count < enough && _options.BatchWaitMilliseconds > 0)
             {
                 using var wait = new CancellationTokenSource(_options.BatchWaitMilliseconds);
                 try
                 {
-                    while (batch.Count < _options.MaxBatchInputs && await reader.WaitToReadAsync(wait.Token).ConfigureAwait(false))
+                    while (batch.Count < enough && await reader.WaitToReadAsync(wait.Token).ConfigureAwait(false))
                     {
                         Take(reader, batch);
                     }
@@ -82,6 +92,7 @@ internal sealed class InputBatcher<TInput, TResult> : IDisposable
                 }
             }
 
+            last = Math.Max(1, batch.Count);
             Run(batch);
         }
     }
@@ -110,7 +121,7 @@ internal sealed class InputBatcher<TInput, TResult> : IDisposable
 
         try
         {
-            var results = _run([.. batch.Select(i => i.Tokens)]);
+            var results = RunPlanned([.. batch.Select(i => i.Tokens)]);
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Done.TrySetResult(results[i]);
@@ -128,6 +139,38 @@ internal sealed class InputBatcher<TInput, TResult> : IDisposable
         finally
         {
             Interlocked.Add(ref _pending, -batch.Count);
+        }
+    }
+
+    // The first worker's parts run on this thread, the others' on threads of their own (not the pool's: a run holds its
+    // thread for milliseconds).
+    private TResult[] RunPlanned(TInput[] inputs)
+    {
+        var plan = BatchPlan.Create([.. inputs.Select(_length)], _options.MaxPaddingPercent, _options.BatchRuns);
+        var results = new TResult[inputs.Length];
+        var others = plan.Skip(1).Select(parts => Task.Factory.StartNew(() => RunParts(inputs, parts, results), CancellationToken.None,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+        try
+        {
+            RunParts(inputs, plan[0], results);
+        }
+        finally
+        {
+            Task.WaitAll(others);
+        }
+
+        return results;
+    }
+
+    private void RunParts(TInput[] inputs, int[][] parts, TResult[] results)
+    {
+        foreach (var part in parts)
+        {
+            var partResults = _run([.. part.Select(i => inputs[i])]);
+            for (var k = 0; k < part.Length; k++)
+            {
+                results[part[k]] = partResults[k];
+            }
         }
     }
 

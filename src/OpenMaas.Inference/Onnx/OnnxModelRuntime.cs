@@ -119,7 +119,7 @@ public sealed class OnnxModelRuntime(ModelHost host, IOptions<OnnxOptions> optio
         reserve(estimate);
         try
         {
-            using var sessionOptions = OnnxSessions.QuietOptions(_options.IntraOpThreads);
+            using var sessionOptions = OnnxSessions.QuietOptions(_options);
             var session = new InferenceSession(modelPath, sessionOptions);
             OnnxLog.ModelLoaded(logger, descriptor.Id, config.Task, modelPath, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, estimate >> 20);
             return (config, modelPath, session, estimate);

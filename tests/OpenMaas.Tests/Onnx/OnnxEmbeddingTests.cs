@@ -59,6 +59,32 @@ public sealed class OnnxEmbeddingTests
     }
 
     [Fact]
+    public async Task MixedLengthBatch_RunsInLengthBuckets_AndEqualsEachInputAlone()
+    {
+        // The batch is full (6 inputs) before the long wait ends, so it is one batch: the short inputs and the long ones
+        // go to separate runs, each padded to its own longest input.
+        var (host, runtime) = Create(o => (o.MaxBatchInputs, o.BatchWaitMilliseconds) = (6, 1000));
+        using var _ = host;
+        var model = await runtime.LoadEmbeddingAsync();
+        var longText = string.Join(' ', Enumerable.Repeat("The old teacher painted a small boat near the river before dawn.", 12));
+        string[] texts = [Food, longText, Bread, Baby, longText + " Then he slept.", "A dog."];
+        var before = ((OnnxModel)model).Runs;
+
+        var batched = await model.EmbedAsync([.. texts.Select(model.Tokenize)], CancellationToken.None);
+
+        Assert.Equal(2, ((OnnxModel)model).Runs - before);
+        for (var i = 0; i < texts.Length; i++)
+        {
+            var alone = await model.EmbedOneAsync(texts[i]);
+            Assert.Equal(model.Tokenize(texts[i]).Count + 2, batched[i].Tokens);
+            for (var d = 0; d < alone.Length; d++)
+            {
+                Assert.InRange(batched[i].Vector[d] - alone[d], -1e-4f, 1e-4f);
+            }
+        }
+    }
+
+    [Fact]
     public async Task ConcurrentRequests_ShareModelRuns()
     {
         var (host, runtime) = Create(o => o.BatchWaitMilliseconds = 20);

@@ -21,7 +21,7 @@ internal sealed class BertEmbeddingModel : OnnxModel, IEmbeddingModel
         _embedding = config.Embedding!;
         VocabularySize = vocabularySize;
         Dimensions = _embedding.Dimensions > 0 ? _embedding.Dimensions : (int)session.OutputMetadata[_embedding.Output].Dimensions[^1];
-        _batcher = new InputBatcher<int[], Embedding>(descriptor.Id, Run, options, logger);
+        _batcher = new InputBatcher<int[], Embedding>(descriptor.Id, Run, s => s.Length, options, logger);
     }
 
     public int Dimensions { get; }

@@ -19,7 +19,7 @@ internal sealed class CrossEncoderModel : OnnxModel, IRerankModel
     {
         _tokenizer = tokenizer;
         _ranking = config.Ranking!;
-        _batcher = new InputBatcher<PairEncoding, RelevanceScore>(descriptor.Id, Run, options, logger);
+        _batcher = new InputBatcher<PairEncoding, RelevanceScore>(descriptor.Id, Run, p => p.Ids.Length, options, logger);
     }
 
     public IReadOnlyList<int> Tokenize(string text) => _tokenizer.EncodeToIds(text, addSpecialTokens: false, considerPreTokenization: true, considerNormalization: true);

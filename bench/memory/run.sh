@@ -6,6 +6,9 @@
 #   WARMUP=short DROP=200 bench/memory/run.sh   # smoke check
 #   bench/memory/knobs.sh                        # the .NET runtime's memory knobs, one server each (WARMUP=probe)
 #   SERVER_DLL=/tmp/before/openmaas.dll bench/memory/run.sh   # another build (no build step)
+#   PROFILE=1 WARMUP=probe DROP_ROUNDS=0 bench/memory/run.sh  # + at "model loaded": the runtime's counters (GC heap,
+#                                        # committed, JIT'd methods: dotnet-counters) and the heap by type (dotnet-gcdump,
+#                                        # which collects first: the later stages are then not comparable)
 #   DOTNET_gcServer=0 bench/memory/run.sh        # runtime knobs pass through to the server (see bench/README.md)
 #
 # Stages (VmRSS from /proc/PID/status, in MiB):
@@ -95,6 +98,14 @@ fi
 rss_loaded="$(mib VmRSS)"
 step "model loaded: $rss_loaded MiB; optional parts loaded: $(libs)"
 breakdown >&2
+if [ -n "${PROFILE:-}" ]; then # dotnet-counters and dotnet-gcdump 10.0.750501 (dotnet tool install -g)
+  step "runtime counters (dotnet-counters, 3 s)"
+  dotnet-counters collect -p "$server_pid" --duration 00:00:00:03 --format csv -o "$tmp/counters.csv" \
+    --counters 'System.Runtime[dotnet.gc.last_collection.heap.size,dotnet.gc.last_collection.memory.committed_size,dotnet.jit.compiled_methods,dotnet.jit.compiled_il.size,dotnet.assembly.count,dotnet.process.memory.working_set]' >/dev/null 2>&1 || true
+  awk -F, 'NR > 1 { last[$3 "," $4] = $NF } END { for (k in last) printf "  %-75s %.1f\n", k, last[k] / (last[k] > 100000 ? 1048576 : 1) }' "$tmp/counters.csv" 2>/dev/null | sort >&2 || true
+  step "managed heap by type (dotnet-gcdump report; MiB where > 100,000)"
+  dotnet-gcdump report -p "$server_pid" 2>/dev/null | head -22 >&2 || true
+fi
 
 # Two rounds: growth that repeats round after round is retained per stream (a leak); growth in the first round only is
 # one-time (code compiled for the cancellation paths, the GC heap sized to the load).

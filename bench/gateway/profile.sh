@@ -4,7 +4,8 @@
 # at CONNECTIONS (32) on JSON or SSE (STREAM=0/1), dotnet-trace's CPU sampling for TRACE seconds (then topN exclusive
 # and inclusive), and dotnet-counters for the allocation rate (bytes per call = allocated bytes / calls).
 #   OUT=/tmp/prof-before bench/gateway/profile.sh       # needs dotnet-trace / dotnet-counters 10.0.750501 on PATH
-# Extra knobs: WARMUP=15 (s), TRACE=15 (s), CONNECTIONS=32, STREAM=0, NOTRACE=1 (only wrk + counters).
+# Extra knobs: WARMUP=15 (s), TRACE=15 (s), CONNECTIONS=32, STREAM=0, NOTRACE=1 (no dotnet-trace), NOPERF=1,
+# NOCOUNTERS=1 (wrk only), OPENMAAS_DLL (another build), ALLOCTOP (see bench/README.md).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"; root="$(cd "$here/../.." && pwd)"; cd "$root"
 shared="$(cd "${OPENMAAS_SHARED:-../shared}" && pwd)"
@@ -33,9 +34,11 @@ w() { (cd "$tmp" && AUTH="Bearer $token" MODEL=bench/stub STREAM="$stream" wrk -
 w 8 "$warmup" >/dev/null
 w 1 5 >/dev/null
 # Counters run (allocation rate, GC, thread pool) and a plain throughput figure, no tracer attached.
-dotnet-counters collect -p "$pid" --format csv -o "$out/counters.csv" --refresh-interval 1 --duration 00:00:00:12 \
-  --counters System.Runtime >/dev/null 2>&1 & cpid=$!
-w "$conns" 10 >"$out/wrk-counters.txt"; wait "$cpid" || true
+if [ -z "${NOCOUNTERS:-}" ]; then
+  dotnet-counters collect -p "$pid" --format csv -o "$out/counters.csv" --refresh-interval 1 --duration 00:00:00:12 \
+    --counters System.Runtime >/dev/null 2>&1 & cpid=$!
+fi
+w "$conns" 10 >"$out/wrk-counters.txt"; [ -z "${cpid:-}" ] || wait "$cpid" || true
 w 1 8 >"$out/wrk-1conn.txt"
 if [ -z "${NOTRACE:-}" ]; then
   (w "$conns" $((trace + 4)) >"$out/wrk-trace.txt") & wp=$!

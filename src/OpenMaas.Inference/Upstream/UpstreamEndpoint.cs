@@ -54,6 +54,25 @@ public sealed class UpstreamEndpoint(UpstreamTarget target, int maxOutstanding)
         Interlocked.Exchange(ref _ejectedUntil, untilMs);
     }
 
+    /// <summary>The URL of <paramref name="path"/> on this deployment. The last one is kept (a deployment is called on
+    /// the same path, over and over), so a call builds no <see cref="Uri"/>; a <see cref="Uri"/> is immutable, so
+    /// concurrent calls share it.</summary>
+    public Uri UrlFor(string path)
+    {
+        if (_lastUrl is { } last && last.Path == path)
+        {
+            return last.Url;
+        }
+
+        var url = path.StartsWith('/') ? new Uri(Target.BaseUrl, path) : new Uri(Target.BaseUrl + "/" + path);
+        _lastUrl = new PathUrl(path, url);
+        return url;
+    }
+
+    private volatile PathUrl? _lastUrl;
+
+    private sealed record PathUrl(string Path, Uri Url);
+
     public void SetHealth(bool healthy) => _healthy = healthy;
 
     public string Describe(long nowMs) =>

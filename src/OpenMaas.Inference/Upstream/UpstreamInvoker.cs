@@ -144,8 +144,7 @@ public sealed class UpstreamInvoker : IDisposable
     {
         var target = endpoint.Target;
         var (path, content) = request.PerTarget is { } perTarget ? perTarget(target) : (request.Path, request.Body(target.UpstreamModel));
-        var url = path.StartsWith('/') ? new Uri(target.BaseUrl, path) : new Uri(target.BaseUrl + "/" + path);
-        var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
+        var message = new HttpRequestMessage(HttpMethod.Post, endpoint.UrlFor(path)) { Content = content };
         message.Headers.Accept.Add(request.Streaming ? EventStream : Json);
         if (request.RequestId is { } id)
         {

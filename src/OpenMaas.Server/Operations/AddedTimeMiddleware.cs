@@ -16,13 +16,19 @@ internal sealed class AddedTimeMiddleware(RequestDelegate next)
     {
         var timing = new RequestTiming();
         context.Features.Set(timing);
+        // The context is the state (no tuple boxed per request); the timing is found again among its features.
         context.Response.OnStarting(static state =>
         {
-            var (http, timing) = ((HttpContext, RequestTiming))state;
+            var http = (HttpContext)state;
+            if (http.Features.Get<RequestTiming>() is not { } timing)
+            {
+                return Task.CompletedTask;
+            }
+
             var end = timing.HandedOff ?? Stopwatch.GetTimestamp();
             http.Response.Headers[Header] = Stopwatch.GetElapsedTime(timing.Arrived, end).TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture);
             return Task.CompletedTask;
-        }, (context, timing));
+        }, context);
         return next(context);
     }
 }

@@ -58,4 +58,33 @@ public sealed class UpstreamWireTests
         Assert.Equal(expected, Encoding.UTF8.GetString(output.WrittenSpan));
         Assert.Equal(output.WrittenCount, field.LengthOf(bytes));
     }
+
+    /// <summary>The stream path's one pass (issue 20) must find what the separate reads found: the same model token
+    /// (so the same bytes go out), the top-level usage only, and the same refusals.</summary>
+    [Theory]
+    [InlineData("""{"id":"c","model":"engine-name","choices":[]}""", true, false, null)]
+    [InlineData("""{"choices":[{"model":"inner","usage":1}],"created":1,"model" : "e\"x","usage":null}""", true, true, null)]
+    [InlineData("""{"model":null,"x":1,"model":"second"}""", true, false, null)]
+    [InlineData("""{"id":"c","choices":[],"usage":{"prompt_tokens":3}}""", false, true, null)]
+    [InlineData("""{"error":{"message":"bad","model":"x"}}""", false, false, "it reported an error in the middle of its answer.")]
+    [InlineData("""{"model":"x"} {}""", false, false, "it sent an event that is not a JSON object.")]
+    [InlineData("""[DONE]""", false, false, null)]
+    public void EventShape_FindsInOnePassWhatTheForwarderNeeds(string payload, bool hasModel, bool hasUsage, string? failure)
+    {
+        var bytes = Encoding.UTF8.GetBytes(payload);
+        Assert.Equal(failure, EventShape.Scan(bytes, out var shape));
+        Assert.Equal(failure, EngineEventReader.Check(bytes));
+        if (failure is not null)
+        {
+            return;
+        }
+
+        Assert.Equal((hasModel, hasUsage), (shape.ModelStart >= 0, shape.HasUsage));
+        var field = new ModelField("org/m+1");
+        var (once, apart) = (new ArrayBufferWriter<byte>(), new ArrayBufferWriter<byte>());
+        field.Write(once, bytes, shape);
+        field.Write(apart, bytes);
+        Assert.Equal(Encoding.UTF8.GetString(apart.WrittenSpan), Encoding.UTF8.GetString(once.WrittenSpan));
+        Assert.Equal(apart.WrittenCount, field.LengthOf(bytes, ModelField.Find(bytes)));
+    }
 }

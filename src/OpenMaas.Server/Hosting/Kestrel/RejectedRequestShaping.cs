@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.AspNetCore.Connections;
 
@@ -38,14 +39,33 @@ internal static class RejectedRequestShaping
         public PipeWriter Output { get; } = output;
     }
 
-    /// <summary>Remembers the target of the last request line that began a read.</summary>
+    /// <summary>Remembers the target of the last request line that began a read (its bytes: it is read as a string only
+    /// for a rejection, so a request costs no string).</summary>
     private sealed class TargetSniffer(PipeReader inner) : PipeReader
     {
-        public string? LastTarget { get; private set; }
+        private readonly byte[] _target = new byte[64];
+        private int _targetLength = -1;
 
-        public override async ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
+        public string? LastTarget => _targetLength < 0 ? null : Encoding.ASCII.GetString(_target, 0, _targetLength);
+
+        public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
         {
-            var result = await inner.ReadAsync(cancellationToken);
+            var pending = inner.ReadAsync(cancellationToken);
+            if (!pending.IsCompletedSuccessfully)
+            {
+                return SniffWhenReadAsync(pending);
+            }
+
+            var result = pending.Result;
+            Sniff(result.Buffer);
+            return new ValueTask<ReadResult>(result);
+        }
+
+        /// <summary>A read that waits: its state machine comes from a pool (as Kestrel's own), not one per request.</summary>
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+        private async ValueTask<ReadResult> SniffWhenReadAsync(ValueTask<ReadResult> pending)
+        {
+            var result = await pending;
             Sniff(result.Buffer);
             return result;
         }
@@ -72,7 +92,9 @@ internal static class RejectedRequestShaping
             {
                 var target = head[(space + 1)..];
                 var end = target.IndexOfAny((byte)' ', (byte)'?', (byte)'\r');
-                LastTarget = Encoding.ASCII.GetString(end < 0 ? target : target[..end]);
+                target = end < 0 ? target : target[..end];
+                target.CopyTo(_target);
+                _targetLength = target.Length;
             }
         }
 

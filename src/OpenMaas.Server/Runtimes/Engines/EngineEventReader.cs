@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.Json;
 using OpenMaas.Inference.Upstream;
 
 namespace OpenMaas.Server.Runtimes.Engines;
@@ -22,6 +21,9 @@ internal sealed class EngineEventReader(UpstreamResponse answer) : IDisposable
     private ArrayBufferWriter<byte>? _joined;
     private int _start;
     private int _end = answer.FirstCount;
+
+    /// <summary>The top-level shape of the event <see cref="TryTake"/> gave last, found by the same pass that checked it.</summary>
+    public EventShape Shape { get; private set; } = EventShape.None;
 
     /// <summary>Reads more bytes; false when the engine closed the stream. Throws <see cref="UpstreamException"/>
     /// (gap timeout, broken connection) and <see cref="OperationCanceledException"/> (the client left).</summary>
@@ -71,11 +73,12 @@ internal sealed class EngineEventReader(UpstreamResponse answer) : IDisposable
 
                 _start += pos;
                 payload = joined ? _joined!.WrittenSpan : _buffer.AsSpan(dataStart, dataEnd - dataStart);
-                if (Check(payload) is { } why)
+                if (EventShape.Scan(payload, out var shape) is { } why)
                 {
                     throw answer.Fail(UpstreamFailure.Malformed, why);
                 }
 
+                Shape = shape;
                 return true;
             }
 
@@ -147,42 +150,7 @@ internal sealed class EngineEventReader(UpstreamResponse answer) : IDisposable
     }
 
     /// <summary>Null for an event to pass on (empty, <c>[DONE]</c>, a JSON object); otherwise what is wrong with it.</summary>
-    internal static string? Check(ReadOnlySpan<byte> payload)
-    {
-        if (payload.IsEmpty || payload.SequenceEqual("[DONE]"u8))
-        {
-            return null;
-        }
-
-        try
-        {
-            var reader = new Utf8JsonReader(payload);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return "it sent an event that is not a JSON object.";
-            }
-
-            var error = false;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var isError = reader.ValueTextEquals("error"u8);
-                reader.Read();
-                error |= isError && reader.TokenType == JsonTokenType.StartObject;
-                reader.Skip();
-            }
-
-            if (reader.Read())
-            {
-                return "it sent an event that is not a JSON object.";
-            }
-
-            return error ? "it reported an error in the middle of its answer." : null;
-        }
-        catch (JsonException)
-        {
-            return "it sent an event that is not a JSON object.";
-        }
-    }
+    internal static string? Check(ReadOnlySpan<byte> payload) => EventShape.Scan(payload, out _);
 
     public void Dispose()
     {

@@ -15,7 +15,6 @@ namespace OpenMaas.Server.Runtimes.Engines;
 internal sealed class EngineStreamForwarder(
     HttpContext http, InferenceCall call, UpstreamResponse answer, bool clientWantsUsage, TimeProvider clock, ILogger logger)
 {
-    private static readonly byte[] UsageName = "\"usage\""u8.ToArray();
     private readonly ModelField _model = new(call.Model.Id);
     private bool _done;
 
@@ -106,7 +105,7 @@ internal sealed class EngineStreamForwarder(
             {
                 _done = true;
             }
-            else if (payload.IndexOf(UsageName) >= 0)
+            else if (events.Shape.HasUsage)
             {
                 var usage = UsageJson.Read(payload);
                 if (usage.HasUsage)
@@ -121,7 +120,7 @@ internal sealed class EngineStreamForwarder(
             }
 
             pipe.Write("data: "u8);
-            _model.Write(pipe, payload);
+            _model.Write(pipe, payload, events.Shape);
             pipe.Write("\n\n"u8);
             wrote = true;
         }

@@ -18,6 +18,15 @@ internal sealed class ModelField(string modelId)
     public int LengthOf(ReadOnlySpan<byte> payload) =>
         TryFind(payload, out _, out var length) ? payload.Length - length + _token.Length : payload.Length;
 
+    /// <summary>Where the top-level <c>model</c> string token of <paramref name="payload"/> is (one read, for both
+    /// <see cref="LengthOf(ReadOnlySpan{byte}, EventShape)"/> and <see cref="Write(IBufferWriter{byte}, ReadOnlySpan{byte}, EventShape)"/>).</summary>
+    public static EventShape Find(ReadOnlySpan<byte> payload) =>
+        TryFind(payload, out var start, out var length) ? new EventShape(start, length, false) : EventShape.None;
+
+    /// <summary>The length of <paramref name="payload"/> once written with the model token at <paramref name="shape"/>.</summary>
+    public int LengthOf(ReadOnlySpan<byte> payload, EventShape shape) =>
+        shape.ModelStart < 0 ? payload.Length : payload.Length - shape.ModelLength + _token.Length;
+
     /// <summary>Writes <paramref name="payload"/> with its top-level model replaced.</summary>
     public void Write(IBufferWriter<byte> output, ReadOnlySpan<byte> payload)
     {
@@ -30,6 +39,21 @@ internal sealed class ModelField(string modelId)
         output.Write(payload[..start]);
         output.Write(_token);
         output.Write(payload[(start + length)..]);
+    }
+
+    /// <summary>Writes <paramref name="payload"/> with its model replaced where <paramref name="shape"/> says the token is
+    /// (found by the check that read a stream event, or by <see cref="Find"/>).</summary>
+    public void Write(IBufferWriter<byte> output, ReadOnlySpan<byte> payload, EventShape shape)
+    {
+        if (shape.ModelStart < 0)
+        {
+            output.Write(payload);
+            return;
+        }
+
+        output.Write(payload[..shape.ModelStart]);
+        output.Write(_token);
+        output.Write(payload[(shape.ModelStart + shape.ModelLength)..]);
     }
 
     /// <summary>The byte range of the top-level <c>model</c> string token (quotes included).</summary>

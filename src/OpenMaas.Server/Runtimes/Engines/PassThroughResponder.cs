@@ -69,8 +69,9 @@ internal sealed class PassThroughResponder(UpstreamInvoker invoker, TimeProvider
         response.StatusCode = answer.StatusCode;
         response.ContentType = answer.ContentType ?? "application/json";
         var model = new ModelField(call.Model.Id);
-        response.ContentLength = model.LengthOf(content.Span);
-        model.Write(response.BodyWriter, content.Span);
+        var shape = ModelField.Find(content.Span);
+        response.ContentLength = model.LengthOf(content.Span, shape);
+        model.Write(response.BodyWriter, content.Span, shape);
         await response.BodyWriter.FlushAsync(http.RequestAborted);
     }
 }

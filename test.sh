@@ -21,17 +21,33 @@ if [ ! -d tests/node/node_modules ] || [ tests/node/package-lock.json -nt tests/
   (cd tests/node && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-# DiskFullTests fill a tmpfs of their own: mounting one needs root with CAP_SYS_ADMIN. Where that is refused (an
-# unprivileged container), they are left out, saying so, rather than failing for the machine's sake.
-only=()
+# DiskFullTests fill a tmpfs of their own and ReadOnlyDataFolderTests turn an ext4 loop device read-only: both need root
+# with CAP_SYS_ADMIN (and loop devices, mkfs.ext4, e2fsck). Where that is refused (an unprivileged container), they are
+# left out, saying so, rather than failing for the machine's sake.
+left_out=()
 probe="$(mktemp -d)"
 if mount -t tmpfs -o size=1m tmpfs "$probe" 2>/dev/null; then
   umount "$probe"
-elif [[ " $* " != *" --filter "* ]]; then
-  echo "test.sh: this machine cannot mount a tmpfs (needs root with CAP_SYS_ADMIN): DiskFullTests are left out of this run" >&2
-  only=(--filter "FullyQualifiedName!~DiskFullTests")
+else
+  left_out+=(DiskFullTests)
 fi
+image="$(mktemp)"
+if truncate -s 8m "$image" && mkfs.ext4 -q -F "$image" >/dev/null 2>&1 && command -v e2fsck >/dev/null \
+  && loop="$(losetup -f --show "$image" 2>/dev/null)"; then
+  mount "$loop" "$probe" 2>/dev/null && umount "$probe" || left_out+=(ReadOnlyDataFolderTests)
+  losetup -d "$loop"
+else
+  left_out+=(ReadOnlyDataFolderTests)
+fi
+rm -f "$image"
 rmdir "$probe"
+only=()
+if [ ${#left_out[@]} -gt 0 ] && [[ " $* " != *" --filter "* ]]; then
+  echo "test.sh: this machine cannot mount a tmpfs or a loop device (needs root with CAP_SYS_ADMIN): ${left_out[*]} are left out of this run" >&2
+  filter=""
+  for t in "${left_out[@]}"; do filter+="${filter:+&}FullyQualifiedName!~$t"; done
+  only=(--filter "$filter")
+fi
 
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT

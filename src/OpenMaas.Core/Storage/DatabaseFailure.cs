@@ -26,6 +26,30 @@ public static class DatabaseFailure
         return false;
     }
 
+    /// <summary>True when <paramref name="error"/> says the storage itself failed a write: SQLite's disk full (13), read-only
+    /// file or folder (8), I/O error (10) or file not openable (14); PostgreSQL's disk full (53100) or I/O error (58030).
+    /// Unlike a full pool or a busy server, that lasts until an operator (or freed space) ends it.</summary>
+    public static bool IsStorageFault(Exception error)
+    {
+        for (Exception? e = error; e is not null; e = e.InnerException)
+        {
+            if (e is DbException db)
+            {
+                return StorageFault(db);
+            }
+        }
+
+        return false;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool StorageFault(DbException e) => e switch
+    {
+        Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 8 or 10 or 13 or 14 } => true,
+        PostgresException { SqlState: "53100" or "58030" } => true,
+        _ => false,
+    };
+
     // The providers' exception types only in a method of their own, compiled at the first database error: a SQLite
     // deployment does not load the PostgreSQL client for an error that is no database's.
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -25,4 +25,12 @@ public sealed class DatabaseOptions
     /// </summary>
     [Range(1, 300)]
     public int ConnectionWaitSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// Seconds <c>/readyz</c> answers 503 ("storage") after a write failed for the storage's sake — the disk full, the data
+    /// folder read-only, an I/O error — so a load balancer sends the calls to other nodes; then it is ready again and the
+    /// next write tells (a disk with space again serves at once, a read-only one fails again).
+    /// </summary>
+    [Range(1, 3600)]
+    public int StorageFaultUnreadySeconds { get; set; } = 10;
 }

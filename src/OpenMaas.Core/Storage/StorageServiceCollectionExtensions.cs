@@ -32,6 +32,9 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<DbConnections>();
         services.AddSingleton<Diagnostics.IReadinessCheck, DatabaseReadiness>();
         services.AddSingleton<Diagnostics.IReadinessCheck, ModelStoreReadiness>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<StorageFaults>();
+        services.AddSingleton<Diagnostics.IReadinessCheck, StorageFaultReadiness>();
         return services;
     }
 

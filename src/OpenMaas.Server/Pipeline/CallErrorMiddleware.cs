@@ -8,7 +8,7 @@ namespace OpenMaas.Server.Pipeline;
 /// routes): thrown <see cref="CallException"/>s, oversized bodies, unknown routes, a database or Redis that cannot take
 /// the call now (503 + <c>Retry-After</c>, fail closed), unexpected exceptions (500, no stack trace).
 /// </summary>
-internal sealed class CallErrorMiddleware(RequestDelegate next, ISurfaceErrorWriter fallback, ILogger<CallErrorMiddleware> logger)
+internal sealed class CallErrorMiddleware(RequestDelegate next, ISurfaceErrorWriter fallback, OpenMaas.Core.Storage.StorageFaults storageFaults, ILogger<CallErrorMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -57,6 +57,11 @@ internal sealed class CallErrorMiddleware(RequestDelegate next, ISurfaceErrorWri
         {
             // No free connection within Database:ConnectionWaitSeconds, or the server full (53300), starting, or away.
             PipelineLog.StoreUnavailable(logger, context.Request.Path, "database", e.GetType().Name, e.Message);
+            if (OpenMaas.Core.Storage.DatabaseFailure.IsStorageFault(e))
+            {
+                storageFaults.Report(); // /readyz: not ready for a while (Database:StorageFaultUnreadySeconds)
+            }
+
             await WriteAsync(context, new CallException(503, CallErrorKind.Overloaded,
                 "The database is busy or unreachable, so the call was not run (and not counted); try again shortly.", code: "database_unavailable") { RetryAfterSeconds = 1 });
         }

@@ -182,12 +182,21 @@ public sealed class JsonSchemaGrammar
 
         if (type.ValueKind == JsonValueKind.Array)
         {
-            var alternatives = type.EnumerateArray().Select((t, i) => TypeRule(schema, t.GetString() ?? string.Empty, $"{name}-{i}", path));
+            if (type.GetArrayLength() == 0)
+            {
+                throw new UnsupportedSchemaException(Key(path, "type"), $"{Key(path, "type")}: must list at least one type.");
+            }
+
+            var alternatives = type.EnumerateArray().Select((t, i) => TypeRule(schema, TypeName(t, path), $"{name}-{i}", path));
             return Add(name, string.Join(" | ", alternatives));
         }
 
-        return TypeRule(schema, type.GetString() ?? string.Empty, name, path);
+        return TypeRule(schema, TypeName(type, path), name, path);
     }
+
+    private static string TypeName(JsonElement type, string path) => type.ValueKind == JsonValueKind.String
+        ? type.GetString()!
+        : throw new UnsupportedSchemaException(Key(path, "type"), $"{Key(path, "type")}: must be a type name or a list of type names.");
 
     private string TypeRule(JsonElement schema, string type, string name, string path) => type switch
     {
@@ -250,6 +259,10 @@ public sealed class JsonSchemaGrammar
         }
         else if (optional.Count > 0)
         {
+            // Each optional property may come first, followed by any of the later ones: the body grows with the square
+            // of their number, so its size is checked before it is built (thousands of properties would otherwise
+            // take seconds and hundreds of megabytes just to be refused by Render).
+            CheckSize(optional, path);
             var firsts = optional.Select((o, i) => o + string.Concat(optional.Skip(i + 1).Select(later => $" (\",\" space {later})?")));
             body = "(" + string.Join(" | ", firsts) + ")?";
         }
@@ -259,6 +272,20 @@ public sealed class JsonSchemaGrammar
         }
 
         return Add(name, $"\"{{\" space {body} \"}}\" space");
+    }
+
+    private static void CheckSize(List<string> optional, string path)
+    {
+        long size = 0, later = 0;
+        for (var i = optional.Count - 1; i >= 0; i--)
+        {
+            size += optional[i].Length + later + 3;
+            later += optional[i].Length + 16;
+            if (size > MaxGrammarChars)
+            {
+                throw new UnsupportedSchemaException(Key(path, "properties"), $"{Key(path, "properties")}: {optional.Count:N0} optional properties make a grammar over {MaxGrammarChars:N0} characters; a local model enforces fewer (mark some required, or split the object).");
+            }
+        }
     }
 
     private string? AdditionalProperties(JsonElement schema, string name, string path)
@@ -308,7 +335,9 @@ public sealed class JsonSchemaGrammar
 
     private string Ref(JsonElement reference, string path)
     {
-        var target = reference.GetString() ?? string.Empty;
+        var target = reference.ValueKind == JsonValueKind.String
+            ? reference.GetString()!
+            : throw new UnsupportedSchemaException(path, $"{path}: must be a string such as '#/$defs/name'.");
         if (_unconsumed.Contains(target))
         {
             throw new UnsupportedSchemaException(path, $"{path}: the reference '{target}' leads back to itself before any value, so no JSON could ever match it.");

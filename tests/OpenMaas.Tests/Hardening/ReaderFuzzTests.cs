@@ -16,15 +16,12 @@ namespace OpenMaas.Tests.Hardening;
 /// cases runs in every test run; <c>OPENMAAS_FUZZ_SECONDS=600</c> runs each for that long instead (docs: README,
 /// "Tests"). A failure prints CsCheck's seed; every crash found becomes a <c>Regression_</c> test here.
 /// </summary>
-public sealed class ReaderFuzzTests
+public sealed class ReaderFuzzTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    private static readonly int Seconds = int.TryParse(Environment.GetEnvironmentVariable("OPENMAAS_FUZZ_SECONDS"), out var s) ? s : -1;
-
     /// <summary>Cases per property in a normal run (about a second each on a busy machine).</summary>
     private const int Iterations = 3000;
 
-    private static void Run<T>(Gen<T> gen, Action<T> property) =>
-        gen.Sample(property, iter: Seconds > 0 ? -1 : Iterations, time: Seconds, threads: 1);
+    private void Run<T>(Gen<T> gen, Action<T> property) => Fuzz.Run(gen, property, Iterations, output);
 
     [Fact]
     public void GgufReader_OnMutatedRealHeaders_ReadsOrRefusesWithInvalidData()

@@ -188,7 +188,7 @@ internal static class MessagesConversation
 
     private static ContentPart.Image Image(AnthropicBlock block, string path)
     {
-        if (block.Source is not { ValueKind: JsonValueKind.Object } source || !source.TryGetProperty("type", out var type))
+        if (block.Source is not { ValueKind: JsonValueKind.Object } source || !source.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
         {
             throw CallException.BadRequest($"{path}.source: Field required");
         }

@@ -34,7 +34,7 @@ internal static partial class MessagesTools
             Check(name is not null && ToolName().IsMatch(name), $"{path}.name: String should match pattern '^[a-zA-Z0-9_-]{{1,64}}$'");
             Check(tool.TryGetProperty("input_schema", out var schema), $"{path}.input_schema: Field required");
             Check(schema.ValueKind == JsonValueKind.Object, $"{path}.input_schema: must be a JSON Schema object");
-            Check(!schema.TryGetProperty("type", out var t) || t.ValueEquals("object"), $"{path}.input_schema.type: Input should be 'object'");
+            Check(!schema.TryGetProperty("type", out var t) || (t.ValueKind == JsonValueKind.String && t.ValueEquals("object")), $"{path}.input_schema.type: Input should be 'object'");
             Check(defined.All(d => d.Name != name), $"{path}.name: tool names must be unique ('{name}')");
             defined.Add(new ToolDefinition(name!, Str(tool, "description"), schema.Clone()));
         }
@@ -82,7 +82,7 @@ internal static partial class MessagesTools
             case "disabled":
                 return new ThinkingOptions(false);
             case "enabled":
-                Check(t.TryGetProperty("budget_tokens", out var b) && b.TryGetInt32(out _), "thinking.enabled.budget_tokens: Field required");
+                Check(t.TryGetProperty("budget_tokens", out var b) && b.ValueKind == JsonValueKind.Number && b.TryGetInt32(out _), "thinking.enabled.budget_tokens: Field required");
                 var budget = b.GetInt32();
                 Check(budget >= MinThinkingBudget, $"thinking.enabled.budget_tokens: Input should be greater than or equal to {MinThinkingBudget}");
                 Check(budget < maxTokens, "thinking.enabled.budget_tokens: must be less than max_tokens");

@@ -55,7 +55,7 @@ internal static class TaskApiReader
 
     private static async ValueTask<(TaskPayload, TaskParameters)> ReadFormAsync(HttpRequest request)
     {
-        var form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
+        var form = await OpenAI.FormBody.ReadAsync(request.HttpContext);
         var file = form.Files.GetFile("input") ?? (form.Files.Count == 1 ? form.Files[0] : null);
         TaskPayload input;
         if (file is not null)

@@ -2,7 +2,7 @@ using OpenMaas.Server.Pipeline;
 
 namespace OpenMaas.Server.Protocols.OpenAI;
 
-/// <summary>Reads a multipart body (images edits, audio uploads): 415 when it is not multipart, 413 beyond the
+/// <summary>Reads a multipart body (images edits, audio uploads, the task API): 415 when it is not multipart, 413 beyond the
 /// request's size limit, 400 when it cannot be parsed. ASP.NET Core keeps files past 64 KiB on disk.</summary>
 internal static class FormBody
 {
@@ -25,6 +25,16 @@ internal static class FormBody
         catch (InvalidDataException e)
         {
             throw CallException.BadRequest($"The multipart body cannot be read: {e.Message}");
+        }
+        catch (ArgumentException)
+        {
+            // ASP.NET Core's header parser throws ArgumentNullException on a Content-Disposition cut after "filename*".
+            throw CallException.BadRequest("The multipart body has a part header that cannot be read.");
+        }
+        catch (IOException) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            // MultipartReader's "Unexpected end of Stream": the body ended before its closing boundary.
+            throw CallException.BadRequest("The multipart body ends before its closing boundary.");
         }
     }
 

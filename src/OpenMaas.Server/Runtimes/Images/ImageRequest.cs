@@ -44,7 +44,7 @@ public sealed record GeneratedImage(byte[] Bytes, string ContentType)
 {
     /// <summary>The media type of an image file by its magic bytes.</summary>
     public static string Sniff(ReadOnlySpan<byte> bytes) =>
-        bytes.StartsWith("\x89PNG"u8) ? "image/png"
+        bytes.StartsWith((ReadOnlySpan<byte>)[0x89, (byte)'P', (byte)'N', (byte)'G']) ? "image/png"
         : bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]) ? "image/jpeg"
         : bytes.Length > 12 && bytes[..4].SequenceEqual("RIFF"u8) && bytes[8..12].SequenceEqual("WEBP"u8) ? "image/webp"
         : bytes.StartsWith("GIF8"u8) ? "image/gif"

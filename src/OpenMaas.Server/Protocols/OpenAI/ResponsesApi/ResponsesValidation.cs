@@ -404,7 +404,7 @@ public static class ResponsesValidation
         Check(metadata.Count <= 16, "metadata", "metadata holds at most 16 pairs.");
         foreach (var (key, value) in metadata)
         {
-            Check(key.Length <= 64, "metadata", $"metadata keys are at most 64 characters ('{key[..16]}…').");
+            Check(key.Length <= 64, "metadata", $"metadata keys are at most 64 characters ('{key[..Math.Min(16, key.Length)]}…').");
             Check(value is not null && value.Length <= 512, "metadata", $"metadata['{key}'] must be a string of at most 512 characters.");
         }
     }

@@ -249,6 +249,10 @@ internal sealed class LlamaScheduler : IDisposable
                 {
                     _step.Activate(sequence);
                 }
+                catch (OpenMaas.Inference.Grammar.UnsupportedSchemaException e)
+                {
+                    sequence.End(e); // the request's own fault: its surface answers 400 (released below)
+                }
                 catch (Exception e)
                 {
                     sequence.End(new InferenceException("Could not create the sampler.", e)); // released below

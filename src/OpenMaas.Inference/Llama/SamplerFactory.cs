@@ -55,11 +55,18 @@ internal static class SamplerFactory
     }
 
     /// <summary>The grammar sampler of <paramref name="options"/> (root rule <c>root</c>), or null when it has none.</summary>
-    public static SafeLLamaSamplerChainHandle? CreateGrammar(SamplingOptions options, SafeLlamaModelHandle.Vocabulary vocab)
+    /// <exception cref="OpenMaas.Inference.Grammar.UnsupportedSchemaException">llama.cpp refuses the grammar.</exception>
+    public static SafeLLamaSamplerChainHandle? CreateGrammar(SamplingOptions options, SafeLlamaModelHandle model, SafeLlamaModelHandle.Vocabulary vocab)
     {
         if (options.Grammar is not { } grammar)
         {
             return null;
+        }
+
+        if (!NativeGrammarCheck.Accepts(model, grammar, "root"))
+        {
+            throw new OpenMaas.Inference.Grammar.UnsupportedSchemaException("grammar",
+                "llama.cpp refuses the grammar made from this schema (too many optional properties or alternatives in one place); simplify the schema.");
         }
 
         var p = LLamaSamplerChainParams.Default();

@@ -39,13 +39,22 @@ internal static class LlamaNativeLog
         }
 
         var text = message.TrimEnd();
-        if (level == LLamaLogLevel.Warning)
+        try
         {
-            Log.NativeWarning(logger, text);
+            if (level == LLamaLogLevel.Warning)
+            {
+                Log.NativeWarning(logger, text);
+            }
+            else
+            {
+                Log.NativeError(logger, text);
+            }
         }
-        else
+        catch (Exception)
         {
-            Log.NativeError(logger, text);
+            // This runs inside a native call (llama.cpp's log callback): an exception unwinding into native code ends the
+            // process. A logger that cannot write (its provider disposed, e.g. a host that has stopped while another
+            // runs) loses this line instead.
         }
     }
 }

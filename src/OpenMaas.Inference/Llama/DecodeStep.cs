@@ -38,7 +38,7 @@ internal sealed class DecodeStep
     public void Activate(LlamaSequence sequence)
     {
         sequence.Sampler = SamplerFactory.Create(sequence.Options, _vocab, _eogBans);
-        sequence.Grammar = SamplerFactory.CreateGrammar(sequence.Options, _context.NativeHandle.ModelHandle, _vocab);
+        sequence.Grammar = SamplerFactory.CreateGrammar(sequence.Options, _context.NativeHandle.ModelHandle);
         sequence.Decoder = new StreamingTokenDecoder(_context);
         sequence.Prefilled = 0;
         sequence.LogitIndex = -1;

@@ -56,17 +56,11 @@ internal static class SamplerFactory
 
     /// <summary>The grammar sampler of <paramref name="options"/> (root rule <c>root</c>), or null when it has none.</summary>
     /// <exception cref="OpenMaas.Inference.Grammar.UnsupportedSchemaException">llama.cpp refuses the grammar.</exception>
-    public static SafeLLamaSamplerChainHandle? CreateGrammar(SamplingOptions options, SafeLlamaModelHandle model, SafeLlamaModelHandle.Vocabulary vocab)
+    public static SafeLLamaSamplerChainHandle? CreateGrammar(SamplingOptions options, SafeLlamaModelHandle model)
     {
         if (options.Grammar is not { } grammar)
         {
             return null;
-        }
-
-        if (!NativeGrammarCheck.Accepts(model, grammar, "root"))
-        {
-            throw new OpenMaas.Inference.Grammar.UnsupportedSchemaException("grammar",
-                "llama.cpp refuses the grammar made from this schema (too many optional properties or alternatives in one place); simplify the schema.");
         }
 
         var p = LLamaSamplerChainParams.Default();
@@ -74,7 +68,12 @@ internal static class SamplerFactory
         var chain = SafeLLamaSamplerChainHandle.Create(p);
         try
         {
-            chain.AddGrammar(vocab, grammar, "root");
+            if (!NativeGrammarCheck.TryAdd(chain, model, grammar, "root"))
+            {
+                throw new OpenMaas.Inference.Grammar.UnsupportedSchemaException("grammar",
+                    "llama.cpp refuses the grammar made from this schema (too many optional properties or alternatives in one place); simplify the schema.");
+            }
+
             return chain;
         }
         catch

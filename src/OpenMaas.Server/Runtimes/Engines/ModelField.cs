@@ -15,8 +15,7 @@ internal sealed class ModelField(string modelId)
     private readonly byte[] _token = [(byte)'"', .. JsonEncodedText.Encode(modelId).EncodedUtf8Bytes, (byte)'"'];
 
     /// <summary>The length of <paramref name="payload"/> once written.</summary>
-    public int LengthOf(ReadOnlySpan<byte> payload) =>
-        TryFind(payload, out _, out var length) ? payload.Length - length + _token.Length : payload.Length;
+    public int LengthOf(ReadOnlySpan<byte> payload) => LengthOf(payload, Find(payload));
 
     /// <summary>Where the top-level <c>model</c> string token of <paramref name="payload"/> is (one read, for both
     /// <see cref="LengthOf(ReadOnlySpan{byte}, EventShape)"/> and <see cref="Write(IBufferWriter{byte}, ReadOnlySpan{byte}, EventShape)"/>).</summary>
@@ -28,18 +27,7 @@ internal sealed class ModelField(string modelId)
         shape.ModelStart < 0 ? payload.Length : payload.Length - shape.ModelLength + _token.Length;
 
     /// <summary>Writes <paramref name="payload"/> with its top-level model replaced.</summary>
-    public void Write(IBufferWriter<byte> output, ReadOnlySpan<byte> payload)
-    {
-        if (!TryFind(payload, out var start, out var length))
-        {
-            output.Write(payload);
-            return;
-        }
-
-        output.Write(payload[..start]);
-        output.Write(_token);
-        output.Write(payload[(start + length)..]);
-    }
+    public void Write(IBufferWriter<byte> output, ReadOnlySpan<byte> payload) => Write(output, payload, Find(payload));
 
     /// <summary>Writes <paramref name="payload"/> with its model replaced where <paramref name="shape"/> says the token is
     /// (found by the check that read a stream event, or by <see cref="Find"/>).</summary>

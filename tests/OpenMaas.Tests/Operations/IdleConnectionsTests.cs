@@ -35,8 +35,9 @@ public sealed class IdleConnectionsTests(Xunit.Abstractions.ITestOutputHelper ou
         var summary = $"RSS before {before / 1024} MiB; round 1: {first.Held / 1024} MiB with {MaxConnections} idle connections held, {first.After / 1024} MiB after; round 2: {second.Held / 1024} / {second.After / 1024} MiB";
         output.WriteLine(summary);
         Assert.True(first.Held - before < MaxConnections * 32, $"more than 32 KiB per idle connection: {summary}");
-        // What the first round took stays for reuse (the GC's and Kestrel's pools), but a second round takes no more.
-        Assert.True(second.After < first.After * 1.1, $"memory grew from one round of idle connections to the next: {summary}");
+        // What the first round took stays for reuse (the GC's and Kestrel's pools, whose sizes the GC decides): a second
+        // round may move it, but by less than the connections' own bound — a per-connection leak would pass it.
+        Assert.True(second.After - first.After < MaxConnections * 32, $"memory grew from one round of idle connections to the next by more than a round holds: {summary}");
     }
 
     private async Task<(long Held, long After)> RoundAsync(OpenMaasProcess.Running server, HttpClient http, Uri uri)
